@@ -1,0 +1,4 @@
+"""The ``mentormatch`` command (placeholder until the foundation lands)."""
+
+def main() -> int:
+    return 0
