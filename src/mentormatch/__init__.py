@@ -1,5 +1,73 @@
-"""mentormatch: exact, explainable mentor matching and honest programme evaluation."""
+"""mentormatch: exact, explainable mentor matching and honest programme evaluation.
+
+Examples
+--------
+>>> import mentormatch as mm
+>>> mentees = [mm.Mentee(id="e1", goals=["leadership"])]
+>>> mentors = [mm.Mentor(id="m1", goals=["leadership"], capacity=2)]
+>>> mm.Matcher(criteria=[mm.GoalOverlap()]).match(mentees, mentors).matches[0].mentor_id
+'m1'
+"""
+
+from mentormatch import presets
+from mentormatch._errors import MentormatchError
+from mentormatch._intervals import ConfidenceInterval
+from mentormatch.constraints import (
+    DifferentDepartment,
+    ForbidPairs,
+    NotInReportingLine,
+    RequirePairs,
+    SameAttribute,
+)
+from mentormatch.criteria import (
+    AttributeMatch,
+    Criterion,
+    DepartmentDistance,
+    FunctionCriterion,
+    GoalOverlap,
+    SkillGap,
+    StatedPreferences,
+    TextSimilarity,
+)
+from mentormatch.matching import (
+    Alternative,
+    Explanation,
+    Match,
+    Matcher,
+    MatchResult,
+    ScoreMatrix,
+    Unmatched,
+)
+from mentormatch.participants import Mentee, Mentor, validate_programme
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "Alternative",
+    "AttributeMatch",
+    "ConfidenceInterval",
+    "Criterion",
+    "DepartmentDistance",
+    "DifferentDepartment",
+    "Explanation",
+    "ForbidPairs",
+    "FunctionCriterion",
+    "GoalOverlap",
+    "Match",
+    "MatchResult",
+    "Matcher",
+    "Mentee",
+    "Mentor",
+    "MentormatchError",
+    "NotInReportingLine",
+    "RequirePairs",
+    "SameAttribute",
+    "ScoreMatrix",
+    "SkillGap",
+    "StatedPreferences",
+    "TextSimilarity",
+    "Unmatched",
+    "__version__",
+    "presets",
+    "validate_programme",
+]

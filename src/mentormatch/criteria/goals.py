@@ -1,0 +1,72 @@
+"""Goal overlap: does the mentor offer what the mentee wants to work on?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch._validation import fold
+from mentormatch.criteria._encode import indicator, vocabulary
+from mentormatch.criteria.base import Criterion
+from mentormatch.participants import Mentee, Mentor
+
+__all__ = ["GoalOverlap"]
+
+
+class GoalOverlap(Criterion):
+    """Share of the mentee's goals that the mentor offers.
+
+    Parameters
+    ----------
+    weight : float, default 1.0
+    name : str, default "goal_overlap"
+
+    Notes
+    -----
+    With :math:`G_e` the mentee's goals and :math:`G_m` the mentor's, both
+    trimmed and case-folded,
+
+    .. math:: s(e, m) = |G_e \\cap G_m| \\,/\\, |G_e|
+
+    and 0 when the mentee lists no goals (no mentor is preferred). Encoded as
+    sparse indicator matrices, all pairs are one sparse product.
+
+    Examples
+    --------
+    >>> from mentormatch import GoalOverlap, Mentee, Mentor
+    >>> e = [Mentee(id="e1", goals=["Leadership", "public speaking", "negotiation"])]
+    >>> m = [Mentor(id="m1", goals=["leadership", "Public Speaking"]), Mentor(id="m2")]
+    >>> GoalOverlap().score(e, m).round(3)
+    array([[0.667, 0.   ]])
+    >>> GoalOverlap().explain(e[0], m[0], 2 / 3)
+    'shares 2 of your 3 goals: leadership, public speaking'
+    """
+
+    default_name = "goal_overlap"
+
+    def __init__(self, *, weight: float = 1.0, name: str | None = None) -> None:
+        super().__init__(weight=weight, name=name)
+
+    def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.float64]:
+        """Score every pair (see Notes)."""
+        vocab = vocabulary(e.goals for e in mentees)
+        a = indicator([e.goals for e in mentees], vocab)
+        b = indicator([m.goals for m in mentors], vocab)
+        shared = np.asarray((a @ b.T).todense(), dtype=np.float64)
+        n_goals = np.asarray(a.sum(axis=1), dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.where(n_goals > 0, shared / np.maximum(n_goals, 1), 0.0)
+        return out
+
+    def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
+        """Name the shared goals."""
+        mine = list(dict.fromkeys(fold(g) for g in mentee.goals))
+        if not mine:
+            return "you listed no goals, so goals did not count"
+        offered = {fold(g) for g in mentor.goals}
+        shared = [g for g in mine if g in offered]
+        if not shared:
+            return f"offers none of your {len(mine)} goals"
+        return f"shares {len(shared)} of your {len(mine)} goals: {', '.join(shared)}"

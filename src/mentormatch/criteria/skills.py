@@ -1,0 +1,108 @@
+"""Skill gap: is the mentor ahead of the mentee in the skills the mentee wants to grow?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch._validation import check_int, fold
+from mentormatch.criteria.base import Criterion
+from mentormatch.participants import Mentee, Mentor
+
+__all__ = ["SkillGap"]
+
+
+def _levels(person: Mentee | Mentor) -> dict[str, int]:
+    return {fold(k): v for k, v in person.skills.items()}
+
+
+class SkillGap(Criterion):
+    """Credit for a mentor who is ahead of the mentee, best at an ideal gap.
+
+    Parameters
+    ----------
+    ideal_gap : int, default 2
+        The number of levels (1..4) by which a mentor ideally exceeds the
+        mentee: close enough to remember being there, far enough to teach.
+    weight : float, default 1.0
+    name : str, default "skill_gap"
+
+    Notes
+    -----
+    For each skill :math:`k` the mentee lists, with the mentee's level
+    :math:`l_e` and the mentor's :math:`l_m` (0 when the mentor does not list
+    the skill), the gap is :math:`g = l_m - l_e` and the credit is
+
+    .. math::
+
+        c(g) = \\begin{cases} 0 & g \\le 0 \\\\ g / g^* & 0 < g \\le g^* \\\\
+               g^* / g & g > g^* \\end{cases}
+
+    with :math:`g^*` the ideal gap. The score is the mean credit over the
+    mentee's skills, 0 when the mentee lists none. Skill names are compared
+    trimmed and case-folded. Vectorised per skill: one array operation over
+    all pairs for each distinct skill a mentee wants to grow.
+
+    Examples
+    --------
+    >>> from mentormatch import Mentee, Mentor, SkillGap
+    >>> e = [Mentee(id="e1", skills={"python": 2, "SQL": 1})]
+    >>> m = [Mentor(id="m1", skills={"Python": 4, "sql": 5}), Mentor(id="m2", skills={"python": 2})]
+    >>> SkillGap().score(e, m)
+    array([[0.75, 0.  ]])
+    >>> SkillGap().explain(e[0], m[0], 0.75)
+    'is ahead of you in 2 of your 2 skills: python (4 vs your 2), sql (5 vs your 1)'
+    """
+
+    default_name = "skill_gap"
+
+    def __init__(self, ideal_gap: int = 2, *, weight: float = 1.0, name: str | None = None) -> None:
+        super().__init__(weight=weight, name=name)
+        self.ideal_gap = check_int("SkillGap", "ideal_gap", ideal_gap, minimum=1)
+        if self.ideal_gap > 4:
+            raise ValueError(
+                "The 'ideal_gap' parameter of SkillGap must be an integer in 1..4 (levels run "
+                f"1..5). Got {ideal_gap!r} instead."
+            )
+
+    def credit(self, gap: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The credit ``c(g)`` of the Notes, elementwise.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> SkillGap(ideal_gap=2).credit(np.array([-1.0, 0, 1, 2, 3, 4]))
+        array([0.        , 0.        , 0.5       , 1.        , 0.66666667, 0.5       ])
+        """
+        ideal = float(self.ideal_gap)
+        safe = np.where(gap > 0, gap, 1.0)
+        return np.where(gap <= 0, 0.0, np.where(gap <= ideal, gap / ideal, ideal / safe))
+
+    def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.float64]:
+        """Score every pair (see Notes)."""
+        tee_levels = [_levels(e) for e in mentees]
+        tor_levels = [_levels(m) for m in mentors]
+        total = np.zeros((len(mentees), len(mentors)))
+        counts = np.array([len(d) for d in tee_levels], dtype=np.float64)
+        for skill in sorted({k for d in tee_levels for k in d}):
+            rows = np.array([i for i, d in enumerate(tee_levels) if skill in d], dtype=np.intp)
+            have = np.array([d[skill] for d in tee_levels if skill in d], dtype=np.float64)
+            offer = np.array([d.get(skill, 0) for d in tor_levels], dtype=np.float64)
+            total[rows] += self.credit(offer[None, :] - have[:, None])
+        return np.divide(
+            total, counts[:, None], out=np.zeros_like(total), where=counts[:, None] > 0
+        )
+
+    def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
+        """Name the skills in which the mentor is ahead, with both levels."""
+        mine = _levels(mentee)
+        if not mine:
+            return "you listed no skills to grow, so skills did not count"
+        theirs = _levels(mentor)
+        ahead = [(k, theirs.get(k, 0), lvl) for k, lvl in mine.items() if theirs.get(k, 0) > lvl]
+        if not ahead:
+            return f"is not ahead of you in any of your {len(mine)} skills"
+        listed = ", ".join(f"{k} ({m} vs your {e})" for k, m, e in ahead)
+        return f"is ahead of you in {len(ahead)} of your {len(mine)} skills: {listed}"

@@ -1,0 +1,878 @@
+"""The matcher: criteria and rules in, an exact, explained assignment out."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch._errors import MentormatchError
+from mentormatch._solve import solve_dense
+from mentormatch._validation import check_option, check_unit_interval
+from mentormatch.constraints import ConstraintLike
+from mentormatch.criteria.base import CriterionLike
+from mentormatch.participants import Mentee, Mentor, validate_programme
+
+__all__ = [
+    "Alternative",
+    "Explanation",
+    "Match",
+    "MatchResult",
+    "Matcher",
+    "ScoreMatrix",
+    "Unmatched",
+]
+
+_TOL = 1e-9
+SOLVERS = ("auto", "dense")
+SELF_RULE = "not_yourself"
+
+# Short phrases for the built-in rules, used when summarising why nobody is allowed.
+_RULE_PHRASES = {
+    "reporting_line": "in your reporting line",
+    "forbidden_pairs": "on the forbidden-pairs list",
+    "required_pairs": "not the mentor you are required to have",
+    "different_department": "in your own department",
+    SELF_RULE: "yourself",
+}
+
+
+def _rule_phrase(name: str) -> str:
+    if name in _RULE_PHRASES:
+        return _RULE_PHRASES[name]
+    if name.startswith("same_"):
+        return f"of a different {name[5:]}"
+    return f"refused by the rule {name!r}"
+
+
+@dataclass(frozen=True)
+class ScoreMatrix:
+    """All pair scores of a programme, with the rules applied.
+
+    Attributes
+    ----------
+    mentee_ids, mentor_ids : tuple of str
+        Row and column labels, in the order given.
+    total : ndarray of shape (n_mentees, n_mentors)
+        Weighted mean of the criterion scores, ``sum(w_i s_i) / sum(w_i)``.
+    by_criterion : dict of str to ndarray
+        Each criterion's own scores ``s_i`` in [0, 1].
+    weights : dict of str to float
+        Each criterion's weight.
+    allowed : ndarray of bool
+        Pairs that every hard rule allows (and that are not the same person).
+    refused_by : dict of str to ndarray of bool
+        For each rule, the pairs it refuses.
+    min_score : float
+        Pairs scoring below it are not made.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> e = [mm.Mentee(id="e1", goals=["sql"])]
+    >>> m = [mm.Mentor(id="m1", goals=["sql"]), mm.Mentor(id="m2")]
+    >>> sm = mm.Matcher(criteria=[mm.GoalOverlap()]).score(e, m)
+    >>> sm.total
+    array([[1., 0.]])
+    >>> sm.contributions(0, 0)
+    {'goal_overlap': 1.0}
+    """
+
+    mentee_ids: tuple[str, ...]
+    mentor_ids: tuple[str, ...]
+    total: NDArray[np.float64]
+    by_criterion: dict[str, NDArray[np.float64]]
+    weights: dict[str, float]
+    allowed: NDArray[np.bool_]
+    refused_by: dict[str, NDArray[np.bool_]]
+    min_score: float = 0.0
+
+    @property
+    def eligible(self) -> NDArray[np.bool_]:
+        """Pairs that may be made: allowed and scoring at least ``min_score``."""
+        return np.asarray(self.allowed & (self.total >= self.min_score - _TOL), dtype=bool)
+
+    def contributions(self, i: int, j: int) -> dict[str, float]:
+        """The terms ``w_k s_k / sum(w)`` of pair ``(i, j)``; they add up to ``total[i, j]``."""
+        wsum = sum(self.weights.values())
+        return {
+            name: self.weights[name] * float(s[i, j]) / wsum
+            for name, s in self.by_criterion.items()
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """One mentee-mentor pair of a result.
+
+    Attributes
+    ----------
+    mentee_id, mentor_id : str
+    score : float
+        The pair's score in [0, 1]; equals ``sum(contributions.values())``.
+    contributions : dict of str to float
+        Each criterion's share of the score, ``w_i s_i / sum(w)``.
+    reasons : tuple of str
+        One sentence per criterion, largest contribution first.
+    """
+
+    mentee_id: str
+    mentor_id: str
+    score: float
+    contributions: dict[str, float]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A mentee left without a mentor, and why.
+
+    Attributes
+    ----------
+    mentee_id : str
+    reason : str
+        A specific reason: the rules, ``min_score``, or exhausted capacity.
+    """
+
+    mentee_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another mentor a mentee could have had, and why they did not get them.
+
+    Attributes
+    ----------
+    mentor_id : str
+    score : float
+        The pair's score (0 contributions when refused by a rule).
+    contributions : dict of str to float
+    why_not : str
+        One sentence: full, lower score, below ``min_score``, or a rule.
+    """
+
+    mentor_id: str
+    score: float
+    contributions: dict[str, float]
+    why_not: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a mentee got their mentor (or none), and why not the runner-up.
+
+    Attributes
+    ----------
+    mentee_id : str
+    mentor_id : str or None
+        None when the mentee is unmatched.
+    score : float or None
+    contributions : dict of str to float
+    reasons : tuple of str
+    unmatched_reason : str or None
+    runner_up : Alternative or None
+        The best other mentor the mentee could have had.
+    """
+
+    mentee_id: str
+    mentor_id: str | None
+    score: float | None
+    contributions: dict[str, float]
+    reasons: tuple[str, ...]
+    unmatched_reason: str | None
+    runner_up: Alternative | None
+
+    def summary(self) -> str:
+        """A short text a mentee or a programme manager can read.
+
+        Examples
+        --------
+        >>> ex = Explanation("e1", "m1", 0.5, {"goal_overlap": 0.5}, ("shares 1 of your 2 goals: sql",),
+        ...                  None, None)
+        >>> print(ex.summary())
+        e1 is matched with m1 (score 0.50).
+          goal_overlap  0.50  shares 1 of your 2 goals: sql
+        """
+        lines = []
+        if self.mentor_id is None:
+            lines.append(f"{self.mentee_id} is not matched: {self.unmatched_reason}.")
+        else:
+            lines.append(
+                f"{self.mentee_id} is matched with {self.mentor_id} (score {self.score:.2f})."
+            )
+            width = max((len(k) for k in self.contributions), default=0)
+            ordered = sorted(self.contributions.items(), key=lambda kv: -kv[1])
+            for (name, value), reason in zip(ordered, self.reasons, strict=False):
+                lines.append(f"  {name:<{width}}  {value:.2f}  {reason}")
+        if self.runner_up is not None:
+            r = self.runner_up
+            lines.append(f"Runner-up: {r.mentor_id} (score {r.score:.2f}): {r.why_not}.")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; :meth:`from_dict` reads it back.
+
+        Examples
+        --------
+        >>> ex = Explanation("e1", None, None, {}, (), "no mentors", None)
+        >>> Explanation.from_dict(ex.to_dict()) == ex
+        True
+        """
+        out: dict[str, Any] = {
+            "mentee_id": self.mentee_id,
+            "mentor_id": self.mentor_id,
+            "score": self.score,
+            "contributions": dict(self.contributions),
+            "reasons": list(self.reasons),
+            "unmatched_reason": self.unmatched_reason,
+            "runner_up": None,
+        }
+        if self.runner_up is not None:
+            r = self.runner_up
+            out["runner_up"] = {
+                "mentor_id": r.mentor_id,
+                "score": r.score,
+                "contributions": dict(r.contributions),
+                "why_not": r.why_not,
+            }
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Explanation:
+        """Rebuild an explanation written by :meth:`to_dict`."""
+        r = data.get("runner_up")
+        runner = (
+            Alternative(r["mentor_id"], float(r["score"]), dict(r["contributions"]), r["why_not"])
+            if r
+            else None
+        )
+        score = data.get("score")
+        return cls(
+            mentee_id=data["mentee_id"],
+            mentor_id=data.get("mentor_id"),
+            score=None if score is None else float(score),
+            contributions={k: float(v) for k, v in data.get("contributions", {}).items()},
+            reasons=tuple(data.get("reasons", ())),
+            unmatched_reason=data.get("unmatched_reason"),
+            runner_up=runner,
+        )
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The outcome of :meth:`Matcher.match`.
+
+    Every mentee given appears exactly once, in :attr:`matches` or in
+    :attr:`unmatched`.
+
+    Attributes
+    ----------
+    matches : tuple of Match
+        In the order the mentees were given.
+    unmatched : tuple of Unmatched
+        In the order the mentees were given, each with its reason.
+    total_score : float
+        Sum of the matched pairs' scores.
+    metadata : dict
+        ``solver`` (the path used), ``timings`` (seconds per phase),
+        ``n_mentees``, ``n_mentors``, ``places``.
+    """
+
+    matches: tuple[Match, ...]
+    unmatched: tuple[Unmatched, ...]
+    total_score: float
+    metadata: dict[str, Any] = field(default_factory=dict)
+    _explainer: Callable[[str], Explanation] | None = field(default=None, repr=False, compare=False)
+
+    def explain(self, mentee_id: str) -> Explanation:
+        """Why this mentee got this mentor, or none, and why not the runner-up.
+
+        Parameters
+        ----------
+        mentee_id : str
+
+        Returns
+        -------
+        Explanation
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> e = [mm.Mentee(id="e1", goals=["sql", "python"])]
+        >>> m = [mm.Mentor(id="m1", goals=["sql"]), mm.Mentor(id="m2", goals=["sql", "python"])]
+        >>> result = mm.Matcher(criteria=[mm.GoalOverlap()]).match(e, m)
+        >>> print(result.explain("e1").summary())
+        e1 is matched with m2 (score 1.00).
+          goal_overlap  1.00  shares 2 of your 2 goals: sql, python
+        Runner-up: m1 (score 0.50): scored 0.50 against m2's 1.00; the difference: goal_overlap -0.50.
+        """
+        known = {m.mentee_id for m in self.matches} | {u.mentee_id for u in self.unmatched}
+        if mentee_id not in known:
+            raise MentormatchError(
+                f"mentee {mentee_id!r} is not in this result; check the id",
+                participant_id=mentee_id,
+            )
+        if self._explainer is None:
+            raise MentormatchError(
+                "this result was rebuilt without its score matrix; explanations are stored "
+                "in the JSON export (mentormatch.io)"
+            )
+        return self._explainer(mentee_id)
+
+    @property
+    def n_matched(self) -> int:
+        """Number of matched mentees."""
+        return len(self.matches)
+
+    def mentor_of(self, mentee_id: str) -> str | None:
+        """The mentor of a mentee, or None when unmatched."""
+        for m in self.matches:
+            if m.mentee_id == mentee_id:
+                return m.mentor_id
+        return None
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per mentee: matched first-come in input order, then the unmatched.
+
+        Keys: ``mentee_id``, ``mentor_id``, ``score``, one
+        ``contribution_<criterion>`` per criterion, ``reasons`` (joined with
+        ``"; "``) and ``unmatched_reason``.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> r = mm.Matcher(criteria=[mm.GoalOverlap()]).match([mm.Mentee(id="e1")], [])
+        >>> r.to_records()
+        [{'mentee_id': 'e1', 'mentor_id': None, 'score': None, 'contribution_goal_overlap': None, 'reasons': '', 'unmatched_reason': 'there are no mentors in this programme'}]
+        """
+        names = list(self.metadata.get("criteria", ()))
+        rows: list[dict[str, Any]] = []
+        for m in self.matches:
+            row: dict[str, Any] = {"mentee_id": m.mentee_id, "mentor_id": m.mentor_id}
+            row["score"] = m.score
+            row.update({f"contribution_{k}": m.contributions.get(k) for k in names})
+            row["reasons"] = "; ".join(m.reasons)
+            row["unmatched_reason"] = None
+            rows.append(row)
+        for u in self.unmatched:
+            row = {"mentee_id": u.mentee_id, "mentor_id": None, "score": None}
+            row.update({f"contribution_{k}": None for k in names})
+            row["reasons"] = ""
+            row["unmatched_reason"] = u.reason
+            rows.append(row)
+        return rows
+
+    def to_dataframe(self) -> Any:
+        """The records of :meth:`to_records` as a pandas DataFrame (needs pandas).
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> r = mm.Matcher(criteria=[mm.GoalOverlap()]).match([mm.Mentee(id="e1")], [mm.Mentor(id="m1")])
+        >>> r.to_dataframe()[["mentee_id", "mentor_id", "score"]]
+          mentee_id mentor_id  score
+        0        e1        m1    0.0
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "to_dataframe needs pandas: pip install 'mentormatch-engine[pandas]'"
+            ) from exc
+        return pd.DataFrame.from_records(self.to_records())
+
+    def __repr__(self) -> str:
+        n = len(self.matches) + len(self.unmatched)
+        return (
+            f"MatchResult({n} mentees: {len(self.matches)} matched, {len(self.unmatched)} "
+            f"unmatched; total_score={self.total_score:.4f})"
+        )
+
+
+def _check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
+    out = tuple(criteria)
+    if not out:
+        raise MentormatchError(
+            "Matcher needs at least one criterion, e.g. criteria=[GoalOverlap()]", field="criteria"
+        )
+    names: set[str] = set()
+    for c in out:
+        missing = [a for a in ("name", "weight", "score", "explain") if not hasattr(c, a)]
+        if missing:
+            raise MentormatchError(
+                f"criterion {c!r} lacks {', '.join(missing)}; a criterion has a name, a weight > 0, "
+                "score(mentees, mentors) and explain(mentee, mentor, value) "
+                "(wrap a plain function in FunctionCriterion)",
+                field="criteria",
+            )
+        w = c.weight
+        if isinstance(w, bool) or not isinstance(w, int | float) or not math.isfinite(w) or w <= 0:
+            raise MentormatchError(
+                f"criterion {c.name!r} has weight {w!r}; weights must be numbers > 0",
+                field="weight",
+                value=w,
+            )
+        if c.name in names:
+            raise MentormatchError(
+                f"two criteria are named {c.name!r}; give one of them another name= so that "
+                "contributions can tell them apart",
+                field="name",
+                value=c.name,
+            )
+        names.add(c.name)
+    return out
+
+
+def _check_constraints(constraints: Iterable[Any]) -> tuple[ConstraintLike, ...]:
+    out = tuple(constraints)
+    names: set[str] = set()
+    for c in out:
+        missing = [a for a in ("name", "allowed", "explain") if not hasattr(c, a)]
+        if missing:
+            raise MentormatchError(
+                f"constraint {c!r} lacks {', '.join(missing)}; a constraint has a name, "
+                "allowed(mentees, mentors) and explain(mentee, mentor)",
+                field="constraints",
+            )
+        if c.name in names or c.name == SELF_RULE:
+            raise MentormatchError(
+                f"two constraints are named {c.name!r}; give each rule its own name",
+                field="name",
+                value=c.name,
+            )
+        names.add(c.name)
+    return out
+
+
+class Matcher:
+    """Match mentees with mentors, exactly and explainably.
+
+    Parameters
+    ----------
+    criteria : sequence of criteria
+        Scorers with a ``name``, a ``weight`` > 0, ``score`` and ``explain``
+        (the built-ins, :class:`FunctionCriterion`, or any object of that shape).
+    constraints : sequence of rules, optional
+        Hard rules with a ``name``, ``allowed`` and ``explain``.
+    min_score : float in [0, 1], default 0.0
+        Pairs scoring below it are not made.
+    solver : {"auto", "dense"}, default "auto"
+        The assignment path; every path returns the same answer.
+
+    Notes
+    -----
+    The score of a pair is the weighted mean of its criterion scores,
+    ``sum(w_i s_i) / sum(w_i)``, in [0, 1]; its contributions are the terms
+    ``w_i s_i / sum(w_i)``. :meth:`match` first matches as many mentees as
+    capacities and rules allow, then maximises the total score among those
+    assignments, exactly (see :func:`mentormatch._solve.solve_dense`).
+    Ties are broken by sorting mentees and mentors by id before solving, so
+    the result does not depend on the order of the input.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> mentees = [mm.Mentee(id="e1", goals=["leadership"], department="Sales"),
+    ...            mm.Mentee(id="e2", goals=["python"], department="Engineering")]
+    >>> mentors = [mm.Mentor(id="m1", goals=["python"], department="Sales"),
+    ...            mm.Mentor(id="m2", goals=["leadership"], department="Finance")]
+    >>> matcher = mm.Matcher(criteria=[mm.GoalOverlap(weight=2), mm.DepartmentDistance()])
+    >>> result = matcher.match(mentees, mentors)
+    >>> result
+    MatchResult(2 mentees: 2 matched, 0 unmatched; total_score=2.0000)
+    >>> [(m.mentee_id, m.mentor_id, round(m.score, 3)) for m in result.matches]
+    [('e1', 'm2', 1.0), ('e2', 'm1', 1.0)]
+    >>> result.matches[0].reasons
+    ('shares 1 of your 1 goals: leadership', 'works in Finance, outside your part of the organisation')
+    """
+
+    def __init__(
+        self,
+        criteria: Sequence[Any],
+        constraints: Sequence[Any] = (),
+        *,
+        min_score: float = 0.0,
+        solver: str = "auto",
+    ) -> None:
+        self.criteria = _check_criteria(criteria)
+        self.constraints = _check_constraints(constraints)
+        self.min_score = check_unit_interval("Matcher", "min_score", min_score)
+        self.solver = check_option("Matcher", "solver", solver, SOLVERS)
+
+    def __repr__(self) -> str:
+        parts = [f"criteria={list(self.criteria)!r}"]
+        if self.constraints:
+            parts.append(f"constraints={list(self.constraints)!r}")
+        if self.min_score:
+            parts.append(f"min_score={self.min_score!r}")
+        if self.solver != "auto":
+            parts.append(f"solver={self.solver!r}")
+        return f"Matcher({', '.join(parts)})"
+
+    # -- scoring -----------------------------------------------------------------
+
+    def score(self, mentees: Iterable[Mentee], mentors: Iterable[Mentor]) -> ScoreMatrix:
+        """Score every pair and apply the rules.
+
+        Parameters
+        ----------
+        mentees : iterable of Mentee
+        mentors : iterable of Mentor
+
+        Returns
+        -------
+        ScoreMatrix
+
+        Raises
+        ------
+        MentormatchError
+            Bad participants (see :func:`validate_programme`), or a criterion
+            or rule returning the wrong shape, NaN, or values outside [0, 1];
+            the message names the criterion or rule.
+        """
+        tees, tors = validate_programme(mentees, mentors)
+        return self._score(tees, tors)
+
+    def _score(self, tees: Sequence[Mentee], tors: Sequence[Mentor]) -> ScoreMatrix:
+        shape = (len(tees), len(tors))
+        by: dict[str, NDArray[np.float64]] = {}
+        for c in self.criteria:
+            by[c.name] = _checked_scores(c, tees, tors, shape)
+        weights = {c.name: float(c.weight) for c in self.criteria}
+        wsum = sum(weights.values())
+        total = np.zeros(shape)
+        for name, s in by.items():
+            total += (weights[name] / wsum) * s
+        np.clip(total, 0.0, 1.0, out=total)
+        refused: dict[str, NDArray[np.bool_]] = {}
+        tee_ids = np.array([e.id for e in tees], dtype=object)
+        tor_ids = np.array([m.id for m in tors], dtype=object)
+        self_pairs = np.asarray(tee_ids[:, None] == tor_ids[None, :], dtype=bool).reshape(shape)
+        if self_pairs.any():
+            refused[SELF_RULE] = self_pairs
+        for rule in self.constraints:
+            ok = _checked_mask(rule, tees, tors, shape)
+            if not ok.all():
+                refused[rule.name] = ~ok
+        allowed = np.ones(shape, dtype=bool)
+        for mask in refused.values():
+            allowed &= ~mask
+        return ScoreMatrix(
+            mentee_ids=tuple(e.id for e in tees),
+            mentor_ids=tuple(m.id for m in tors),
+            total=total,
+            by_criterion=by,
+            weights=weights,
+            allowed=allowed,
+            refused_by=refused,
+            min_score=self.min_score,
+        )
+
+    # -- matching ----------------------------------------------------------------
+
+    def match(self, mentees: Iterable[Mentee], mentors: Iterable[Mentor]) -> MatchResult:
+        """Match mentees with mentors: the most matches, then the largest total score.
+
+        Parameters
+        ----------
+        mentees : iterable of Mentee
+        mentors : iterable of Mentor
+
+        Returns
+        -------
+        MatchResult
+            Every mentee once, in ``matches`` or ``unmatched`` (with a reason).
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> mentees = [mm.Mentee(id="e1", manager_id="m1", goals=["sql"]), mm.Mentee(id="e2")]
+        >>> mentors = [mm.Mentor(id="m1", goals=["sql"])]
+        >>> result = mm.Matcher([mm.GoalOverlap()], [mm.NotInReportingLine()]).match(mentees, mentors)
+        >>> result.matches[0].mentee_id, result.unmatched
+        ('e2', (Unmatched(mentee_id='e1', reason="the only mentor with a free place is refused: 'm1' is your manager"),))
+        """
+        t0 = time.perf_counter()
+        tees, tors = validate_programme(mentees, mentors)
+        scores = self._score(tees, tors)
+        t1 = time.perf_counter()
+        capacity = np.array([m.capacity for m in tors], dtype=np.int64)
+        assignment = self._solve(scores, tees, tors, capacity)
+        t2 = time.perf_counter()
+        result = _build_result(self, scores, tees, tors, capacity, assignment)
+        t3 = time.perf_counter()
+        result.metadata.update(
+            solver="dense",
+            timings={"scoring": t1 - t0, "solving": t2 - t1, "explaining": t3 - t2},
+        )
+        return result
+
+    def _solve(
+        self,
+        scores: ScoreMatrix,
+        tees: Sequence[Mentee],
+        tors: Sequence[Mentor],
+        capacity: NDArray[np.int64],
+    ) -> NDArray[np.intp]:
+        """Solve in id order (deterministic ties), return in input order."""
+        re = np.argsort(np.array([e.id for e in tees], dtype=str), kind="stable")
+        rm = np.argsort(np.array([m.id for m in tors], dtype=str), kind="stable")
+        eligible = scores.eligible
+        sub = solve_dense(scores.total[np.ix_(re, rm)], eligible[np.ix_(re, rm)], capacity[rm])
+        out = np.full(len(tees), -1, dtype=np.intp)
+        made = sub >= 0
+        out[re[made]] = rm[sub[made]]
+        return out
+
+
+def _checked_scores(
+    c: CriterionLike, tees: Sequence[Mentee], tors: Sequence[Mentor], shape: tuple[int, int]
+) -> NDArray[np.float64]:
+    raw = c.score(tees, tors)
+    try:
+        s = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise MentormatchError(
+            f"criterion {c.name!r} returned {type(raw).__name__}, not an array of numbers",
+            field="criteria",
+        ) from exc
+    if s.shape != shape:
+        raise MentormatchError(
+            f"criterion {c.name!r} returned shape {s.shape}; expected {shape} for "
+            f"{shape[0]} mentees x {shape[1]} mentors",
+            field="criteria",
+            value=s.shape,
+        )
+    if s.size == 0:
+        return s
+    if not np.isfinite(s).all():
+        bad = np.argwhere(~np.isfinite(s))[0]
+        raise MentormatchError(
+            f"criterion {c.name!r} returned a non-finite value ({s[tuple(bad)]}) for mentee "
+            f"{tees[bad[0]].id!r} and mentor {tors[bad[1]].id!r}; scores must be numbers in [0, 1]",
+            field="criteria",
+            participant_id=tees[bad[0]].id,
+        )
+    lo, hi = float(s.min()), float(s.max())
+    if lo < -_TOL or hi > 1 + _TOL:
+        bad = np.argwhere((s < -_TOL) | (s > 1 + _TOL))[0]
+        raise MentormatchError(
+            f"criterion {c.name!r} returned {s[tuple(bad)]} for mentee {tees[bad[0]].id!r} and "
+            f"mentor {tors[bad[1]].id!r}; scores must lie in [0, 1] (rescale them)",
+            field="criteria",
+            participant_id=tees[bad[0]].id,
+        )
+    if lo < 0 or hi > 1:
+        s = np.clip(s, 0.0, 1.0)  # rounding noise within 1e-9 only
+    return s
+
+
+def _checked_mask(
+    rule: ConstraintLike, tees: Sequence[Mentee], tors: Sequence[Mentor], shape: tuple[int, int]
+) -> NDArray[np.bool_]:
+    raw = np.asarray(rule.allowed(tees, tors))
+    if raw.shape != shape:
+        raise MentormatchError(
+            f"constraint {rule.name!r} returned shape {raw.shape}; expected {shape} for "
+            f"{shape[0]} mentees x {shape[1]} mentors",
+            field="constraints",
+            value=raw.shape,
+        )
+    if raw.dtype != np.bool_:
+        raise MentormatchError(
+            f"constraint {rule.name!r} returned dtype {raw.dtype}; allowed() must return booleans",
+            field="constraints",
+            value=str(raw.dtype),
+        )
+    return raw
+
+
+# -- building the result ----------------------------------------------------------
+
+
+def _reasons(
+    matcher: Matcher, scores: ScoreMatrix, tee: Mentee, tor: Mentor, i: int, j: int
+) -> tuple[dict[str, float], tuple[str, ...]]:
+    contrib = scores.contributions(i, j)
+    by_name = {c.name: c for c in matcher.criteria}
+    order = sorted(contrib, key=lambda k: (-contrib[k], list(contrib).index(k)))
+    reasons = tuple(
+        by_name[k].explain(tee, tor, float(scores.by_criterion[k][i, j])) for k in order
+    )
+    return {k: contrib[k] for k in order}, reasons
+
+
+def _build_result(
+    matcher: Matcher,
+    scores: ScoreMatrix,
+    tees: Sequence[Mentee],
+    tors: Sequence[Mentor],
+    capacity: NDArray[np.int64],
+    assignment: NDArray[np.intp],
+) -> MatchResult:
+    matches: list[Match] = []
+    unmatched: list[Unmatched] = []
+    eligible = scores.eligible
+    for i, j in enumerate(assignment):
+        if j >= 0:
+            contrib, reasons = _reasons(matcher, scores, tees[i], tors[j], i, int(j))
+            matches.append(
+                Match(tees[i].id, tors[j].id, float(scores.total[i, j]), contrib, reasons)
+            )
+    total = float(sum(m.score for m in matches))
+    load = np.bincount(assignment[assignment >= 0], minlength=len(tors))
+    for i, j in enumerate(assignment):
+        if j < 0:
+            reason = _unmatched_reason(matcher, scores, eligible, tees, tors, capacity, load, i)
+            unmatched.append(Unmatched(tees[i].id, reason))
+
+    index = {e.id: i for i, e in enumerate(tees)}
+
+    def explainer(mentee_id: str) -> Explanation:
+        return _explain(
+            matcher, scores, eligible, tees, tors, capacity, assignment, index[mentee_id]
+        )
+
+    return MatchResult(
+        matches=tuple(matches),
+        unmatched=tuple(unmatched),
+        total_score=total,
+        metadata={
+            "n_mentees": len(tees),
+            "n_mentors": len(tors),
+            "places": int(capacity.sum()),
+            "criteria": tuple(c.name for c in matcher.criteria),
+            "min_score": matcher.min_score,
+        },
+        _explainer=explainer,
+    )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _unmatched_reason(
+    matcher: Matcher,
+    scores: ScoreMatrix,
+    eligible: NDArray[np.bool_],
+    tees: Sequence[Mentee],
+    tors: Sequence[Mentor],
+    capacity: NDArray[np.int64],
+    load: NDArray[np.int64],
+    i: int,
+) -> str:
+    if not tors:
+        return "there are no mentors in this programme"
+    open_ = capacity > 0
+    if not open_.any():
+        return "no mentor has a place (every capacity is 0)"
+    candidates = np.flatnonzero(open_ & scores.allowed[i])
+    if candidates.size == 0:
+        cols = np.flatnonzero(open_)
+        first: dict[str, list[int]] = {}
+        for j in cols:
+            for name, mask in scores.refused_by.items():
+                if mask[i, j]:
+                    first.setdefault(name, []).append(int(j))
+                    break
+        n = cols.size
+        if len(first) == 1:
+            ((name, js),) = first.items()
+            if n == 1:
+                sentence = _rule_sentence(matcher, name, tees[i], tors[js[0]])
+                return f"the only mentor with a free place is refused: {sentence}"
+            return f"all {n} mentors with a place are {_rule_phrase(name)}"
+        parts = ", ".join(f"{len(js)} {_rule_phrase(name)}" for name, js in first.items())
+        return f"no mentor is allowed by the rules: of the {n} with a place, {parts}"
+    above = candidates[eligible[i, candidates]]
+    if above.size == 0:
+        best = candidates[np.argmax(scores.total[i, candidates])]
+        return (
+            f"no allowed mentor scores at least min_score {scores.min_score:g} "
+            f"(the best, {tors[best].id}, scores {scores.total[i, best]:.2f})"
+        )
+    places = int(capacity.sum())
+    full = above[load[above] >= capacity[above]]
+    shown = ", ".join(tors[j].id for j in full[:3]) + (", ..." if full.size > 3 else "")
+    return (
+        f"capacity exhausted: {places} places for {len(tees)} mentees, and your "
+        f"{_plural(above.size, 'possible mentor', 'possible mentors')} ({shown}) went to mentees "
+        "who had fewer options or scored higher with them"
+    )
+
+
+def _rule_sentence(matcher: Matcher, name: str, tee: Mentee, tor: Mentor) -> str:
+    if name == SELF_RULE:
+        return "that mentor is you"
+    for rule in matcher.constraints:
+        if rule.name == name:
+            return rule.explain(tee, tor)
+    return _rule_phrase(name)  # pragma: no cover - every refusal comes from a known rule
+
+
+def _diff_sentence(scores: ScoreMatrix, i: int, chosen: int, other: int) -> str:
+    a, b = scores.contributions(i, chosen), scores.contributions(i, other)
+    diffs = sorted(((b[k] - a[k], k) for k in a), key=lambda t: (-abs(t[0]), t[1]))
+    shown = [f"{k} {d:+.2f}" for d, k in diffs[:2] if abs(d) >= 0.005]
+    return "; the difference: " + ", ".join(shown) if shown else ""
+
+
+def _explain(
+    matcher: Matcher,
+    scores: ScoreMatrix,
+    eligible: NDArray[np.bool_],
+    tees: Sequence[Mentee],
+    tors: Sequence[Mentor],
+    capacity: NDArray[np.int64],
+    assignment: NDArray[np.intp],
+    i: int,
+) -> Explanation:
+    tee = tees[i]
+    j = int(assignment[i])
+    load = np.bincount(assignment[assignment >= 0], minlength=len(tors))
+    others = np.array([k for k in range(len(tors)) if k != j and capacity[k] > 0], dtype=np.intp)
+    runner: Alternative | None = None
+    if others.size:
+        order = np.lexsort((np.array([tors[k].id for k in others]), -scores.total[i, others]))
+        ranked = others[order]
+        ok = ranked[eligible[i, ranked]]
+        k = int(ok[0]) if ok.size else int(ranked[0])
+        s_k = float(scores.total[i, k])
+        contrib_k = scores.contributions(i, k)
+        if not scores.allowed[i, k]:
+            name = next(n for n, mask in scores.refused_by.items() if mask[i, k])
+            why = f"refused by a rule: {_rule_sentence(matcher, name, tee, tors[k])}"
+        elif not eligible[i, k]:
+            why = f"scores {s_k:.2f}, below min_score {scores.min_score:g}"
+        elif load[k] >= capacity[k]:
+            taken = [tees[int(r)].id for r in np.flatnonzero(assignment == k)]
+            listed = ", ".join(taken[:3]) + (", ..." if len(taken) > 3 else "")
+            cmp = (
+                f"scored {s_k:.2f}, higher than your match's {scores.total[i, j]:.2f}, but "
+                if j >= 0 and s_k > scores.total[i, j]
+                else f"scored {s_k:.2f}, but "
+            )
+            why = (
+                f"{cmp}{_plural(int(capacity[k]), 'place', 'places')} went to {listed}; "
+                "giving you one would have matched fewer people or lowered the total score"
+            )
+        else:
+            why = f"scored {s_k:.2f} against {tors[j].id}'s {scores.total[i, j]:.2f}" + (
+                _diff_sentence(scores, i, j, k)
+            )
+        runner = Alternative(tors[k].id, s_k, contrib_k, why)
+    if j < 0:
+        load_u = load.astype(np.int64)
+        reason = _unmatched_reason(matcher, scores, eligible, tees, tors, capacity, load_u, i)
+        return Explanation(tee.id, None, None, {}, (), reason, runner)
+    contrib, reasons = _reasons(matcher, scores, tee, tors[j], i, j)
+    return Explanation(
+        tee.id, tors[j].id, float(scores.total[i, j]), contrib, reasons, None, runner
+    )
