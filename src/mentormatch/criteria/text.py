@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,6 +60,7 @@ class TextSimilarity(Criterion):
                 f"Got {stop_words!r} instead."
             )
         self.stop_words = stop_words
+        self._analyse: Callable[[str], list[str]] | None = None
 
     def _vectorizer(self) -> TfidfVectorizer:
         return TfidfVectorizer(stop_words=self.stop_words, sublinear_tf=True)
@@ -79,7 +80,9 @@ class TextSimilarity(Criterion):
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Name up to three words both texts use."""
-        analyse = self._vectorizer().build_analyzer()
+        if self._analyse is None:  # built once: explain runs for every match
+            self._analyse = self._vectorizer().build_analyzer()
+        analyse = self._analyse
         mine, theirs = Counter(analyse(mentee.about)), Counter(analyse(mentor.about))
         shared = sorted(set(mine) & set(theirs), key=lambda w: (-(mine[w] + theirs[w]), w))
         if not shared:
