@@ -77,15 +77,19 @@ def solve_dense(
         return out
     slots = slot_counts(allowed, capacity)
     cols = np.flatnonzero(slots > 0)
-    sub_allowed = allowed[:, cols]
-    rows = np.flatnonzero(sub_allowed.any(axis=1))
+    rows = np.flatnonzero(allowed[:, cols].any(axis=1))
     if rows.size == 0:
         return out
-    sub_allowed = sub_allowed[rows]
+    whole = rows.size == n and cols.size == m
+    sub_allowed = allowed if whole else allowed[np.ix_(rows, cols)]
     big = float(rows.size + 1)
-    gain = np.where(sub_allowed, big + score[np.ix_(rows, cols)], 0.0)
+    # cost -(M + score) on allowed pairs, 0 elsewhere, built in place
+    cost = np.negative(score if whole else score[np.ix_(rows, cols)])
+    cost -= big
+    cost[~sub_allowed] = 0.0
     expand = np.repeat(np.arange(cols.size), slots[cols])
-    cost = -gain[:, expand]
+    if expand.size != cols.size:
+        cost = cost[:, expand]
     r, c = linear_sum_assignment(cost)
     made = sub_allowed[r, expand[c]]
     out[rows[r[made]]] = cols[expand[c[made]]]

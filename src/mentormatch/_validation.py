@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from mentormatch._errors import MentormatchError
@@ -71,6 +72,7 @@ def check_unit_interval(owner: str, param: str, value: Any) -> float:
     return float(value)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """The comparison form of a goal, skill or attribute value: trimmed and case-folded."""
     return " ".join(text.split()).casefold()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -106,7 +108,6 @@ class ScoreMatrix:
         }
 
 
-@dataclass(frozen=True)
 class Match:
     """One mentee-mentor pair of a result.
 
@@ -116,16 +117,63 @@ class Match:
     score : float
         The pair's score in [0, 1]; equals ``sum(contributions.values())``.
     contributions : dict of str to float
-        Each criterion's share of the score, ``w_i s_i / sum(w)``.
+        Each criterion's share of the score, ``w_i s_i / sum(w)``, largest first.
     reasons : tuple of str
-        One sentence per criterion, largest contribution first.
+        One sentence per criterion, in the order of ``contributions``. Built
+        on first access (a large programme does not pay for sentences nobody
+        reads), then kept.
+
+    Examples
+    --------
+    >>> Match("e1", "m1", 0.5, {"goal_overlap": 0.5}, ("shares 1 of your 2 goals: sql",))
+    Match(mentee_id='e1', mentor_id='m1', score=0.5, contributions={'goal_overlap': 0.5}, reasons=('shares 1 of your 2 goals: sql',))
     """
 
-    mentee_id: str
-    mentor_id: str
-    score: float
-    contributions: dict[str, float]
-    reasons: tuple[str, ...]
+    __slots__ = ("_make_reasons", "_reasons", "contributions", "mentee_id", "mentor_id", "score")
+
+    def __init__(
+        self,
+        mentee_id: str,
+        mentor_id: str,
+        score: float,
+        contributions: dict[str, float],
+        reasons: tuple[str, ...] | None = None,
+        *,
+        make_reasons: Callable[[], tuple[str, ...]] | None = None,
+    ) -> None:
+        if reasons is None and make_reasons is None:
+            raise TypeError("Match needs reasons or make_reasons")
+        self.mentee_id = mentee_id
+        self.mentor_id = mentor_id
+        self.score = score
+        self.contributions = contributions
+        self._reasons = None if reasons is None else tuple(reasons)
+        self._make_reasons = make_reasons
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """One sentence per criterion, largest contribution first."""
+        if self._reasons is None and self._make_reasons is not None:
+            self._reasons = self._make_reasons()
+            self._make_reasons = None
+        return self._reasons or ()
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.mentee_id, self.mentor_id, self.score, self.contributions, self.reasons)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Match):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Match(mentee_id={self.mentee_id!r}, mentor_id={self.mentor_id!r}, "
+            f"score={self.score!r}, contributions={self.contributions!r}, "
+            f"reasons={self.reasons!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -551,10 +599,11 @@ class Matcher:
             total += (weights[name] / wsum) * s
         np.clip(total, 0.0, 1.0, out=total)
         refused: dict[str, NDArray[np.bool_]] = {}
-        tee_ids = np.array([e.id for e in tees], dtype=object)
-        tor_ids = np.array([m.id for m in tors], dtype=object)
-        self_pairs = np.asarray(tee_ids[:, None] == tor_ids[None, :], dtype=bool).reshape(shape)
-        if self_pairs.any():
+        both = {m.id: j for j, m in enumerate(tors)}
+        twins = [(i, both[e.id]) for i, e in enumerate(tees) if e.id in both]
+        if twins:  # people in both roles are never matched with themselves
+            self_pairs = np.zeros(shape, dtype=bool)
+            self_pairs[tuple(np.array(twins).T)] = True
             refused[SELF_RULE] = self_pairs
         for rule in self.constraints:
             ok = _checked_mask(rule, tees, tors, shape)
@@ -621,14 +670,30 @@ class Matcher:
         capacity: NDArray[np.int64],
     ) -> NDArray[np.intp]:
         """Solve in id order (deterministic ties), return in input order."""
-        re = np.argsort(np.array([e.id for e in tees], dtype=str), kind="stable")
-        rm = np.argsort(np.array([m.id for m in tors], dtype=str), kind="stable")
+        re = _id_order(tees)
+        rm = _id_order(tors)
         eligible = scores.eligible
-        sub = solve_dense(scores.total[np.ix_(re, rm)], eligible[np.ix_(re, rm)], capacity[rm])
+        if re is None and rm is None:
+            sub = solve_dense(scores.total, eligible, capacity)
+        else:
+            re_ = np.arange(len(tees)) if re is None else re
+            rm_ = np.arange(len(tors)) if rm is None else rm
+            grid = np.ix_(re_, rm_)
+            sub = solve_dense(scores.total[grid], eligible[grid], capacity[rm_])
+        re = np.arange(len(tees)) if re is None else re
+        rm = np.arange(len(tors)) if rm is None else rm
         out = np.full(len(tees), -1, dtype=np.intp)
         made = sub >= 0
         out[re[made]] = rm[sub[made]]
         return out
+
+
+def _id_order(people: Sequence[Mentee] | Sequence[Mentor]) -> NDArray[np.intp] | None:
+    """The permutation that sorts people by id, or None when they already are."""
+    ids = [p.id for p in people]
+    if all(a < b for a, b in itertools.pairwise(ids)):
+        return None
+    return np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
 
 
 def _checked_scores(
@@ -696,16 +761,23 @@ def _checked_mask(
 # -- building the result ----------------------------------------------------------
 
 
+def _contributions(scores: ScoreMatrix, i: int, j: int) -> dict[str, float]:
+    """Contributions of pair (i, j), largest first (ties in criterion order)."""
+    contrib = scores.contributions(i, j)
+    order = sorted(range(len(contrib)), key=lambda k: -list(contrib.values())[k])
+    names = list(contrib)
+    return {names[k]: contrib[names[k]] for k in order}
+
+
 def _reasons(
     matcher: Matcher, scores: ScoreMatrix, tee: Mentee, tor: Mentor, i: int, j: int
-) -> tuple[dict[str, float], tuple[str, ...]]:
-    contrib = scores.contributions(i, j)
+) -> tuple[str, ...]:
+    """One sentence per criterion, in the order of :func:`_contributions`."""
     by_name = {c.name: c for c in matcher.criteria}
-    order = sorted(contrib, key=lambda k: (-contrib[k], list(contrib).index(k)))
-    reasons = tuple(
-        by_name[k].explain(tee, tor, float(scores.by_criterion[k][i, j])) for k in order
+    return tuple(
+        by_name[k].explain(tee, tor, float(scores.by_criterion[k][i, j]))
+        for k in _contributions(scores, i, j)
     )
-    return {k: contrib[k] for k in order}, reasons
 
 
 def _build_result(
@@ -721,9 +793,14 @@ def _build_result(
     eligible = scores.eligible
     for i, j in enumerate(assignment):
         if j >= 0:
-            contrib, reasons = _reasons(matcher, scores, tees[i], tors[j], i, int(j))
             matches.append(
-                Match(tees[i].id, tors[j].id, float(scores.total[i, j]), contrib, reasons)
+                Match(
+                    tees[i].id,
+                    tors[j].id,
+                    float(scores.total[i, j]),
+                    _contributions(scores, i, int(j)),
+                    make_reasons=partial(_reasons, matcher, scores, tees[i], tors[j], i, int(j)),
+                )
             )
     total = float(sum(m.score for m in matches))
     load = np.bincount(assignment[assignment >= 0], minlength=len(tors))
@@ -872,7 +949,8 @@ def _explain(
         load_u = load.astype(np.int64)
         reason = _unmatched_reason(matcher, scores, eligible, tees, tors, capacity, load_u, i)
         return Explanation(tee.id, None, None, {}, (), reason, runner)
-    contrib, reasons = _reasons(matcher, scores, tee, tors[j], i, j)
+    contrib = _contributions(scores, i, j)
+    reasons = _reasons(matcher, scores, tee, tors[j], i, j)
     return Explanation(
         tee.id, tors[j].id, float(scores.total[i, j]), contrib, reasons, None, runner
     )
