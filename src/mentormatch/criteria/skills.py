@@ -105,7 +105,10 @@ class SkillGap(Criterion):
             if e_a.any():
                 total += e_a @ self.credit(tor_level - a).T
         counts = (tee_level > 0).sum(axis=1).astype(np.float64)[:, None]
-        return np.divide(total, counts, out=np.zeros_like(total), where=counts > 0)
+        out: NDArray[np.float64] = np.divide(
+            total, counts, out=np.zeros_like(total), where=counts > 0
+        )
+        return out
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Name the skills in which the mentor is ahead, with both levels."""
