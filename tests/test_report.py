@@ -1,0 +1,207 @@
+"""Tests of the programme report: text, Markdown, HTML (with and without
+matplotlib), CSV export and privacy of the outputs."""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mentormatch._errors import MentormatchError
+from mentormatch._tables import neutralise, write_csv
+from mentormatch.kpis import (
+    ProgrammeReport,
+    Relationship,
+    Targets,
+    load_demo_relationships,
+    programme_report,
+)
+
+AS_OF = date(2026, 3, 1)
+DEMO_CSV = Path(__file__).parents[1] / "src" / "mentormatch" / "data" / "demo_relationships.csv"
+
+
+@dataclass(frozen=True)
+class _Match:
+    mentee_id: str
+    mentor_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class _Unmatched:
+    mentee_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Result:
+    matches: tuple[_Match, ...]
+    unmatched: tuple[_Unmatched, ...]
+
+
+class _Survey:
+    def summary(self) -> str:
+        return "Survey: 40 responses, <b>mean</b> 4.1"
+
+
+@pytest.fixture(scope="module")
+def report() -> ProgrammeReport:
+    rels = load_demo_relationships()
+    result = _Result(
+        tuple(_Match(r.mentee_id, r.mentor_id, 0.5) for r in rels),
+        tuple(_Unmatched(f"e{i}", "no mentor") for i in range(61, 67)),
+    )
+    return programme_report(
+        rels,
+        as_of=AS_OF,
+        match_result=result,
+        targets=Targets(
+            {
+                "match_rate": 0.8,
+                "completion_rate": 0.7,
+                "early_termination_rate": 0.2,
+                "meeting_cadence": 1.0,
+                "time_to_match_days": 20,
+            },
+            goal="career guidance",
+            name="Demo programme",
+        ),
+        by=["department", "cohort"],
+        survey=_Survey(),
+        capacities={f"m{i:02d}": 3 for i in range(1, 26)},
+    )
+
+
+def test_report_gathers_kpis(report: ProgrammeReport) -> None:
+    assert report.pairs == 60
+    assert sum(report.status_counts.values()) == 60
+    assert report.match is not None and (report.match.numerator, report.match.denominator) == (
+        60,
+        66,
+    )
+    assert report.completion is not None and report.completion.denominator == 35
+    assert report.utilisation is not None and report.utilisation.slots.denominator == 75
+    assert len(report.breakdowns) == 6
+    assert {b.by for b in report.breakdowns} == {"department", "cohort"}
+    verdicts = {c.kpi: c.verdict for c in report.target_checks}
+    assert verdicts["time_to_match_days"] == "not computed"
+    assert set(verdicts.values()) <= {"met", "not met", "inconclusive", "not computed"}
+    assert report.at_risk and report.at_risk == tuple(
+        sorted(report.at_risk, key=lambda a: -a.days_since_last_meeting)
+    )
+
+
+def test_summary_and_markdown(report: ProgrammeReport) -> None:
+    text = report.summary()
+    assert text.startswith("Demo programme: report as of 2026-03-01")
+    assert "Goal: career guidance" in text
+    assert "Completion rate" in text and "Wilson" in text
+    assert "target at least 70.0%" in text
+    assert "Target for time_to_match_days: not computed" in text
+    assert "suppressed (small group)" in text
+    assert "Survey: 40 responses" in text
+    assert str(report) == text
+    md = report.to_markdown()
+    assert md.startswith("# Demo programme") and "| KPI | Figure | Target |" in md
+    assert "## completion_rate by department" in md and "## At risk" in md
+
+
+def test_html_is_self_contained_with_plots(report: ProgrammeReport, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    page = report.to_html()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<script" not in page and 'src="http' not in page and "<link" not in page
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) >= 3  # key rates, completion by department and by cohort, cadence
+    assert all(base64.b64decode(img).startswith(b"\x89PNG") for img in images)
+    assert "&lt;b&gt;mean&lt;/b&gt;" in page  # survey text is escaped
+    assert "inconclusive" in page or "met:" in page
+    out = report.save_html(tmp_path / "report.html")
+    assert out.read_text(encoding="utf-8") == page
+
+
+def test_html_without_matplotlib(report: ProgrammeReport, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def fake_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("matplotlib"):
+            raise ImportError("no matplotlib")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    page = report.to_html()
+    assert "data:image/png" not in page
+    assert "Plots need matplotlib" in page
+    assert "Completion rate" in page
+    assert "data:image/png" not in report.to_html(plots=False)
+
+
+def test_outputs_carry_no_personal_data_beyond_at_risk_ids(report: ProgrammeReport) -> None:
+    flagged = {a.mentee_id for a in report.at_risk} | {a.mentor_id for a in report.at_risk}
+    outputs = [report.summary(), report.to_markdown(), report.to_html(plots=False), report.to_csv()]
+    for text in outputs:
+        shown = set(re.findall(r"\b[em]\d\d\b", text))
+        assert shown <= flagged
+    assert "e01" not in report.to_csv()
+
+
+def test_csv_export_neutralises_formulas(tmp_path: Path) -> None:
+    rels = [
+        Relationship(
+            mentee_id=f"e{i}",
+            mentor_id="m1",
+            started=date(2025, 3, 1),
+            status="completed",
+            ended=date(2025, 12, 1),
+            attributes={"department": '=HYPERLINK("x")' if i < 6 else "+Sales"},
+        )
+        for i in range(12)
+    ] + [Relationship(mentee_id="@evil", mentor_id="-m2", started=date(2025, 3, 1))]
+    rep = programme_report(rels, as_of=AS_OF, by="department", min_group_size=3)
+    text = rep.to_csv(tmp_path / "kpis.csv")
+    assert (tmp_path / "kpis.csv").read_text(encoding="utf-8") == text
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert '\'=HYPERLINK("x")' in cells and "'+Sales" in cells
+    assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for c in cells)
+    risk = rep.at_risk_csv()
+    rows = list(csv.reader(io.StringIO(risk)))
+    assert rows[0][:3] == ["mentee_id", "mentor_id", "days_since_last_meeting"]
+    assert rows[1][:2] == ["'@evil", "'-m2"]
+    assert neutralise("\tx") == "'\tx" and neutralise("\rx") == "'\rx"
+    assert write_csv(["a"], [[-0.5]]).splitlines()[1] == "-0.5"  # numbers stay numbers
+
+
+def test_report_inputs(tmp_path: Path) -> None:
+    toml = tmp_path / "programme.toml"
+    toml.write_text(
+        'goal = "career guidance"\n[targets]\ncompletion_rate = 0.5\n', encoding="utf-8"
+    )
+    rep = programme_report(DEMO_CSV, as_of=AS_OF, targets=toml)
+    assert rep.pairs == 60 and rep.goal == "career guidance"
+    assert rep.target_checks[0].kpi == "completion_rate"
+    assert rep.match is None and rep.breakdowns == ()
+    rep2 = programme_report(load_demo_relationships(), as_of=AS_OF, targets={"goals_met": 0.3})
+    assert rep2.target_checks[0].verdict == "met"
+    with pytest.raises(MentormatchError, match=r"no attribute 'team'.*cohort, department"):
+        programme_report(load_demo_relationships(), as_of=AS_OF, by="team")
+    with pytest.raises(MentormatchError, match="unknown KPI"):
+        programme_report(load_demo_relationships(), as_of=AS_OF, targets={"nps": 1})
+
+
+def test_report_with_nothing_finished_explains_missing_kpis() -> None:
+    rels = [Relationship(mentee_id="e1", mentor_id="m1", started=date(2026, 2, 25))]
+    rep = programme_report(rels, as_of=AS_OF, targets={"completion_rate": 0.7})
+    assert rep.completion is None and rep.cadence is None and rep.satisfaction is None
+    assert any(n.startswith("completion rate: not computed") for n in rep.notes)
+    assert rep.target_checks[0].verdict == "not computed"
+    assert "Notes" in rep.summary() and "<h2>Notes</h2>" in rep.to_html()
+    assert "At risk: none" in rep.summary()
