@@ -9,7 +9,7 @@ Examples
 'm1'
 """
 
-from mentormatch import presets
+from mentormatch import kpis, presets, surveys
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch.constraints import (
@@ -28,6 +28,16 @@ from mentormatch.criteria import (
     SkillGap,
     StatedPreferences,
     TextSimilarity,
+)
+from mentormatch.io import (
+    Problem,
+    Signups,
+    SignupsError,
+    load_demo,
+    read_results,
+    read_signups,
+    write_results,
+    write_signups,
 )
 from mentormatch.matching import (
     Alternative,
@@ -60,14 +70,24 @@ __all__ = [
     "Mentor",
     "MentormatchError",
     "NotInReportingLine",
+    "Problem",
     "RequirePairs",
     "SameAttribute",
     "ScoreMatrix",
+    "Signups",
+    "SignupsError",
     "SkillGap",
     "StatedPreferences",
     "TextSimilarity",
     "Unmatched",
     "__version__",
+    "kpis",
+    "load_demo",
     "presets",
+    "read_results",
+    "read_signups",
+    "surveys",
     "validate_programme",
+    "write_results",
+    "write_signups",
 ]

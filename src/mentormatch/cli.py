@@ -9,8 +9,10 @@ stderr, no traceback), 1 an unexpected error (a bug: please report it).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import inspect
+import os
 import sys
 import time
 import traceback
@@ -399,13 +401,21 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress.done()
     print("Demo programme, matched with the career_guidance preset.", file=out)
     _report(result, mentees, mentors, out)
-    mentee_id = args.mentee
-    if mentee_id is None:
-        with_runner_up = [m.mentee_id for m in result.matches]
-        mentee_id = with_runner_up[0] if with_runner_up else mentees[0].id
-    print(f"\nWhy {mentee_id}'s mentor? (mentormatch demo --mentee ID for another)", file=out)
+    mentee_id = args.mentee or _interesting(result)
+    print("\nWhy this mentor? (mentormatch demo --mentee ID for another mentee)", file=out)
     print(result.explain(mentee_id).summary(), file=out)
     return EXIT_OK
+
+
+def _interesting(result: MatchResult) -> str:
+    """A mentee worth explaining: one whose runner-up scored higher than their match."""
+    for m in result.matches:
+        runner_up = result.explain(m.mentee_id).runner_up
+        if runner_up is not None and runner_up.score > m.score:
+            return m.mentee_id
+    if result.matches:
+        return result.matches[0].mentee_id
+    return result.unmatched[0].mentee_id
 
 
 # --------------------------------------------------------------------------- match
@@ -516,6 +526,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for problem in exc.problems:
             print(problem, file=out)
         n = len(exc.problems)
+        out.flush()
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was matched.", file=err)
         return EXIT_BAD_INPUT
     mentors = _apply_capacity(mentors, capacity)
@@ -605,6 +616,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (MentormatchError, ValueError) as exc:
         print(f"{PROG}: error: {exc}", file=err)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `mentormatch demo | head`
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except FileNotFoundError as exc:
         print(f"{PROG}: error: no such file: {exc.filename}", file=err)
         return EXIT_BAD_INPUT

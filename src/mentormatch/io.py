@@ -1,0 +1,1366 @@
+"""Sign-ups in, results out: CSV, JSON and pandas DataFrames.
+
+Reading
+    :func:`read_signups` reads one CSV of sign-ups with a ``role`` column, or
+    separate mentee and mentor files, or JSON, or pandas DataFrames, into
+    :class:`~mentormatch.Mentee` and :class:`~mentormatch.Mentor` objects. It
+    checks the whole input and raises one :class:`SignupsError` listing every
+    problem (row, column, id and the fix), so a file is fixed in one pass.
+    :func:`load_demo` returns the embedded demo programme.
+
+Writing
+    :func:`write_results` writes a match result as CSV (one row per mentee,
+    one column per criterion contribution) or as lossless JSON, which
+    :func:`read_results` reads back (for a DataFrame, use
+    :meth:`MatchResult.to_dataframe`). :func:`write_signups` writes
+    participants back in the sign-up format. Files are written to a temporary
+    file and moved into place, so a failed write never leaves half a file.
+
+Every text cell of a CSV export that a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+neutralised with a leading apostrophe; the readers remove that apostrophe
+again, so exports read back unchanged.
+
+The file formats are described in ``docs/files.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, Union
+
+from pydantic import ValidationError
+
+from mentormatch._errors import MentormatchError
+from mentormatch.matching import Explanation, Match, MatchResult, Unmatched
+from mentormatch.participants import Mentee, Mentor, validate_programme
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Problem",
+    "Signups",
+    "SignupsError",
+    "load_demo",
+    "read_results",
+    "read_signups",
+    "write_results",
+    "write_signups",
+]
+
+PathOrFile = Union[str, "os.PathLike[str]", IO[str], IO[bytes]]
+"""A path, or a file opened in text or binary mode."""
+
+Source = Union[str, "os.PathLike[str]", IO[str], IO[bytes], "pd.DataFrame"]
+"""Where sign-ups come from: a path, an open file, or a pandas DataFrame."""
+
+RESULTS_FORMAT_VERSION = 1
+
+_FIELDS = (
+    "role",
+    "id",
+    "name",
+    "department",
+    "manager_id",
+    "about",
+    "capacity",
+    "skills",
+    "goals",
+    "preferences",
+)
+_ROLES = ("mentee", "mentor")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+_TO_ESCAPE = re.compile(r"^'*[=+\-@\t\r]")
+_SEP = ";"
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in sign-up data.
+
+    Attributes
+    ----------
+    message : str
+        What is wrong and how to fix it.
+    row : int or None
+        The row as a spreadsheet numbers it (the header is row 1, the first
+        person row 2); for JSON the entry number (from 1) in its list; for a
+        DataFrame the position of the row plus 2, as if it were saved as CSV.
+        ``None`` for a problem with the file as a whole.
+    column : str or None
+        The column (field) at fault, normalised (``"manager_id"``).
+    participant_id : str or None
+        The id on that row, when there is one.
+    source : str or None
+        The file (or ``"mentees"`` / ``"mentors"`` for in-memory data).
+
+    Examples
+    --------
+    >>> p = Problem("skill level 7 is outside 1..5", row=4, column="skills",
+    ...             participant_id="e03", source="signups.csv")
+    >>> str(p)
+    "signups.csv, row 4, column 'skills', id 'e03': skill level 7 is outside 1..5"
+    """
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    participant_id: str | None = None
+    source: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.source:
+            where.append(self.source)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        if self.participant_id:
+            where.append(f"id {self.participant_id!r}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class SignupsError(MentormatchError):
+    """Sign-up data with problems; ``problems`` lists every one of them.
+
+    The message lists them all, one per line, so a file is fixed in one pass.
+    ``field``, ``participant_id`` and ``value`` describe the first problem
+    (``value`` is its row).
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+        At least one.
+
+    Examples
+    --------
+    >>> err = SignupsError([Problem("id is empty", row=3, column="id")])
+    >>> print(err)
+    1 problem in the sign-ups:
+      row 3, column 'id': id is empty
+    >>> isinstance(err, ValueError), err.problems[0].row
+    (True, 3)
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the sign-ups:"
+        lines = [head, *(f"  {p}" for p in self.problems)]
+        first = self.problems[0] if self.problems else Problem("")
+        super().__init__(
+            "\n".join(lines),
+            field=first.column,
+            participant_id=first.participant_id,
+            value=first.row,
+        )
+
+
+class _Problems:
+    """Collects problems for one source."""
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.items: list[Problem] = []
+
+    def add(
+        self,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        participant_id: str | None = None,
+    ) -> None:
+        self.items.append(Problem(message, row, column, participant_id or None, self.source))
+
+
+# --------------------------------------------------------------------------- results of reading
+
+
+class Signups(NamedTuple):
+    """Mentees and mentors read from sign-ups; unpacks as ``mentees, mentors``.
+
+    Attributes
+    ----------
+    mentees : list of Mentee
+        In the order of the input.
+    mentors : list of Mentor
+        In the order of the input.
+
+    Examples
+    --------
+    >>> s = Signups([Mentee(id="e1")], [Mentor(id="m1")])
+    >>> mentees, mentors = s
+    >>> len(s.mentees), len(mentors)
+    (1, 1)
+    """
+
+    mentees: list[Mentee]
+    mentors: list[Mentor]
+
+
+@dataclass(frozen=True)
+class _Record:
+    """One person as read: a row number and cells keyed by normalised column."""
+
+    row: int
+    cells: dict[str, object]
+
+
+# --------------------------------------------------------------------------- low-level reading
+
+
+def _column_key(header: str) -> str:
+    """The field for a header (``"Manager ID"``: ``manager_id``), else its trimmed lower case."""
+    text = header.strip().lower()
+    key = "_".join(text.replace("-", " ").split())
+    return key if key in _FIELDS or key == "attributes" else text
+
+
+def _unescape(cell: str) -> str:
+    """Remove the apostrophe that neutralised a formula-like cell on export."""
+    return cell[1:] if _ESCAPED.match(cell) else cell
+
+
+def _escape(cell: str) -> str:
+    """Neutralise a text cell a spreadsheet would run as a formula (reversible)."""
+    return "'" + cell if _TO_ESCAPE.match(cell) else cell
+
+
+def _source_name(source: object, default: str) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) and not name.startswith("<") else default
+
+
+def _is_dataframe(obj: object) -> bool:
+    cls = type(obj)
+    return cls.__name__ == "DataFrame" and cls.__module__.split(".")[0] == "pandas"
+
+
+def _read_text(source: object, problems: _Problems) -> str | None:
+    """The text of a path or open file, or ``None`` (with a problem) if it is not text."""
+    data: object
+    if isinstance(source, (str, os.PathLike)):
+        data = Path(source).read_bytes()
+    elif hasattr(source, "read"):
+        data = source.read()
+    else:
+        raise MentormatchError(
+            f"expected a path, an open file or a pandas DataFrame, not {type(source).__name__}",
+            value=type(source).__name__,
+        )
+    if isinstance(data, bytes):
+        if data.startswith(b"PK\x03\x04"):
+            problems.add(
+                "this is a zip file (an Excel workbook?), not CSV; "
+                "save the sheet as 'CSV UTF-8' and read that"
+            )
+            return None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems.add(
+                f"the file is not UTF-8 text (undecodable byte at offset {exc.start}); "
+                "save it as 'CSV UTF-8'"
+            )
+            return None
+    elif isinstance(data, str):
+        text = data.removeprefix("\ufeff")
+    else:
+        raise MentormatchError(f"reading the file gave {type(data).__name__}, not text or bytes")
+    if "\x00" in text:
+        problems.add("the file contains NUL characters: it is binary, not CSV; export it as CSV")
+        return None
+    return text
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever occurs most often outside quotes in the header."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted:
+            if ch in "\r\n":
+                break
+            if ch in counts:
+                counts[ch] += 1
+    best = max(counts.values())
+    return next(d for d in counts if counts[d] == best)
+
+
+def _csv_records(text: str, problems: _Problems) -> tuple[list[str], list[_Record]] | None:
+    """Header keys and records of CSV text; ``None`` when there is no usable header."""
+    if not text.strip():
+        problems.add(
+            "the file is empty; it needs a header row (id, role, ...) and one row per person"
+        )
+        return None
+    delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    try:
+        for record in reader:
+            rows.append(record)
+    except csv.Error as exc:
+        problems.add(
+            f"this is not valid CSV ({exc}); a cell that contains quotes, the delimiter "
+            "or a line break must be enclosed in double quotes, with inner quotes doubled",
+            row=len(rows) + 1,
+        )
+        return None
+    header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if header_at is None:
+        problems.add(
+            "the file is empty; it needs a header row (id, role, ...) and one row per person"
+        )
+        return None
+    header = rows[header_at]
+    header_row = header_at + 1
+    keys: list[str] = []
+    seen: dict[str, str] = {}
+    body = rows[header_at + 1 :]
+    for i, raw in enumerate(header):
+        key = _column_key(_unescape(raw))
+        if not key:
+            if any(i < len(r) and r[i].strip() for r in body):
+                problems.add(
+                    f"column {i + 1} has values but no name in the header; name it",
+                    row=header_row,
+                )
+        elif key in seen:
+            problems.add(
+                f"columns {seen[key]!r} and {raw.strip()!r} both mean {key!r} (names are compared "
+                "ignoring case and surrounding spaces); keep one",
+                row=header_row,
+                column=key,
+            )
+        else:
+            seen[key] = raw.strip()
+        keys.append(key)
+    records: list[_Record] = []
+    for offset, cells in enumerate(body):
+        number = header_row + 1 + offset
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys) :]):
+            problems.add(
+                f"the row has {len(cells)} cells but the header has {len(keys)}; a cell that "
+                f"contains the delimiter {delimiter!r} must be enclosed in double quotes",
+                row=number,
+            )
+            continue
+        values: dict[str, object] = {}
+        for key, cell in zip(keys, cells, strict=False):
+            if key and key not in values:
+                values[key] = _unescape(cell)
+        records.append(_Record(number, values))
+    return keys, records
+
+
+def _scalar(value: object) -> object:
+    """A DataFrame cell as a plain Python value; missing values become ``None``."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        with contextlib.suppress(ValueError, TypeError):
+            value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() else value
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return None
+    return value
+
+
+def _frame_records(frame: Any, problems: _Problems) -> tuple[list[str], list[_Record]]:
+    header = [str(c) for c in frame.columns]
+    keys: list[str] = []
+    seen: dict[str, str] = {}
+    for raw in header:
+        key = _column_key(raw)
+        if key in seen:
+            problems.add(
+                f"columns {seen[key]!r} and {raw!r} both mean {key!r}; keep one", row=1, column=key
+            )
+        seen[key] = raw
+        keys.append(key)
+    records = []
+    for position, values in enumerate(frame.itertuples(index=False, name=None)):
+        cells = {k: _scalar(v) for k, v in zip(keys, values, strict=False) if k}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            continue
+        records.append(_Record(position + 2, cells))
+    return keys, records
+
+
+def _json_records(
+    data: object, problems: _Problems, role: str | None
+) -> dict[str | None, list[_Record]] | None:
+    """Records of JSON sign-ups, keyed by the role of their list (``None``: a ``role`` key)."""
+
+    def entries(items: object, label: str) -> list[_Record] | None:
+        if not isinstance(items, list):
+            problems.add(f"{label} must be a list of objects, got {type(items).__name__}")
+            return None
+        out = []
+        for i, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                problems.add(
+                    f"entry {i} of {label} must be an object, got {type(item).__name__}", row=i
+                )
+                continue
+            cells: dict[str, object] = {}
+            for k, v in item.items():
+                key = _column_key(str(k))
+                if key in cells:
+                    problems.add(f"keys {k!r} and another both mean {key!r}; keep one", i, key)
+                cells[key] = v
+            out.append(_Record(i, cells))
+        return out
+
+    if isinstance(data, list):
+        got = entries(data, "the list")
+        return None if got is None else {role: got}
+    if isinstance(data, dict):
+        unknown = sorted(set(data) - {"mentees", "mentors", "version"})
+        if unknown:
+            problems.add(
+                f"unknown top-level keys {unknown}; a sign-up JSON file is a list of people "
+                "with a 'role', or an object with 'mentees' and 'mentors' lists"
+            )
+        out: dict[str | None, list[_Record]] = {}
+        for name in ("mentees", "mentors"):
+            if name in data:
+                got = entries(data[name], repr(name))
+                if got is not None:
+                    out[name[:-1]] = got
+        if role is not None:
+            return {role: out.get(role, [])}
+        return out
+    problems.add(
+        f"a sign-up JSON file holds a list or an object, not {type(data).__name__}; "
+        "see docs/files.md"
+    )
+    return None
+
+
+# --------------------------------------------------------------------------- cells to fields
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value).strip()
+
+
+def _items(value: object, column: str, add: Callable[[str], None]) -> list[str]:
+    """A ``;``-separated cell (or a JSON list) as trimmed, non-empty items."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        out = []
+        for v in value:
+            if not isinstance(v, str):
+                add(f"{column} must be text items, got {v!r}")
+                continue
+            if v.strip():
+                out.append(v.strip())
+        return out
+    if not isinstance(value, str):
+        add(f"{column} must be text like 'a; b', got {value!r}")
+        return []
+    return [part.strip() for part in value.split(_SEP) if part.strip()]
+
+
+def _level(text: object) -> int | None:
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        return text
+    if isinstance(text, float) and text.is_integer():
+        return int(text)
+    if isinstance(text, str) and re.fullmatch(r"\s*[+-]?\d+\s*", text):
+        return int(text)
+    return None
+
+
+def _skills(value: object, add: Callable[[str], None]) -> dict[str, int]:
+    pairs: list[tuple[str, object]] = []
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        pairs = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, str):
+        for part in value.split(_SEP):
+            if not part.strip():
+                continue
+            skill, colon, written = part.rpartition(":")
+            if "," in part:
+                add(
+                    f"{part.strip()!r} is not one skill:level pair; separate skills with ';', "
+                    "e.g. python:4; sql:2"
+                )
+                continue
+            if not colon:
+                hint = " (separate skills with ';', not ',')" if "," in part else ""
+                add(f"skill {part.strip()!r} has no level; write skill:level, e.g. python:3{hint}")
+                continue
+            pairs.append((skill, written))
+    else:
+        add(f"skills must be text like 'python:4; sql:2', got {value!r}")
+        return {}
+    out: dict[str, int] = {}
+    folded: dict[str, str] = {}
+    for raw_name, raw in pairs:
+        name = raw_name.strip()
+        level = _level(raw)
+        if not name:
+            add(f"a skill has a level ({raw}) but no name; write skill:level")
+            continue
+        if level is None:
+            hint = " (separate skills with ';', not ',')" if "," in str(raw) else ""
+            add(f"skill {name!r} has level {str(raw).strip()!r}; give a whole number 1..5{hint}")
+            continue
+        if not 1 <= level <= 5:
+            add(f"skill {name!r} has level {level}; levels run from 1 to 5")
+            continue
+        key = name.casefold()
+        if key in folded:
+            add(
+                f"skill {name!r} is listed twice (as {folded[key]!r} too); keep one level per skill"
+            )
+            continue
+        folded[key] = name
+        out[name] = level
+    return out
+
+
+def _capacity(value: object, add: Callable[[str], None]) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    level = _level(value)
+    if level is None and isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if number.is_integer():
+            level = int(number)
+    if level is None:
+        add(
+            f"capacity must be a whole number >= 0, got {value!r}; "
+            "give how many mentees this mentor can take"
+        )
+        return None
+    if level < 0:
+        add(
+            f"capacity must be a whole number >= 0, got {level}; set it to 0 to exclude this mentor"
+        )
+        return None
+    return level
+
+
+def _attributes(cells: Mapping[str, object], add: Callable[[str, str], None]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    nested = cells.get("attributes")
+    if isinstance(nested, dict):
+        items: Iterable[tuple[str, object]] = [
+            *((str(k), v) for k, v in nested.items()),
+            *((k, v) for k, v in cells.items() if k not in _FIELDS and k != "attributes"),
+        ]
+    else:
+        items = ((k, v) for k, v in cells.items() if k not in _FIELDS)
+    for key, value in items:
+        if value is None:
+            continue
+        if isinstance(value, (dict, list, tuple)):
+            add(key, f"{key} must be a single value, got {type(value).__name__}")
+            continue
+        text = _text(value)
+        if text:
+            out[key] = text
+    return out
+
+
+def _build(record: _Record, role: str, problems: _Problems) -> Mentee | Mentor | None:
+    """The participant of one record, or ``None`` after adding its problems."""
+    cells = record.cells
+    pid = _text(cells.get("id"))
+    before = len(problems.items)
+
+    def adder(column: str) -> Callable[[str], None]:
+        return lambda message: problems.add(message, record.row, column, pid)
+
+    if not pid:
+        problems.add("the id is empty; give every person a unique id", record.row, "id")
+    fields: dict[str, Any] = {"id": pid}
+    for key in ("name", "manager_id"):
+        text = _text(cells.get(key))
+        if text:
+            fields[key] = text
+    for key in ("department", "about"):
+        fields[key] = _text(cells.get(key))
+    fields["skills"] = _skills(cells.get("skills"), adder("skills"))
+    fields["goals"] = tuple(_items(cells.get("goals"), "goals", adder("goals")))
+    prefs = _items(cells.get("preferences"), "preferences", adder("preferences"))
+    dupes = sorted({p for p in prefs if prefs.count(p) > 1})
+    if dupes:
+        problems.add(
+            f"preferences list {dupes} more than once; rank each person once",
+            record.row,
+            "preferences",
+            pid,
+        )
+    fields["preferences"] = tuple(dict.fromkeys(prefs))
+    fields["attributes"] = _attributes(
+        cells, lambda column, message: problems.add(message, record.row, column, pid)
+    )
+    capacity = _capacity(cells.get("capacity"), adder("capacity"))
+    if role == "mentor":
+        if capacity is not None:
+            fields["capacity"] = capacity
+    elif capacity is not None:
+        problems.add(
+            f"capacity {capacity} is given for a mentee; capacity is for mentors only: "
+            "leave it empty on mentee rows (or set the role to mentor)",
+            record.row,
+            "capacity",
+            pid,
+        )
+    if len(problems.items) > before:
+        return None
+    cls: type[Mentee] | type[Mentor] = Mentor if role == "mentor" else Mentee
+    try:
+        return cls(**fields)
+    except ValidationError as exc:
+        for err in exc.errors():
+            column = str(err["loc"][0]) if err["loc"] else None
+            message = str(err["msg"]).removeprefix("Value error, ")
+            problems.add(message, record.row, column, pid)
+        return None
+
+
+def _role_of(record: _Record, expected: str | None, problems: _Problems) -> str | None:
+    raw = record.cells.get("role")
+    text = _text(raw).lower()
+    pid = _text(record.cells.get("id"))
+    if not text:
+        if expected is not None:
+            return expected
+        problems.add("the role is empty; write mentor or mentee", record.row, "role", pid)
+        return None
+    if text not in _ROLES:
+        problems.add(
+            f"unknown role {_text(raw)!r}; write mentor or mentee", record.row, "role", pid
+        )
+        return None
+    if expected is not None and text != expected:
+        problems.add(
+            f"role {text!r} in a file of {expected}s; move the row to the {text}s' file "
+            "or correct the role",
+            record.row,
+            "role",
+            pid,
+        )
+        return None
+    return text
+
+
+def _load(source: object, role: str | None, problems: _Problems) -> dict[str | None, list[_Record]]:
+    """Records of one source, keyed by the role of the whole list (``None``: per row)."""
+    if _is_dataframe(source):
+        keys, records = _frame_records(source, problems)
+        present = set(keys)
+    else:
+        name = _source_name(source, "")
+        text = _read_text(source, problems)
+        if text is None:
+            return {}
+        stripped = text.lstrip()
+        if name.lower().endswith(".json") or stripped[:1] in ("{", "["):
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                if name.lower().endswith(".json") or stripped[:1] == "{":
+                    problems.add(f"this is not valid JSON: {exc}", row=None)
+                    return {}
+            else:
+                got = _json_records(data, problems, role)
+                if got is None:
+                    return {}
+                if role is None and None in got:
+                    for rec in got[None]:
+                        if "role" not in rec.cells:
+                            problems.add(
+                                "the entry has no 'role'; write mentor or mentee",
+                                rec.row,
+                                "role",
+                                _text(rec.cells.get("id")),
+                            )
+                return got
+        parsed = _csv_records(text, problems)
+        if parsed is None:
+            return {}
+        keys, records = parsed
+        present = set(keys)
+    required = ["id"] if role is not None else ["id", "role"]
+    missing = [c for c in required if c not in present]
+    if missing:
+        found = ", ".join(sorted(k for k in present if k)) or "none"
+        problems.add(
+            f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(columns found: {found}); "
+            + (
+                "a combined file needs a 'role' column saying mentor or mentee; "
+                "for separate files use mentees=... and mentors=..."
+                if "role" in missing
+                else "add an id column"
+            ),
+            row=1,
+            column=missing[0],
+        )
+        return {}
+    if not records:
+        problems.add("the file has a header but no people; add one row per person", row=None)
+    return {role: records}
+
+
+# --------------------------------------------------------------------------- public readers
+
+
+def read_signups(
+    source: Source | None = None,
+    *,
+    mentees: Source | None = None,
+    mentors: Source | None = None,
+) -> Signups:
+    """Read mentees and mentors from sign-ups, checking everything at once.
+
+    Parameters
+    ----------
+    source : path, open file or pandas.DataFrame, optional
+        One table of sign-ups with a ``role`` column (``mentor`` or ``mentee``):
+        a CSV file, a JSON file, or a DataFrame.
+    mentees, mentors : path, open file or pandas.DataFrame, optional
+        Separate tables instead of ``source``; give both. A ``role`` column is
+        optional in them (if present it must agree).
+
+    Returns
+    -------
+    Signups
+        ``(mentees, mentors)``, each in the order of the input.
+
+    Raises
+    ------
+    SignupsError
+        Listing every problem found (row, column, id, fix): a missing ``id``
+        or ``role`` column, an empty or duplicate id, an unknown role, a
+        capacity that is not a whole number (or one given for a mentee), a
+        malformed ``skill:level`` pair or a level outside 1..5, a preference
+        naming nobody on the other side, a manager cycle, an empty file, a
+        file that is not CSV.
+    FileNotFoundError
+        If a path does not exist.
+
+    Notes
+    -----
+    CSV: UTF-8 with or without a byte-order mark; the delimiter (comma,
+    semicolon or tab) is the one found most often in the header line; cells
+    may be quoted and contain line breaks. Column names are matched ignoring
+    case, surrounding spaces, and spaces or hyphens for underscores
+    (``Manager ID`` is ``manager_id``); any other column goes into
+    ``attributes`` under its trimmed lower-case name, empty cells omitted.
+    Cells are trimmed. ``skills`` reads ``python:4; sql:2``, ``goals``
+    ``leadership; public speaking``, ``preferences`` ``m12; m7`` (most
+    preferred first); ``capacity`` is a whole number, default 1, for mentors
+    only. Rows whose cells are all empty are skipped. The format is described
+    in ``docs/files.md``.
+
+    Examples
+    --------
+    >>> import io
+    >>> csv_text = '''role;id;department;skills;goals;capacity;Location
+    ... mentor;m1;Sales;python:5;leadership;2;Paris
+    ... mentee;e1;Engineering;python:2;Leadership; ;Lyon
+    ... '''
+    >>> mentees, mentors = read_signups(io.StringIO(csv_text))
+    >>> mentees
+    [Mentee(id='e1', department='Engineering', skills={'python': 2}, goals=('Leadership',),
+            attributes={'location': 'Lyon'})]
+    >>> mentors[0].capacity
+    2
+    >>> read_signups(io.StringIO("role,id,skills\\nmentee,e1,python:9\\nboss,e2,\\n"))
+    Traceback (most recent call last):
+    ...
+    mentormatch.io.SignupsError: 2 problems in the sign-ups:
+      row 2, column 'skills', id 'e1': skill 'python' has level 9; levels run from 1 to 5
+      row 3, column 'role', id 'e2': unknown role 'boss'; write mentor or mentee
+    """
+    if source is not None and (mentees is not None or mentors is not None):
+        raise MentormatchError(
+            "give either one combined source (with a role column) or mentees= and mentors=, "
+            "not both"
+        )
+    sources: list[tuple[object, str | None, str]] = []
+    if source is not None:
+        sources.append((source, None, _source_name(source, "")))
+    else:
+        if mentees is None or mentors is None:
+            raise MentormatchError(
+                "give the sign-ups: read_signups(path) for one file with a role column, or "
+                "read_signups(mentees=..., mentors=...) for separate files"
+            )
+        sources.append((mentees, "mentee", _source_name(mentees, "mentees")))
+        sources.append((mentors, "mentor", _source_name(mentors, "mentors")))
+
+    entries: list[_Entry] = []
+    undecided: set[str] = set()
+    people: dict[str, list[tuple[Mentee | Mentor, int, _Problems]]] = {"mentee": [], "mentor": []}
+    sinks: list[_Problems] = []
+    for src, role, name in sources:
+        problems = _Problems(name or None)
+        sinks.append(problems)
+        for list_role, records in _load(src, role, problems).items():
+            for record in records:
+                record_role = _role_of(record, list_role, problems)
+                pid = _text(record.cells.get("id"))
+                if record_role is None:
+                    undecided.add(pid)
+                    _build(record, "mentor", problems)  # report the other cells' problems too
+                    continue
+                prefs = _items(record.cells.get("preferences"), "preferences", lambda m: None)
+                if pid:
+                    entries.append(_Entry(record_role, pid, tuple(prefs), record.row, problems))
+                person = _build(record, record_role, problems)
+                if person is not None:
+                    people[record_role].append((person, record.row, problems))
+    all_problems = [p for sink in sinks for p in sink.items]
+    _cross_check(entries, undecided, all_problems)
+    if all_problems:
+        raise SignupsError(_ordered(all_problems))
+    tees = [p for p, _, _ in people["mentee"] if isinstance(p, Mentee)]
+    tors = [p for p, _, _ in people["mentor"] if isinstance(p, Mentor)]
+    try:
+        validate_programme(tees, tors)
+    except MentormatchError as exc:
+        rows = {p.id: (row, sink) for role in _ROLES for p, row, sink in people[role]}
+        row, sink = rows.get(exc.participant_id or "", (None, None))
+        raise SignupsError(
+            [Problem(str(exc), row, exc.field, exc.participant_id, sink.source if sink else None)]
+        ) from None
+    return Signups(tees, tors)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the checks across rows need of one row."""
+
+    role: str
+    pid: str
+    preferences: tuple[str, ...]
+    row: int
+    sink: _Problems
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    order = {src: i for i, src in enumerate(dict.fromkeys(p.source for p in problems))}
+    return sorted(problems, key=lambda p: (order[p.source], p.row is not None, p.row or 0))
+
+
+def _cross_check(entries: Sequence[_Entry], undecided: set[str], out: list[Problem]) -> None:
+    """Duplicate ids within a role, and preferences naming nobody on the other side."""
+    first: dict[tuple[str, str], _Entry] = {}
+    for e in entries:
+        seen = first.get((e.role, e.pid))
+        if seen is None:
+            first[(e.role, e.pid)] = e
+            continue
+        where = f"rows {seen.row} and {e.row}"
+        if seen.sink is not e.sink:
+            where = f"{seen.sink.source} row {seen.row} and {e.sink.source} row {e.row}"
+        out.append(
+            Problem(
+                f"{e.role} id {e.pid!r} appears in {where}; ids must be unique within a role "
+                "(merge the rows or rename one)",
+                e.row,
+                "id",
+                e.pid,
+                e.sink.source,
+            )
+        )
+    ids = {role: {e.pid for e in entries if e.role == role} | undecided for role in _ROLES}
+    for e in entries:
+        other = "mentor" if e.role == "mentee" else "mentee"
+        unknown = [p for p in e.preferences if p not in ids[other]]
+        if unknown:
+            names = ", ".join(repr(u) for u in unknown)
+            out.append(
+                Problem(
+                    f"preferences name {names}, not {other}s in this programme; "
+                    f"remove {'them' if len(unknown) > 1 else 'it'} or add the {other}",
+                    e.row,
+                    "preferences",
+                    e.pid,
+                    e.sink.source,
+                )
+            )
+
+
+def load_demo() -> Signups:
+    """The embedded demo programme: about 60 mentees and 25 mentors.
+
+    Returns
+    -------
+    Signups
+        ``(mentees, mentors)`` read from ``mentormatch/data/demo_signups.csv``.
+
+    Examples
+    --------
+    >>> mentees, mentors = load_demo()
+    >>> mentees[0].id, mentors[0].id
+    ('e01', 'm01')
+    """
+    data = resources.files("mentormatch").joinpath("data/demo_signups.csv").read_bytes()
+    return read_signups(io.BytesIO(data))
+
+
+# --------------------------------------------------------------------------- writing helpers
+
+
+def _format_number(value: float) -> str:
+    return f"{value:.4f}"
+
+
+def _open_target(dest: PathOrFile, fmt: str, write: Callable[[IO[str]], None]) -> None:
+    """Write text to a path (atomically, via a temporary file) or to an open file."""
+    if isinstance(dest, (str, os.PathLike)):
+        path = Path(dest)
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+                write(handle)
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return
+    if not hasattr(dest, "write"):
+        raise MentormatchError(f"expected a path or an open file, not {type(dest).__name__}")
+    if isinstance(dest, (io.RawIOBase, io.BufferedIOBase)) or "b" in getattr(dest, "mode", ""):
+        buffer = io.StringIO(newline="")
+        write(buffer)
+        dest.write(buffer.getvalue().encode("utf-8"))  # type: ignore[arg-type]
+    else:
+        write(dest)  # type: ignore[arg-type]
+
+
+def _put(handle: IO[str], text: str) -> None:
+    handle.write(text)
+
+
+def _format_of(dest: object, fmt: str | None) -> str:
+    if fmt is None:
+        name = _source_name(dest, "")
+        fmt = "json" if name.lower().endswith(".json") else "csv"
+    if fmt not in ("csv", "json"):
+        raise MentormatchError(
+            f"The 'format' parameter must be one of 'csv', 'json'. Got {fmt!r} instead.",
+            field="format",
+            value=fmt,
+        )
+    return fmt
+
+
+def _csv_writer(handle: IO[str]) -> Any:
+    # "\r\n" as RFC 4180 says: the writer then quotes every cell holding "\r" or "\n"
+    return csv.writer(handle, lineterminator="\r\n")
+
+
+def _cell_out(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _format_number(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _escape(str(value))
+
+
+# --------------------------------------------------------------------------- sign-ups out
+
+
+def _participant_dict(person: Mentee | Mentor) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": person.id,
+        "name": person.name,
+        "department": person.department,
+        "manager_id": person.manager_id,
+        "skills": dict(person.skills),
+        "goals": list(person.goals),
+        "preferences": list(person.preferences),
+        "about": person.about,
+        "attributes": dict(person.attributes),
+    }
+    if isinstance(person, Mentor):
+        data["capacity"] = person.capacity
+    return data
+
+
+def _check_csv_item(person: Mentee | Mentor, column: str, item: str) -> str:
+    if _SEP in item or item != item.strip():
+        raise MentormatchError(
+            f"{type(person).__name__.lower()} {person.id!r}: {column} item {item!r} cannot be "
+            f"written to CSV (it contains {_SEP!r} or surrounding spaces); write JSON instead",
+            field=column,
+            participant_id=person.id,
+            value=item,
+        )
+    return item
+
+
+def write_signups(
+    mentees: Iterable[Mentee],
+    mentors: Iterable[Mentor],
+    dest: PathOrFile,
+    *,
+    format: str | None = None,
+) -> None:
+    """Write participants in the sign-up format that :func:`read_signups` reads.
+
+    Parameters
+    ----------
+    mentees : iterable of Mentee
+    mentors : iterable of Mentor
+    dest : path or open text file
+        A path is written atomically (temporary file, then moved into place).
+    format : {"csv", "json"}, optional
+        Default: ``"json"`` when ``dest`` ends in ``.json``, else ``"csv"``.
+
+    Raises
+    ------
+    MentormatchError
+        For CSV, when a goal, preference or skill name contains ``;`` (the
+        item separator), or an attribute name is a field name; JSON has no
+        such limits.
+
+    Notes
+    -----
+    CSV: one row per person with a ``role`` column, mentees first, the known
+    columns and then one column per attribute name; formula-like text cells
+    are neutralised. JSON: ``{"version": 1, "mentees": [...], "mentors": [...]}``
+    with native lists and objects.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_signups([Mentee(id="e1", goals=["=1+1"])], [Mentor(id="m1", capacity=2)], out)
+    >>> print(*out.getvalue().splitlines(), sep="\\n")
+    role,id,name,department,manager_id,capacity,skills,goals,preferences,about
+    mentee,e1,,,,,,'=1+1,,
+    mentor,m1,,,,2,,,,
+    >>> read_signups(io.StringIO(out.getvalue())).mentees[0].goals
+    ('=1+1',)
+    """
+    tees, tors = list(mentees), list(mentors)
+    fmt = _format_of(dest, format)
+    if fmt == "json":
+        payload = {
+            "version": RESULTS_FORMAT_VERSION,
+            "mentees": [_participant_dict(p) for p in tees],
+            "mentors": [_participant_dict(p) for p in tors],
+        }
+        _open_target(
+            dest, fmt, lambda h: _put(h, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        )
+        return
+    extra: list[str] = []
+    for person in (*tees, *tors):
+        for key in person.attributes:
+            if _column_key(key) in _FIELDS or key != key.strip().lower() or key == "attributes":
+                raise MentormatchError(
+                    f"{type(person).__name__.lower()} {person.id!r}: attribute {key!r} cannot be a "
+                    "CSV column (it is a field name, or not trimmed and lower-case); rename it "
+                    "or write JSON",
+                    field="attributes",
+                    participant_id=person.id,
+                    value=key,
+                )
+            if key not in extra:
+                extra.append(key)
+    header = [
+        "role",
+        "id",
+        "name",
+        "department",
+        "manager_id",
+        "capacity",
+        "skills",
+        "goals",
+        "preferences",
+        "about",
+        *extra,
+    ]
+    rows: list[list[object]] = []
+    for role, people in (("mentee", tees), ("mentor", tors)):
+        for p in people:
+            skills = "; ".join(
+                f"{_check_csv_item(p, 'skills', s)}:{level}" for s, level in p.skills.items()
+            )
+            rows.append(
+                [
+                    role,
+                    p.id,
+                    p.name,
+                    p.department,
+                    p.manager_id,
+                    p.capacity if isinstance(p, Mentor) else None,
+                    skills,
+                    "; ".join(_check_csv_item(p, "goals", g) for g in p.goals),
+                    "; ".join(_check_csv_item(p, "preferences", g) for g in p.preferences),
+                    p.about,
+                    *(p.attributes.get(k) for k in extra),
+                ]
+            )
+
+    def write(handle: IO[str]) -> None:
+        writer = _csv_writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_cell_out(v) for v in row])
+
+    _open_target(dest, fmt, write)
+
+
+# --------------------------------------------------------------------------- results out
+
+
+def _jsonable(value: Any) -> Any:
+    """Tuples, mappings and numpy scalars as plain JSON values (non-finite floats: None)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):
+        return _jsonable(value.item())
+    return str(value)
+
+
+def _results_dict(result: MatchResult) -> dict[str, Any]:
+    ids = [m.mentee_id for m in result.matches] + [u.mentee_id for u in result.unmatched]
+    return {
+        "version": RESULTS_FORMAT_VERSION,
+        "total_score": float(result.total_score),
+        "metadata": _jsonable(result.metadata),
+        "matches": [
+            {
+                "mentee_id": m.mentee_id,
+                "mentor_id": m.mentor_id,
+                "score": float(m.score),
+                "contributions": {str(k): float(v) for k, v in m.contributions.items()},
+                "reasons": list(m.reasons),
+            }
+            for m in result.matches
+        ],
+        "unmatched": [{"mentee_id": u.mentee_id, "reason": u.reason} for u in result.unmatched],
+        "explanations": {i: _jsonable(result.explain(i).to_dict()) for i in ids},
+    }
+
+
+def write_results(result: MatchResult, dest: PathOrFile, *, format: str | None = None) -> None:
+    """Write a match result as CSV (for people) or JSON (lossless, for :func:`read_results`).
+
+    Parameters
+    ----------
+    result : MatchResult
+        From :meth:`Matcher.match` or :func:`read_results`.
+    dest : path or open text file
+        A path is written atomically: to a temporary file in the same folder,
+        then moved into place, so nothing is left behind if writing fails.
+    format : {"csv", "json"}, optional
+        Default: ``"json"`` when ``dest`` ends in ``.json``, else ``"csv"``.
+
+    Notes
+    -----
+    CSV: the records of :meth:`MatchResult.to_records`, one row per mentee
+    (matched first, then the unmatched with their reason): ``mentee_id``,
+    ``mentor_id``, ``score``, one ``contribution_<criterion>`` column per
+    criterion (they add up to the score), ``reasons`` and
+    ``unmatched_reason``. Numbers are written to 4 decimals; the file is
+    UTF-8 with a byte-order mark when written to a path (so spreadsheets
+    detect the encoding); every text cell a spreadsheet would run as a
+    formula is neutralised with a leading apostrophe.
+
+    JSON: ``{"version": 1, "total_score", "metadata", "matches", "unmatched",
+    "explanations"}``: every match with its exact score, contributions and
+    reasons, every unmatched mentee with the reason, and each mentee's
+    :class:`Explanation` (:meth:`Explanation.to_dict`), so that
+    ``read_results(path).explain(mentee_id)`` works without the sign-ups.
+
+    Examples
+    --------
+    >>> import io
+    >>> import mentormatch as mm
+    >>> mentees = [mm.Mentee(id="e1", goals=["sql"]), mm.Mentee(id="e2")]
+    >>> result = mm.Matcher(criteria=[mm.GoalOverlap()]).match(mentees, [mm.Mentor(id="m1",
+    ...                                                                   goals=["sql"])])
+    >>> out = io.StringIO()
+    >>> write_results(result, out)
+    >>> print(*out.getvalue().splitlines(), sep="\\n")
+    mentee_id,mentor_id,score,contribution_goal_overlap,reasons,unmatched_reason
+    e1,m1,1.0000,1.0000,shares 1 of your 1 goals: sql,
+    e2,,,,,"capacity exhausted: ..."
+    """
+    fmt = _format_of(dest, format)
+    if fmt == "json":
+        text = json.dumps(_results_dict(result), indent=2, ensure_ascii=False) + "\n"
+        _open_target(dest, fmt, lambda h: _put(h, text))
+        return
+    rows = result.to_records()
+    header = (
+        list(rows[0])
+        if rows
+        else ["mentee_id", "mentor_id", "score", "reasons", "unmatched_reason"]
+    )
+
+    def write(handle: IO[str]) -> None:
+        writer = _csv_writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_cell_out(row.get(k)) for k in header])
+
+    _open_target(dest, fmt, write)
+
+
+# --------------------------------------------------------------------------- results in
+
+
+def _result_from_dict(data: object) -> MatchResult:
+    if not isinstance(data, Mapping) or "matches" not in data or "unmatched" not in data:
+        raise MentormatchError(
+            "this is not a mentormatch results file (no 'matches' and 'unmatched'); "
+            "write one with: mentormatch match signups.csv -o matches.json"
+        )
+    version = data.get("version")
+    if version != RESULTS_FORMAT_VERSION:
+        raise MentormatchError(
+            f"results file version {version!r} is not supported (expected "
+            f"{RESULTS_FORMAT_VERSION}); write it again with this version of mentormatch",
+            field="version",
+            value=version,
+        )
+    try:
+        matches = tuple(
+            Match(
+                str(m["mentee_id"]),
+                str(m["mentor_id"]),
+                float(m["score"]),
+                {str(k): float(v) for k, v in m["contributions"].items()},
+                tuple(str(r) for r in m["reasons"]),
+            )
+            for m in data["matches"]
+        )
+        unmatched = tuple(
+            Unmatched(str(u["mentee_id"]), str(u["reason"])) for u in data["unmatched"]
+        )
+        explanations = {
+            str(k): Explanation.from_dict(v)
+            for k, v in dict(data.get("explanations") or {}).items()
+        }
+        metadata = dict(data.get("metadata") or {})
+        total = float(data["total_score"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise MentormatchError(
+            f"the results file is damaged ({type(exc).__name__}: {exc}); write it again"
+        ) from None
+    if isinstance(metadata.get("criteria"), list):
+        metadata["criteria"] = tuple(metadata["criteria"])
+
+    def explainer(mentee_id: str) -> Explanation:
+        if mentee_id not in explanations:
+            raise MentormatchError(
+                f"the results file holds no explanation for mentee {mentee_id!r}; "
+                "write it again with write_results(..., format='json')",
+                participant_id=mentee_id,
+            )
+        return explanations[mentee_id]
+
+    return MatchResult(matches, unmatched, total, metadata, _explainer=explainer)
+
+
+def read_results(source: PathOrFile) -> MatchResult:
+    """Read a result written by :func:`write_results` as JSON.
+
+    Parameters
+    ----------
+    source : path or open file
+
+    Returns
+    -------
+    MatchResult
+        Matches, unmatched mentees, total score, metadata and explanations
+        exactly as written; ``explain(mentee_id)`` returns the stored
+        explanation.
+
+    Raises
+    ------
+    MentormatchError
+        If the file is not JSON or not a mentormatch results file.
+
+    Examples
+    --------
+    >>> import io
+    >>> import mentormatch as mm
+    >>> result = mm.Matcher(criteria=[mm.GoalOverlap()]).match(
+    ...     [mm.Mentee(id="e1", goals=["sql", "r"])], [mm.Mentor(id="m1", goals=["sql"])])
+    >>> buffer = io.StringIO()
+    >>> write_results(result, buffer, format="json")
+    >>> saved = read_results(io.StringIO(buffer.getvalue()))
+    >>> saved.matches == result.matches
+    True
+    >>> print(saved.explain("e1").summary())
+    e1 is matched with m1 (score 0.50).
+      goal_overlap  0.50  shares 1 of your 2 goals: sql
+    """
+    problems = _Problems(_source_name(source, "") or None)
+    text = _read_text(source, problems)
+    if text is None:
+        raise MentormatchError(str(problems.items[0]))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        name = _source_name(source, "the results")
+        raise MentormatchError(
+            f"{name} is not JSON ({exc}); explanations are read from the JSON written by: "
+            "mentormatch match signups.csv -o matches.json"
+        ) from None
+    return _result_from_dict(data)
