@@ -41,7 +41,7 @@ def results_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 # ----------------------------------------------------------------------------- help
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["match"], ["explain"], ["validate"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["match"], ["explain"], ["validate"], ["kpis"]])
 def test_help_has_an_example(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
     code, out, err = run(capsys, *command, "--help")
     assert code == 0 and err == ""
@@ -358,3 +358,49 @@ def test_python_dash_m(tmp_path: Path, results_json: Path) -> None:
     assert not (tmp_path / "out.csv").exists()
     (_, err), code = done["crash"]
     assert code == 1 and "RuntimeError: boom" in err
+
+
+# ----------------------------------------------------------------------------- kpis
+
+DEMO_PAIRS = ROOT / "src" / "mentormatch" / "data" / "demo_relationships.csv"
+
+
+def test_kpis_prints_the_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "kpis", str(DEMO_PAIRS), "--as-of", "2026-03-01", "--by", "department"
+    )
+    assert code == 0, err
+    assert "Completion rate          22/35 = 62.9% (95% CI 46.3%–76.8%, Wilson)" in out
+    assert "completion_rate by department (groups under 5 suppressed)" in out
+    assert "At risk (10 pairs, most urgent first):" in out
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_kpis_writes_a_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    target = tmp_path / f"report{suffix}"
+    code, out, _ = run(capsys, "kpis", str(DEMO_PAIRS), "--as-of", "2026-03-01", "-o", str(target))
+    assert code == 0 and out.strip() == f"wrote {target}"
+    text = target.read_text(encoding="utf-8")
+    assert ("<html" in text) if suffix == ".html" else text.startswith("#")
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--as-of", "March"], "--as-of 'March' is not a date; write it as YYYY-MM-DD"),
+        (["-o", "report.pdf"], "the report is written as .html or .md"),
+        (["--min-group-size", "2"], "3"),
+    ],
+    ids=["bad-date", "bad-suffix", "threshold-below-3"],
+)
+def test_kpis_bad_input_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], message: str
+) -> None:
+    argv = [a if a != "report.pdf" else str(tmp_path / a) for a in argv]
+    code, out, err = run(capsys, "kpis", str(DEMO_PAIRS), "--as-of", "2026-03-01", *argv)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "report.pdf").exists()

@@ -544,9 +544,119 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- kpis
+
+
+def _add_kpis(sub: Any) -> None:
+    p = sub.add_parser(
+        "kpis",
+        help="programme KPIs with intervals, at-risk pairs, and a report",
+        description="Read a relationships file (one row per pair) and report the programme's "
+        "KPIs, each with its counts and a confidence interval, breakdowns with small groups "
+        "suppressed, targets from the programme file, and the pairs at risk. Prints the text "
+        "report; -o writes HTML (.html) or Markdown (.md).",
+        epilog="examples:\n"
+        "  mentormatch kpis relationships.csv\n"
+        "  mentormatch kpis relationships.csv --by department --as-of 2026-03-01 -o report.html\n"
+        "  mentormatch kpis relationships.csv --config programme.toml --meetings meetings.csv",
+        formatter_class=_formatter,
+    )
+    p.add_argument("relationships", help="CSV of pairs (see docs/kpis.md)")
+    p.add_argument(
+        "--meetings", metavar="FILE", help="separate meetings file (mentee_id,mentor_id,date)"
+    )
+    p.add_argument(
+        "--by",
+        action="append",
+        metavar="COLUMN",
+        help="break the KPIs down by this column (repeatable), e.g. department",
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the day the report describes (default: today)",
+    )
+    p.add_argument(
+        "--min-group-size",
+        type=int,
+        default=5,
+        metavar="N",
+        help="groups smaller than N are suppressed (at least 3; default 5)",
+    )
+    p.add_argument(
+        "--max-gap-days",
+        type=int,
+        default=30,
+        metavar="DAYS",
+        help="flag pairs with no meeting for longer (default 30)",
+    )
+    p.add_argument("--config", metavar="PROGRAMME.toml", help="programme file with [targets]")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report (.html or .md)")
+    p.set_defaults(func=_cmd_kpis)
+
+
+def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from datetime import date
+
+    from mentormatch import kpis
+
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            raise MentormatchError(
+                f"--as-of {args.as_of!r} is not a date; write it as YYYY-MM-DD"
+            ) from None
+    else:
+        as_of = date.today()
+    relationships = kpis.read_relationships(args.relationships, meetings=args.meetings)
+    targets = kpis.load_targets(args.config) if args.config else None
+    report = kpis.programme_report(
+        relationships,
+        as_of=as_of,
+        targets=targets,
+        by=args.by,
+        min_group_size=args.min_group_size,
+        max_gap_days=args.max_gap_days,
+    )
+    if args.output:
+        suffix = Path(args.output).suffix.lower()
+        if suffix not in (".html", ".htm", ".md"):
+            raise MentormatchError(
+                f"-o {args.output!r}: the report is written as .html or .md; choose one"
+            )
+        text = report.to_markdown() if suffix == ".md" else report.to_html()
+        _write_atomically(Path(args.output), text)
+        print(f"wrote {args.output}", file=out)
+    else:
+        print(report.summary(), file=out)
+    return EXIT_OK
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then move it into place."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 # --------------------------------------------------------------------------- main
 
-COMMANDS: list[Callable[[Any], None]] = [_add_demo, _add_match, _add_explain, _add_validate]
+COMMANDS: list[Callable[[Any], None]] = [
+    _add_demo,
+    _add_match,
+    _add_explain,
+    _add_validate,
+    _add_kpis,
+]
 """The ``_add_<name>(subparsers)`` functions; each registers one subcommand."""
 
 

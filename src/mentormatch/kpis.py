@@ -1345,6 +1345,18 @@ def _as_rate(result: object) -> Rate:
     )
 
 
+def _check_min_group_size(min_group_size: object) -> None:
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int):
+        raise MentormatchError("min_group_size must be a whole number", field="min_group_size")
+    if min_group_size < 3:
+        raise MentormatchError(
+            f"min_group_size must be at least 3 (got {min_group_size}); smaller groups "
+            "could identify people",
+            field="min_group_size",
+            value=min_group_size,
+        )
+
+
 def breakdown(
     kpi: str | Callable[..., Any],
     records: Iterable[Any],
@@ -1389,15 +1401,7 @@ def breakdown(
       People       3/6 = 50.0% (95% CI 18.8%–81.2%, Wilson)
       total        22/35 = 62.9% (95% CI 46.3%–76.8%, Wilson)
     """
-    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int):
-        raise MentormatchError("min_group_size must be a whole number", field="min_group_size")
-    if min_group_size < 3:
-        raise MentormatchError(
-            f"min_group_size must be at least 3 (got {min_group_size}); smaller groups "
-            "could identify people",
-            field="min_group_size",
-            value=min_group_size,
-        )
+    _check_min_group_size(min_group_size)
     if isinstance(kpi, str):
         name = kpi
         func = _KPI_BY_NAME.get(kpi)
@@ -1761,6 +1765,7 @@ def programme_report(
                 value=name,
             )
 
+    _check_min_group_size(min_group_size)
     notes: list[str] = []
     match = (
         None
