@@ -626,26 +626,11 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"-o {args.output!r}: the report is written as .html or .md; choose one"
             )
         text = report.to_markdown() if suffix == ".md" else report.to_html()
-        _write_atomically(Path(args.output), text)
+        mmio._open_target(args.output, suffix, lambda handle: handle.write(text))
         print(f"wrote {args.output}", file=out)
     else:
         print(report.summary(), file=out)
     return EXIT_OK
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then move it into place."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 # --------------------------------------------------------------------------- main
