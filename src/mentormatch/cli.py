@@ -626,7 +626,7 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"-o {args.output!r}: the report is written as .html or .md; choose one"
             )
         text = report.to_markdown() if suffix == ".md" else report.to_html()
-        mmio._open_target(args.output, suffix, lambda handle: handle.write(text))
+        mmio._open_target(args.output, suffix, lambda handle: mmio._put(handle, text))
         print(f"wrote {args.output}", file=out)
     else:
         print(report.summary(), file=out)
