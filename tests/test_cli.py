@@ -404,3 +404,21 @@ def test_kpis_bad_input_exits_2(
     assert code == 2
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_kpis_with_matches_and_signups(
+    capsys: pytest.CaptureFixture[str], results_json: Path
+) -> None:
+    code, out, err = run(
+        capsys,
+        "kpis",
+        str(DEMO_PAIRS),
+        "--as-of",
+        "2026-03-01",
+        "--matches",
+        str(results_json),
+        "--signups",
+        str(EXAMPLE),
+    )
+    assert code == 0, err
+    assert "Match rate" in out and "Mentor slots used" in out

@@ -558,7 +558,8 @@ def _add_kpis(sub: Any) -> None:
         epilog="examples:\n"
         "  mentormatch kpis relationships.csv\n"
         "  mentormatch kpis relationships.csv --by department --as-of 2026-03-01 -o report.html\n"
-        "  mentormatch kpis relationships.csv --config programme.toml --meetings meetings.csv",
+        "  mentormatch kpis relationships.csv --config programme.toml --meetings meetings.csv\n"
+        "  mentormatch kpis relationships.csv --matches matches.json --signups signups.csv",
         formatter_class=_formatter,
     )
     p.add_argument("relationships", help="CSV of pairs (see docs/kpis.md)")
@@ -591,6 +592,16 @@ def _add_kpis(sub: Any) -> None:
         help="flag pairs with no meeting for longer (default 30)",
     )
     p.add_argument("--config", metavar="PROGRAMME.toml", help="programme file with [targets]")
+    p.add_argument(
+        "--matches",
+        metavar="MATCHES.json",
+        help="the matching result (from 'mentormatch match -o FILE.json'), for the match rate",
+    )
+    p.add_argument(
+        "--signups",
+        metavar="SIGNUPS.csv",
+        help="the sign-ups, for mentor utilisation (the mentors' capacities)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report (.html or .md)")
     p.set_defaults(func=_cmd_kpis)
 
@@ -611,9 +622,17 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         as_of = date.today()
     relationships = kpis.read_relationships(args.relationships, meetings=args.meetings)
     targets = kpis.load_targets(args.config) if args.config else None
+    match_result = mmio.read_results(args.matches) if args.matches else None
+    capacities = (
+        {m.id: m.capacity for m in mmio.read_signups(args.signups).mentors}
+        if args.signups
+        else None
+    )
     report = kpis.programme_report(
         relationships,
         as_of=as_of,
+        match_result=match_result,
+        capacities=capacities,
         targets=targets,
         by=args.by,
         min_group_size=args.min_group_size,
