@@ -400,7 +400,7 @@ def test_kpis_bad_input_exits_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], message: str
 ) -> None:
     argv = [a if a != "report.pdf" else str(tmp_path / a) for a in argv]
-    code, out, err = run(capsys, "kpis", str(DEMO_PAIRS), "--as-of", "2026-03-01", *argv)
+    code, _out, err = run(capsys, "kpis", str(DEMO_PAIRS), "--as-of", "2026-03-01", *argv)
     assert code == 2
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "report.pdf").exists()
@@ -422,3 +422,56 @@ def test_kpis_with_matches_and_signups(
     )
     assert code == 0, err
     assert "Match rate" in out and "Mentor slots used" in out
+
+
+# ----------------------------------------------------------------------------- survey
+
+DOCS = ROOT / "docs"
+
+
+def test_survey_scores_reliability_nps_and_change(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "scores.csv"
+    code, out, err = run(
+        capsys,
+        "survey",
+        str(DOCS / "example_post.csv"),
+        "--instrument",
+        str(DOCS / "example_instrument.toml"),
+        "--pre",
+        str(DOCS / "example_pre.csv"),
+        "--nps-column",
+        "recommend",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    assert "scored for 8 of 8 respondents" in out
+    assert "Cronbach's alpha = 0.97" in out
+    assert "NPS +25" in out
+    assert "across 7 matched pairs (1 incomplete pair left out)" in out
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "id,total,relationship,growth,n_answered"
+    assert lines[1] == "e01,4.0,4.0,4.0,6"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("id,q1,q2,q3,q4,q5,q6\ne1,3,x,3,3,3,3\n", "row 2, column 'q2': 'x' is not a number"),
+        ("id,q1\ne1,3\n", "no column for item(s) ['q2', 'q3', 'q4', 'q5', 'q6']"),
+        ("id,q1,q2,q3,q4,q5,q6\ne1,3,9,3,3,3,3\n", "q2"),
+    ],
+    ids=["not-a-number", "missing-items", "outside-scale"],
+)
+def test_survey_bad_responses_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "responses.csv"
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run(
+        capsys, "survey", str(path), "--instrument", str(DOCS / "example_instrument.toml")
+    )
+    assert code == 2
+    assert message in err and "Traceback" not in err

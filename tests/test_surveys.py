@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mentormatch import surveys
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch.surveys import (
@@ -753,3 +754,37 @@ def test_instrument_is_comparable_and_has_repr() -> None:
     assert likert_instrument() == likert_instrument()
     assert "reverse=['q3']" in repr(likert_instrument())
     assert likert_instrument().subscales["rel"] == ("q1", "q2")
+
+
+# --------------------------------------------------------------------------- instrument files
+
+
+def test_load_instrument_reads_the_documented_example() -> None:
+    from pathlib import Path
+
+    inst = surveys.load_instrument(
+        Path(__file__).resolve().parents[1] / "docs" / "example_instrument.toml"
+    )
+    assert inst.items == ("q1", "q2", "q3", "q4", "q5", "q6")
+    assert inst.reverse == ("q3", "q6")
+    assert inst.subscales == {"relationship": ("q1", "q2", "q3"), "growth": ("q4", "q5", "q6")}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[instrument]\nitems = ["a"]\nscale = [1, 5]\nreversed = ["a"]\n',
+            r"unknown key\(s\) \['reversed'\]",
+        ),
+        ('[instrument]\nitems = ["a"]\n', "needs scale"),
+        ('[instrument]\nitems = ["a"]\nscale = 5\n', r"scale must be \[min, max\]"),
+        ("[instrument\n", "not valid TOML"),
+    ],
+    ids=["unknown-key", "no-scale", "bad-scale", "bad-toml"],
+)
+def test_load_instrument_errors(tmp_path, text: str, message: str) -> None:
+    path = tmp_path / "instrument.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MentormatchError, match=message):
+        surveys.load_instrument(path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import inspect
 import os
 import sys
@@ -20,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from mentormatch import _toml
 from mentormatch import constraints as _constraints
 from mentormatch import criteria as _criteria
 from mentormatch import io as mmio
@@ -162,15 +162,6 @@ _TOP_KEYS = (
 )
 
 
-def _toml_loads(text: str, where: str) -> dict[str, Any]:
-    module = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
-    try:
-        data: dict[str, Any] = module.loads(text)
-    except module.TOMLDecodeError as exc:
-        raise MentormatchError(f"{where}: not valid TOML: {exc}") from None
-    return data
-
-
 def _build_part(kind: str, registry: Mapping[str, type], entry: object, where: str) -> Any:
     names = ", ".join(sorted(c.__name__ for c in registry.values()))
     if not isinstance(entry, dict):
@@ -248,7 +239,7 @@ def load_programme(path: str | Path) -> tuple[Matcher, dict[str, int]]:
     (0.2, {'m01': 3})
     """
     where = str(path)
-    data = _toml_loads(Path(path).read_text(encoding="utf-8-sig"), where)
+    data = _toml.loads(Path(path).read_text(encoding="utf-8-sig"), where)
     unknown = sorted(set(data) - set(_TOP_KEYS))
     if unknown:
         raise MentormatchError(
@@ -652,6 +643,134 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- survey
+
+
+def _add_survey(sub: Any) -> None:
+    p = sub.add_parser(
+        "survey",
+        help="score a questionnaire: scale scores, reliability, NPS, pre/post change",
+        description="Score survey responses (a CSV, one row per respondent, one column per "
+        "item) with an instrument file (TOML: items, scale, reverse, subscales, min_answered). "
+        "Prints the scale scores, Cronbach's alpha with its interval, and, when asked, the "
+        "Net Promoter Score and the change since an earlier round.",
+        epilog="examples:\n"
+        "  mentormatch survey post.csv --instrument instrument.toml\n"
+        "  mentormatch survey post.csv --instrument instrument.toml --pre pre.csv --id-column id\n"
+        "  mentormatch survey post.csv --instrument instrument.toml --nps-column recommend "
+        "-o scores.csv",
+        formatter_class=_formatter,
+    )
+    p.add_argument("responses", help="CSV of responses, one row per respondent")
+    p.add_argument("--instrument", required=True, metavar="FILE.toml", help="the instrument")
+    p.add_argument("--pre", metavar="FILE", help="an earlier round, for the pre/post change")
+    p.add_argument(
+        "--id-column",
+        default="id",
+        metavar="NAME",
+        help="column that pairs respondents across rounds (default: id)",
+    )
+    p.add_argument("--nps-column", metavar="NAME", help="0-10 'would you recommend' column")
+    p.add_argument("-o", "--output", metavar="FILE.csv", help="write per-respondent scores")
+    p.set_defaults(func=_cmd_survey)
+
+
+def _survey_rows(path: str, instrument: Any, extra: Sequence[str]) -> list[dict[str, Any]]:
+    """Read responses: item cells as numbers (empty = skipped), other columns as text."""
+    from mentormatch._tables import normalise_column, read_table
+
+    table = read_table(path, "responses")
+    items = {normalise_column(i): i for i in instrument.items}
+    missing = [i for key, i in items.items() if key not in table.columns]
+    if missing:
+        raise MentormatchError(
+            f"{path}: no column for item(s) {missing}; the columns are {', '.join(table.original)}",
+            field=missing[0],
+        )
+    rows: list[dict[str, Any]] = []
+    for row in table.rows:
+        record: dict[str, Any] = {}
+        for key, item in items.items():
+            cell = row.cells.get(key)
+            try:
+                record[item] = None if cell is None else float(cell)
+            except (TypeError, ValueError):
+                raise MentormatchError(
+                    f"{path}: row {row.number}, column {item!r}: {cell!r} is not a number; "
+                    "write the answer's number, or leave the cell empty if skipped",
+                    field=item,
+                    participant_id=str(row.number),
+                ) from None
+        for name in extra:
+            record[name] = row.cells.get(normalise_column(name))
+        rows.append(record)
+    return rows
+
+
+def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import math
+    import warnings
+
+    from mentormatch import surveys
+
+    instrument = surveys.load_instrument(args.instrument)
+    extra = [args.id_column] + ([args.nps_column] if args.nps_column else [])
+    rows = _survey_rows(args.responses, instrument, extra)
+    scored = instrument.score([{i: r[i] for i in instrument.items} for r in rows])
+    print(scored.summary(), file=out)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", surveys.SurveyWarning)
+        reliability = surveys.cronbach_alpha(scored)
+    print(reliability.summary(), file=out)
+    for w in caught:
+        print(f"note: {w.message}", file=err)
+    if args.nps_column:
+        answers = [r[args.nps_column] for r in rows]
+        try:
+            values = [None if a is None else float(a) for a in answers]
+        except (TypeError, ValueError):
+            raise MentormatchError(
+                f"{args.responses}: column {args.nps_column!r} must hold numbers 0-10"
+            ) from None
+        print(surveys.nps(values).summary(), file=out)
+    if args.pre:
+        before_rows = _survey_rows(args.pre, instrument, [args.id_column])
+        before = instrument.score([{i: r[i] for i in instrument.items} for r in before_rows])
+        key = args.id_column
+        if any(r[key] is None for r in (*rows, *before_rows)):
+            raise MentormatchError(
+                f"every row needs a value in the {key!r} column to pair the two rounds"
+            )
+        earlier = {str(r[key]): float(t) for r, t in zip(before_rows, before.total, strict=True)}
+        pre_vals: list[float] = []
+        post_vals: list[float] = []
+        for r, t in zip(rows, scored.total, strict=True):
+            if str(r[key]) in earlier:
+                pre_vals.append(earlier[str(r[key])])
+                post_vals.append(float(t))
+        print(surveys.pre_post(pre_vals, post_vals).summary(), file=out)
+    if args.output:
+        names = list(scored.subscales)
+        header = [args.id_column, "total", *names, "n_answered"]
+        records = [
+            [
+                r[args.id_column] if r[args.id_column] is not None else "",
+                *(
+                    None if math.isnan(v) else float(v)
+                    for v in (scored.total[k], *(scored.subscales[n][k] for n in names))
+                ),
+                int(scored.n_answered[k]),
+            ]
+            for k, r in enumerate(rows)
+        ]
+        from mentormatch._tables import write_csv
+
+        text = write_csv(header, records)
+        mmio._open_target(args.output, "csv", lambda handle: mmio._put(handle, text))
+        print(f"wrote {args.output}", file=out)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- main
 
 COMMANDS: list[Callable[[Any], None]] = [
@@ -660,6 +779,7 @@ COMMANDS: list[Callable[[Any], None]] = [
     _add_explain,
     _add_validate,
     _add_kpis,
+    _add_survey,
 ]
 """The ``_add_<name>(subparsers)`` functions; each registers one subcommand."""
 

@@ -30,7 +30,6 @@ import math
 import os
 import re
 import statistics
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core.core_schema import ValidationInfo
 from scipy import stats
 
-from mentormatch import _report
+from mentormatch import _report, _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._tables import Row, read_table, write_csv
@@ -1501,15 +1500,6 @@ def _check_targets(values: Mapping[str, object]) -> None:
             )
 
 
-def _toml_loads(text: str) -> dict[str, Any]:
-    module = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
-    try:
-        data: dict[str, Any] = module.loads(text)
-    except module.TOMLDecodeError as exc:
-        raise MentormatchError(f"programme file is not valid TOML: {exc}") from None
-    return data
-
-
 def load_targets(path: str | os.PathLike[str]) -> Targets:
     """Targets from a programme file in TOML.
 
@@ -1525,10 +1515,7 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     >>> load_targets(p)
     Targets(values={'match_rate': 0.8, 'completion_rate': 0.7}, goal='career guidance', name=None)
     """
-    p = Path(path)
-    if not p.is_file():
-        raise MentormatchError(f"no such programme file {str(p)!r}", value=str(p))
-    data = _toml_loads(p.read_text(encoding="utf-8-sig"))
+    data = _toml.load(path, "programme file")
     programme = data.get("programme", {})
     table = data.get("targets", {})
     if not isinstance(table, dict) or not isinstance(programme, dict):

@@ -20,6 +20,7 @@ Stored values are never rounded; only ``summary()`` text is.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, stats
 
+from mentormatch import _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
@@ -44,6 +46,7 @@ __all__ = [
     "SurveyWarning",
     "cronbach_alpha",
     "goal_attainment_t",
+    "load_instrument",
     "nps",
     "omega_total",
     "pre_post",
@@ -483,6 +486,69 @@ class Instrument:
 # --------------------------------------------------------------------------------------
 # Reliability
 # --------------------------------------------------------------------------------------
+
+
+_INSTRUMENT_KEYS = ("items", "scale", "reverse", "subscales", "min_answered", "name")
+
+
+def load_instrument(path: str | os.PathLike[str]) -> Instrument:
+    r"""Read an instrument's structure from a TOML file.
+
+    The keys sit in an ``[instrument]`` table (or at the top level): ``items``
+    (list of item ids, the response file's column names), ``scale`` (``[min,
+    max]``), and optionally ``reverse``, ``min_answered``, ``name`` and an
+    ``[instrument.subscales]`` table of name = item list. Only structure, never
+    item wording. Unknown keys are errors that list the valid ones.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    Instrument
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "instrument.toml"
+    >>> _ = p.write_text(
+    ...     '[instrument]\nitems = ["q1", "q2", "q3"]\nscale = [1, 5]\nreverse = ["q3"]\n'
+    ...     '[instrument.subscales]\ncore = ["q1", "q2"]\n'
+    ... )
+    >>> load_instrument(p)
+    Instrument(items=['q1', 'q2', 'q3'], scale=(1.0, 5.0), reverse=['q3'], subscales={'core': ['q1', 'q2']}, min_answered=0.5)
+    """
+    data = _toml.load(path, "instrument file")
+    table = data.get("instrument", data)
+    if not isinstance(table, dict):
+        raise MentormatchError(f"{os.fspath(path)}: [instrument] must be a table")
+    unknown = sorted(set(table) - set(_INSTRUMENT_KEYS))
+    if unknown:
+        raise MentormatchError(
+            f"{os.fspath(path)}: unknown key(s) {unknown} in the instrument; valid keys are "
+            f"{', '.join(_INSTRUMENT_KEYS)}",
+            value=unknown,
+        )
+    missing = [k for k in ("items", "scale") if k not in table]
+    if missing:
+        raise MentormatchError(
+            f"{os.fspath(path)}: the instrument needs {' and '.join(missing)} "
+            '(e.g. items = ["q1", "q2"], scale = [1, 5])',
+            field=missing[0],
+        )
+    scale = table["scale"]
+    if not isinstance(scale, list) or len(scale) != 2:
+        raise MentormatchError(
+            f"{os.fspath(path)}: scale must be [min, max], got {scale!r}", field="scale"
+        )
+    return Instrument(
+        items=table["items"],
+        scale=(scale[0], scale[1]),
+        reverse=table.get("reverse", ()),
+        subscales=table.get("subscales"),
+        min_answered=table.get("min_answered", 0.5),
+    )
 
 
 def _items_matrix(data: Any) -> tuple[FloatArray, list[str]]:
