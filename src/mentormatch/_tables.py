@@ -25,10 +25,12 @@ import csv
 import io
 import math
 import os
-from collections.abc import Iterable, Sequence
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from mentormatch._errors import MentormatchError
 
@@ -40,8 +42,6 @@ __all__ = [
     "read_table",
     "write_csv",
 ]
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -74,48 +74,128 @@ def normalise_column(name: object) -> str:
     return "_".join(text.split())
 
 
-def _is_dataframe(obj: object) -> bool:
+def is_dataframe(obj: object) -> bool:
+    """Whether ``obj`` is a pandas DataFrame (without importing pandas)."""
     cls = type(obj)
     return cls.__name__ == "DataFrame" and cls.__module__.split(".")[0] == "pandas"
 
 
-def _read_text(source: object, what: str) -> str:
-    data: str | bytes
+def read_source(source: object, what: str) -> str | bytes:
+    """The raw content of a path or an open file (text or binary)."""
     if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        if not path.is_file():
-            raise MentormatchError(f"{what}: no such file {str(path)!r}", value=str(path))
-        data = path.read_bytes()
-    elif hasattr(source, "read"):
+        return Path(source).read_bytes()  # FileNotFoundError names the path
+    if hasattr(source, "read"):
         data = source.read()
-    else:
-        raise MentormatchError(
-            f"{what}: expected a path, an open file or a pandas DataFrame, "
-            f"not {type(source).__name__}",
-            value=type(source).__name__,
-        )
-    if isinstance(data, bytes):
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise MentormatchError(
-                f"{what}: the file is not UTF-8 (byte {exc.start}); save it as UTF-8 CSV"
-            ) from None
-    if not isinstance(data, str):
+        if isinstance(data, (str, bytes)):
+            return data
         raise MentormatchError(f"{what}: reading the buffer gave {type(data).__name__}")
-    return data.removeprefix("\ufeff")
+    raise MentormatchError(
+        f"{what}: expected a path, an open file or a pandas DataFrame, not {type(source).__name__}",
+        value=type(source).__name__,
+    )
 
 
-def _sniff_delimiter(header_line: str) -> str:
-    """Comma or semicolon, whichever occurs more often outside quotes in the header."""
-    counts = {",": 0, ";": 0}
+def to_text(data: str | bytes) -> tuple[str | None, str | None]:
+    r"""``(text, None)`` for UTF-8 text (a byte-order mark removed), else ``(None, problem)``.
+
+    >>> to_text(b"\xef\xbb\xbfid\ne1\n")
+    ('id\ne1\n', None)
+    >>> to_text(b"PK\x03\x04...")[1]
+    "this is a zip file (an Excel workbook?), not CSV; save the sheet as 'CSV UTF-8' and read that"
+    """
+    if isinstance(data, bytes):
+        if data.startswith(b"PK\x03\x04"):
+            return None, (
+                "this is a zip file (an Excel workbook?), not CSV; "
+                "save the sheet as 'CSV UTF-8' and read that"
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return None, (
+                f"the file is not UTF-8 text (undecodable byte at offset {exc.start}); "
+                "save it as 'CSV UTF-8'"
+            )
+    else:
+        text = data.removeprefix("\ufeff")
+    if "\x00" in text:
+        return None, "the file contains NUL characters: it is binary, not CSV; export it as CSV"
+    return text, None
+
+
+def sniff_delimiter(text: str) -> str:
+    r"""Comma, semicolon or tab: whichever occurs most often outside quotes in the first line.
+
+    >>> sniff_delimiter('id;name\n"a;b";c'), sniff_delimiter("id,name"), sniff_delimiter("id")
+    (';', ',', ',')
+    """
+    counts = {",": 0, ";": 0, "\t": 0}
     quoted = False
-    for ch in header_line:
+    for ch in text:
         if ch == '"':
             quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    return ";" if counts[";"] > counts[","] else ","
+        elif not quoted:
+            if ch in "\r\n":
+                break
+            if ch in counts:
+                counts[ch] += 1
+    best = max(counts.values())
+    return next(d for d in counts if counts[d] == best)
+
+
+class CsvSyntaxError(MentormatchError):
+    """Text that is not valid CSV; ``row`` is the record where parsing failed."""
+
+    def __init__(self, message: str, row: int) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+def csv_records(text: str, delimiter: str) -> list[list[str]]:
+    r"""All records of CSV text, strictly parsed (a record may span lines).
+
+    Record ``k`` (0-based) is row ``k + 1`` as a spreadsheet shows it.
+
+    >>> csv_records('a,b\n"x\ny",2\n', ",")
+    [['a', 'b'], ['x\ny', '2']]
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    try:
+        for record in reader:
+            rows.append(record)
+    except csv.Error as exc:
+        raise CsvSyntaxError(
+            f"this is not valid CSV ({exc}); a cell that contains quotes, the delimiter "
+            "or a line break must be enclosed in double quotes, with inner quotes doubled",
+            row=len(rows) + 1,
+        ) from None
+    return rows
+
+
+_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+_TO_ESCAPE = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def neutralise(cell: str) -> str:
+    """Prefix ``'`` to a text cell a spreadsheet would run as a formula.
+
+    Reversible: :func:`unneutralise` removes exactly one apostrophe, so a cell
+    that already began with apostrophes reads back unchanged.
+
+    >>> neutralise("=SUM(A1)"), neutralise("'=x"), neutralise("ok")
+    ("'=SUM(A1)", "''=x", 'ok')
+    """
+    return "'" + cell if _TO_ESCAPE.match(cell) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """Undo :func:`neutralise`.
+
+    >>> unneutralise("'=SUM(A1)"), unneutralise("''=x"), unneutralise("'plain")
+    ('=SUM(A1)', "'=x", "'plain")
+    """
+    return cell[1:] if _ESCAPED.match(cell) else cell
 
 
 def _cell(value: object) -> Any:
@@ -153,7 +233,7 @@ def read_table(source: object, what: str = "table") -> Table:
     UTF-8 with or without a byte-order mark; comma or semicolon delimiter, chosen
     from the header line.  Blank lines are skipped.
     """
-    if _is_dataframe(source):
+    if is_dataframe(source):
         frame: Any = source
         original = tuple(str(c) for c in frame.columns)
         names = _check_columns(original, what)
@@ -164,40 +244,35 @@ def read_table(source: object, what: str = "table") -> Table:
             rows.append(Row(label if isinstance(label, (int, str)) else str(label), cells))
         return Table(names, original, tuple(rows), from_dataframe=True)
 
-    text = _read_text(source, what)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), None)
-    if first is None:
+    if isinstance(source, (str, os.PathLike)) and not Path(source).is_file():
+        raise MentormatchError(f"{what}: no such file {str(source)!r}", value=str(source))
+    text, problem = to_text(read_source(source, what))
+    if text is None:
+        raise MentormatchError(f"{what}: {problem}")
+    try:
+        records = csv_records(text, sniff_delimiter(text))
+    except CsvSyntaxError as exc:
+        raise MentormatchError(f"{what}: row {exc.row}: {exc}") from None
+    header_at = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
+    if header_at is None:
         raise MentormatchError(f"{what}: the file is empty; it needs a header row")
-    reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(first))
-    header: list[str] | None = None
-    columns: tuple[str, ...] = ()
+    header = [unneutralise(c) for c in records[header_at]]
+    columns = _check_columns(header, what)
     out: list[Row] = []
-    for record in reader:
+    for offset, record in enumerate(records[header_at + 1 :]):
+        number = header_at + 2 + offset  # as a spreadsheet numbers rows
         if not any(cell.strip() for cell in record):
             continue
-        if header is None:
-            header = record
-            columns = _check_columns(header, what)
-            continue
-        number = reader.line_num
-        if len(record) > len(columns):
-            extra = [c for c in record[len(columns) :] if c.strip()]
-            if extra:
-                raise MentormatchError(
-                    f"{what}: row {number} has {len(record)} cells but the header has "
-                    f"{len(columns)}; quote cells that contain the delimiter",
-                    participant_id=str(number),
-                )
-        padded = list(record[: len(columns)]) + [""] * (len(columns) - len(record))
+        if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
+            raise MentormatchError(
+                f"{what}: row {number} has {len(record)} cells but the header has "
+                f"{len(columns)}; quote cells that contain the delimiter",
+                participant_id=str(number),
+            )
+        padded = [unneutralise(c) for c in record[: len(columns)]]
+        padded += [""] * (len(columns) - len(padded))
         out.append(Row(number, {c: _cell(v) for c, v in zip(columns, padded, strict=True)}))
-    assert header is not None
     return Table(columns, tuple(header), tuple(out))
-
-
-def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a text cell a spreadsheet would run as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _format(value: object) -> str:
@@ -227,5 +302,28 @@ def write_csv(
         writer.writerow([_format(v) for v in row])
     text = buffer.getvalue()
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+
+        def put(handle: IO[str]) -> None:
+            handle.write(text)
+
+        write_atomically(path, put, "utf-8")
     return text
+
+
+def write_atomically(
+    path: str | os.PathLike[str], write: Callable[[IO[str]], None], encoding: str = "utf-8"
+) -> None:
+    """Write through ``write(handle)`` to a temporary file beside ``path``, then move it
+    into place: a failed write never leaves a half-written file. An existing file keeps
+    its permissions; a new one gets 0o644."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            write(handle)
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -33,15 +33,14 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, Union
 
 from pydantic import ValidationError
 
+from mentormatch import _tables
 from mentormatch._errors import MentormatchError
 from mentormatch.matching import Explanation, Match, MatchResult, Unmatched
 from mentormatch.participants import Mentee, Mentor, validate_programme
@@ -81,9 +80,6 @@ _FIELDS = (
     "preferences",
 )
 _ROLES = ("mentee", "mentor")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
-_TO_ESCAPE = re.compile(r"^'*[=+\-@\t\r]")
 _SEP = ";"
 
 
@@ -233,16 +229,6 @@ def _column_key(header: str) -> str:
     return key if key in _FIELDS or key == "attributes" else text
 
 
-def _unescape(cell: str) -> str:
-    """Remove the apostrophe that neutralised a formula-like cell on export."""
-    return cell[1:] if _ESCAPED.match(cell) else cell
-
-
-def _escape(cell: str) -> str:
-    """Neutralise a text cell a spreadsheet would run as a formula (reversible)."""
-    return "'" + cell if _TO_ESCAPE.match(cell) else cell
-
-
 def _source_name(source: object, default: str) -> str:
     if isinstance(source, (str, os.PathLike)):
         return str(source)
@@ -250,62 +236,12 @@ def _source_name(source: object, default: str) -> str:
     return name if isinstance(name, str) and not name.startswith("<") else default
 
 
-def _is_dataframe(obj: object) -> bool:
-    cls = type(obj)
-    return cls.__name__ == "DataFrame" and cls.__module__.split(".")[0] == "pandas"
-
-
 def _read_text(source: object, problems: _Problems) -> str | None:
     """The text of a path or open file, or ``None`` (with a problem) if it is not text."""
-    data: object
-    if isinstance(source, (str, os.PathLike)):
-        data = Path(source).read_bytes()
-    elif hasattr(source, "read"):
-        data = source.read()
-    else:
-        raise MentormatchError(
-            f"expected a path, an open file or a pandas DataFrame, not {type(source).__name__}",
-            value=type(source).__name__,
-        )
-    if isinstance(data, bytes):
-        if data.startswith(b"PK\x03\x04"):
-            problems.add(
-                "this is a zip file (an Excel workbook?), not CSV; "
-                "save the sheet as 'CSV UTF-8' and read that"
-            )
-            return None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            problems.add(
-                f"the file is not UTF-8 text (undecodable byte at offset {exc.start}); "
-                "save it as 'CSV UTF-8'"
-            )
-            return None
-    elif isinstance(data, str):
-        text = data.removeprefix("\ufeff")
-    else:
-        raise MentormatchError(f"reading the file gave {type(data).__name__}, not text or bytes")
-    if "\x00" in text:
-        problems.add("the file contains NUL characters: it is binary, not CSV; export it as CSV")
-        return None
+    text, problem = _tables.to_text(_tables.read_source(source, "sign-ups"))
+    if problem is not None:
+        problems.add(problem)
     return text
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Comma, semicolon or tab: whichever occurs most often outside quotes in the header."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    quoted = False
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted:
-            if ch in "\r\n":
-                break
-            if ch in counts:
-                counts[ch] += 1
-    best = max(counts.values())
-    return next(d for d in counts if counts[d] == best)
 
 
 def _csv_records(text: str, problems: _Problems) -> tuple[list[str], list[_Record]] | None:
@@ -315,18 +251,11 @@ def _csv_records(text: str, problems: _Problems) -> tuple[list[str], list[_Recor
             "the file is empty; it needs a header row (id, role, ...) and one row per person"
         )
         return None
-    delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[list[str]] = []
+    delimiter = _tables.sniff_delimiter(text)
     try:
-        for record in reader:
-            rows.append(record)
-    except csv.Error as exc:
-        problems.add(
-            f"this is not valid CSV ({exc}); a cell that contains quotes, the delimiter "
-            "or a line break must be enclosed in double quotes, with inner quotes doubled",
-            row=len(rows) + 1,
-        )
+        rows = _tables.csv_records(text, delimiter)
+    except _tables.CsvSyntaxError as exc:
+        problems.add(str(exc), row=exc.row)
         return None
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
@@ -340,7 +269,7 @@ def _csv_records(text: str, problems: _Problems) -> tuple[list[str], list[_Recor
     seen: dict[str, str] = {}
     body = rows[header_at + 1 :]
     for i, raw in enumerate(header):
-        key = _column_key(_unescape(raw))
+        key = _column_key(_tables.unneutralise(raw))
         if not key:
             if any(i < len(r) and r[i].strip() for r in body):
                 problems.add(
@@ -372,7 +301,7 @@ def _csv_records(text: str, problems: _Problems) -> tuple[list[str], list[_Recor
         values: dict[str, object] = {}
         for key, cell in zip(keys, cells, strict=False):
             if key and key not in values:
-                values[key] = _unescape(cell)
+                values[key] = _tables.unneutralise(cell)
         records.append(_Record(number, values))
     return keys, records
 
@@ -689,7 +618,7 @@ def _role_of(record: _Record, expected: str | None, problems: _Problems) -> str 
 
 def _load(source: object, role: str | None, problems: _Problems) -> dict[str | None, list[_Record]]:
     """Records of one source, keyed by the role of the whole list (``None``: per row)."""
-    if _is_dataframe(source):
+    if _tables.is_dataframe(source):
         keys, records = _frame_records(source, problems)
         present = set(keys)
     else:
@@ -955,19 +884,8 @@ def _format_number(value: float) -> str:
 def _open_target(dest: PathOrFile, fmt: str, write: Callable[[IO[str]], None]) -> None:
     """Write text to a path (atomically, via a temporary file) or to an open file."""
     if isinstance(dest, (str, os.PathLike)):
-        path = Path(dest)
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-                write(handle)
-            mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-            os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        _tables.write_atomically(dest, write, encoding)
         return
     if not hasattr(dest, "write"):
         raise MentormatchError(f"expected a path or an open file, not {type(dest).__name__}")
@@ -1008,7 +926,7 @@ def _cell_out(value: object) -> str:
         return _format_number(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return _escape(str(value))
+    return _tables.neutralise(str(value))
 
 
 # --------------------------------------------------------------------------- sign-ups out
