@@ -9,7 +9,7 @@ Examples
 'm1'
 """
 
-from mentormatch import kpis, presets, surveys
+from mentormatch import calibrate, circles, fairness, kpis, lifecycle, presets, stability, surveys
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch.constraints import (
@@ -81,11 +81,16 @@ __all__ = [
     "TextSimilarity",
     "Unmatched",
     "__version__",
+    "calibrate",
+    "circles",
+    "fairness",
     "kpis",
+    "lifecycle",
     "load_demo",
     "presets",
     "read_results",
     "read_signups",
+    "stability",
     "surveys",
     "validate_programme",
     "write_results",

@@ -773,6 +773,8 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 # --------------------------------------------------------------------------- main
 
+from mentormatch._cli_lifecycle import _add_rematch, _add_shortlist  # noqa: E402
+
 COMMANDS: list[Callable[[Any], None]] = [
     _add_demo,
     _add_match,
@@ -780,6 +782,8 @@ COMMANDS: list[Callable[[Any], None]] = [
     _add_validate,
     _add_kpis,
     _add_survey,
+    _add_rematch,
+    _add_shortlist,
 ]
 """The ``_add_<name>(subparsers)`` functions; each registers one subcommand."""
 
