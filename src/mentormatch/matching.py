@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch._blocks import (
+    LazyRows,
+    ProgrammeScorer,
+    ProgressFn,
+    RowCache,
+    block_rows,
+    candidate_pass,
+    make_pricer,
+)
 from mentormatch._errors import MentormatchError
-from mentormatch._solve import solve_dense
-from mentormatch._validation import check_option, check_unit_interval
+from mentormatch._solve import have_ortools, solve_dense, solve_sparse
+from mentormatch._validation import check_int, check_option, check_unit_interval
 from mentormatch.constraints import ConstraintLike
 from mentormatch.criteria.base import CriterionLike
 from mentormatch.participants import Mentee, Mentor, validate_programme
@@ -31,7 +41,10 @@ __all__ = [
 ]
 
 _TOL = 1e-9
-SOLVERS = ("auto", "dense")
+SOLVERS = ("auto", "dense", "sparse")
+BACKENDS = ("auto", "ortools", "scipy")
+#: ``solver="auto"`` takes the dense path while ``n_mentees x places`` is at most this.
+DENSE_LIMIT = 16_000_000
 SELF_RULE = "not_yourself"
 
 # Short phrases for the built-in rules, used when summarising why nobody is allowed.
@@ -510,8 +523,30 @@ class Matcher:
         Hard rules with a ``name``, ``allowed`` and ``explain``.
     min_score : float in [0, 1], default 0.0
         Pairs scoring below it are not made.
-    solver : {"auto", "dense"}, default "auto"
-        The assignment path; every path returns the same answer.
+    solver : {"auto", "dense", "sparse"}, default "auto"
+        The assignment path; every path returns the same answer (the same
+        number of matches and total score; under exact ties the pairs may
+        differ). ``"dense"`` builds the full score matrix and solves it with
+        Hungarian / Jonker-Volgenant. ``"sparse"`` (for large programmes)
+        scores in blocks, keeps each mentee's best candidates, solves that
+        sparse problem and proves the answer optimal for the full problem by
+        pricing every pair left out against the dual values. ``"auto"`` takes
+        the dense path while ``n_mentees x places`` is at most ``DENSE_LIMIT``
+        (16 million), the sparse path beyond. The result's
+        ``metadata["solver"]`` says which path ran.
+    candidates : int, optional
+        Sparse path: how many best mentors per mentee to start from (default
+        adaptive: 8, more when places are scarce). Pricing adds any pair the
+        proof needs, so this changes the speed, never the answer.
+    backend : {"auto", "ortools", "scipy"}, default "auto"
+        Sparse path: the solver of the candidate problem. ``"ortools"`` (the
+        optional extra ``mentormatch-engine[fast]``) is much faster on large
+        programmes; ``"scipy"`` needs nothing more; ``"auto"`` uses OR-Tools
+        when it is installed.
+    progress : callable, optional
+        ``progress(phase, done, total)``, called as the work advances, with
+        ``phase`` one of ``"scoring"``, ``"solving"``, ``"pricing"``,
+        ``"explaining"``. For progress bars on large programmes.
 
     Notes
     -----
@@ -547,11 +582,34 @@ class Matcher:
         *,
         min_score: float = 0.0,
         solver: str = "auto",
+        candidates: int | None = None,
+        backend: str = "auto",
+        progress: ProgressFn | None = None,
     ) -> None:
         self.criteria = _check_criteria(criteria)
         self.constraints = _check_constraints(constraints)
         self.min_score = check_unit_interval("Matcher", "min_score", min_score)
         self.solver = check_option("Matcher", "solver", solver, SOLVERS)
+        self.candidates = (
+            None
+            if candidates is None
+            else check_int("Matcher", "candidates", candidates, minimum=1)
+        )
+        self.backend = check_option("Matcher", "backend", backend, BACKENDS)
+        if backend == "ortools" and not have_ortools():
+            raise MentormatchError(
+                "backend='ortools' needs OR-Tools: pip install 'mentormatch-engine[fast]' "
+                "(or use backend='scipy')",
+                field="backend",
+                value=backend,
+            )
+        if progress is not None and not callable(progress):
+            raise MentormatchError(
+                f"The 'progress' parameter of Matcher must be callable. Got {progress!r} instead.",
+                field="progress",
+                value=progress,
+            )
+        self.progress = progress
 
     def __repr__(self) -> str:
         parts = [f"criteria={list(self.criteria)!r}"]
@@ -649,16 +707,26 @@ class Matcher:
         """
         t0 = time.perf_counter()
         tees, tors = validate_programme(mentees, mentors)
+        capacity = np.array([m.capacity for m in tors], dtype=np.int64)
+        if _pick_path(self.solver, len(tees), capacity) == "sparse":
+            return _match_sparse(self, tees, tors, capacity, t0)
         scores = self._score(tees, tors)
         t1 = time.perf_counter()
-        capacity = np.array([m.capacity for m in tors], dtype=np.int64)
+        _report(self.progress, "scoring", len(tees), len(tees))
         assignment = self._solve(scores, tees, tors, capacity)
         t2 = time.perf_counter()
+        _report(self.progress, "solving", 1, 1)
         result = _build_result(self, scores, tees, tors, capacity, assignment)
         t3 = time.perf_counter()
+        _report(self.progress, "explaining", len(tees), len(tees))
         result.metadata.update(
             solver="dense",
-            timings={"scoring": t1 - t0, "solving": t2 - t1, "explaining": t3 - t2},
+            timings={
+                "scoring": t1 - t0,
+                "solving": t2 - t1,
+                "pricing": 0.0,
+                "explaining": t3 - t2,
+            },
         )
         return result
 
@@ -694,6 +762,183 @@ def _id_order(people: Sequence[Mentee] | Sequence[Mentor]) -> NDArray[np.intp] |
     if all(a < b for a, b in itertools.pairwise(ids)):
         return None
     return np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
+
+
+def _report(progress: ProgressFn | None, phase: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(phase, done, total)
+
+
+def _pick_path(solver: str, n: int, capacity: NDArray[np.int64]) -> str:
+    """``"dense"`` or ``"sparse"``: what ``solver`` means for a programme of this size."""
+    if solver != "auto":
+        return solver
+    places = int(np.minimum(capacity, n).sum())
+    return "dense" if n * places <= DENSE_LIMIT else "sparse"
+
+
+def _default_candidates(n: int, capacity: NDArray[np.int64]) -> int:
+    """Starting candidates per mentee: 8, more when places are scarce (more competition)."""
+    places = max(int(capacity.sum()), 1)
+    return int(min(32, max(8, 8 * math.ceil(n / places))))
+
+
+def _match_sparse(
+    matcher: Matcher,
+    tees: Sequence[Mentee],
+    tors: Sequence[Mentor],
+    capacity: NDArray[np.int64],
+    t0: float,
+) -> MatchResult:
+    """The large-programme path: blocked scoring, sparse solve, pricing to a proof."""
+    ps = ProgrammeScorer(
+        matcher.criteria, matcher.constraints, tees, tors, matcher.min_score, SELF_RULE
+    )
+    open_cols = capacity > 0
+    k = matcher.candidates or _default_candidates(len(tees), capacity)
+    workers = min(os.cpu_count() or 1, 4)
+    cand = candidate_pass(ps, open_cols, k, 3 * k, matcher.progress, workers)
+    t1 = time.perf_counter()
+    price = make_pricer(ps, open_cols, cand, k, matcher.progress, workers)
+    sol = solve_sparse(
+        len(tees), capacity, cand.rows, cand.cols, cand.score, price, backend=matcher.backend
+    )
+    t2 = time.perf_counter()
+    _report(matcher.progress, "solving", 1, 1)
+    result = _build_sparse_result(matcher, ps, tees, tors, capacity, sol.assignment)
+    t3 = time.perf_counter()
+    result.metadata.update(
+        solver="sparse",
+        backend=sol.backend,
+        timings={
+            "scoring": t1 - t0,
+            "solving": sol.timings["solving"],
+            "pricing": sol.timings["pricing"],
+            "explaining": t3 - t2,
+        },
+        candidates_per_mentee=k,
+        candidate_pairs=sol.n_candidates,
+        pricing_rounds=sol.rounds,
+        pairs_added=sol.pairs_added,
+        rows_rescored=int(cand.stats.get("rows_rescored", 0)),
+        certified=True,
+    )
+    return result
+
+
+def _contrib_from_values(weights: dict[str, float], values: dict[str, float]) -> dict[str, float]:
+    """As :func:`_contributions`, from a pair's criterion scores: largest first."""
+    wsum = sum(weights.values())
+    contrib = {name: weights[name] * s / wsum for name, s in values.items()}
+    names = list(contrib)
+    order = sorted(range(len(names)), key=lambda k: -contrib[names[k]])
+    return {names[k]: contrib[names[k]] for k in order}
+
+
+def _reasons_from_values(
+    matcher: Matcher, tee: Mentee, tor: Mentor, order: Sequence[str], values: dict[str, float]
+) -> tuple[str, ...]:
+    """As :func:`_reasons`, from a pair's criterion scores."""
+    by_name = {c.name: c for c in matcher.criteria}
+    return tuple(by_name[k].explain(tee, tor, values[k]) for k in order)
+
+
+def _build_sparse_result(
+    matcher: Matcher,
+    ps: ProgrammeScorer,
+    tees: Sequence[Mentee],
+    tors: Sequence[Mentor],
+    capacity: NDArray[np.int64],
+    assignment: NDArray[np.intp],
+) -> MatchResult:
+    """:func:`_build_result` without a full score matrix.
+
+    Matched pairs are scored in blocks grouped by mentor; the unmatched
+    reasons and :meth:`MatchResult.explain` read the mentee's row, scored on
+    demand against all mentors, through the same :func:`_unmatched_reason`
+    and :func:`_explain` as the dense path.
+    """
+    n = len(tees)
+    made = np.flatnonzero(assignment >= 0)
+    by_mentor = made[np.argsort(assignment[made], kind="stable")]
+    pair_values: dict[int, dict[str, float]] = {}
+    pair_total: dict[int, float] = {}
+    step = max(block_rows(1, 1 << 12), 1)
+    for lo in range(0, by_mentor.size, step):
+        rows = by_mentor[lo : lo + step]
+        cols, where = np.unique(assignment[rows], return_inverse=True)
+        by = ps.by_criterion(rows, cols)
+        pick = {name: s[np.arange(rows.size), where] for name, s in by.items()}
+        total = ps.combine(pick, (rows.size,))
+        for k, i in enumerate(rows):
+            pair_values[int(i)] = {name: float(v[k]) for name, v in pick.items()}
+            pair_total[int(i)] = float(total[k])
+    matches: list[Match] = []
+    for i in map(int, made):
+        j = int(assignment[i])
+        values = pair_values[i]
+        contrib = _contrib_from_values(ps.weights, values)
+        matches.append(
+            Match(
+                tees[i].id,
+                tors[j].id,
+                pair_total[i],
+                contrib,
+                make_reasons=partial(
+                    _reasons_from_values, matcher, tees[i], tors[j], tuple(contrib), values
+                ),
+            )
+        )
+    total_score = float(sum(m.score for m in matches))
+    cache = RowCache(ps)
+    scores = ScoreMatrix(
+        mentee_ids=tuple(e.id for e in tees),
+        mentor_ids=tuple(m.id for m in tors),
+        total=cast(NDArray[np.float64], LazyRows(cache, "total")),
+        by_criterion={
+            c.name: cast(NDArray[np.float64], LazyRows(cache, "c:" + c.name))
+            for c in matcher.criteria
+        },
+        weights=dict(ps.weights),
+        allowed=cast(NDArray[np.bool_], LazyRows(cache, "allowed")),
+        refused_by={
+            r.name: cast(NDArray[np.bool_], LazyRows(cache, "r:" + r.name)) for r in ps.rules
+        },
+        min_score=matcher.min_score,
+    )
+    eligible = cast(NDArray[np.bool_], LazyRows(cache, "eligible"))
+    load = np.bincount(assignment[made], minlength=len(tors))
+    unmatched: list[Unmatched] = []
+    lonely = np.flatnonzero(assignment < 0)
+    step = block_rows(len(tors))
+    for lo in range(0, lonely.size, step):
+        rows = lonely[lo : lo + step]
+        cache.prefetch(rows)
+        for i in map(int, rows):
+            reason = _unmatched_reason(matcher, scores, eligible, tees, tors, capacity, load, i)
+            unmatched.append(Unmatched(tees[i].id, reason))
+        _report(matcher.progress, "explaining", min(lo + step, lonely.size), lonely.size)
+
+    index = {e.id: i for i, e in enumerate(tees)}
+
+    def explainer(mentee_id: str) -> Explanation:
+        return _explain(
+            matcher, scores, eligible, tees, tors, capacity, assignment, index[mentee_id]
+        )
+
+    return MatchResult(
+        matches=tuple(matches),
+        unmatched=tuple(unmatched),
+        total_score=total_score,
+        metadata={
+            "n_mentees": n,
+            "n_mentors": len(tors),
+            "places": int(capacity.sum()),
+            "criteria": tuple(c.name for c in matcher.criteria),
+            "min_score": matcher.min_score,
+        },
+        _explainer=explainer,
+    )
 
 
 def _checked_scores(

@@ -28,6 +28,13 @@ def indicator(groups: Sequence[Iterable[str]], vocab: dict[str, int]) -> sp.csr_
     return sp.csr_matrix((data, (rows, cols)), shape=(len(groups), len(vocab)))
 
 
+def take_rows(matrix: sp.csr_matrix, rows: NDArray[np.intp]) -> sp.csr_matrix:
+    """``matrix[rows]``, as a cheap slice when the rows are consecutive (the usual block)."""
+    if rows.size and rows[-1] - rows[0] == rows.size - 1 and (np.diff(rows) == 1).all():
+        return matrix[int(rows[0]) : int(rows[-1]) + 1]
+    return matrix[rows]
+
+
 def codes(values: Sequence[str]) -> tuple[NDArray[np.intp], list[str]]:
     """Integer codes of folded values (``-1`` for empty) and the sorted distinct values."""
     folded = [fold(v) for v in values]

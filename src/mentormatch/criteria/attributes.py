@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from mentormatch._validation import check_option
 from mentormatch.criteria._encode import codes
-from mentormatch.criteria.base import Criterion
+from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
 
 __all__ = ["AttributeMatch"]
@@ -73,6 +73,28 @@ class AttributeMatch(Criterion):
         equal = ce[:, None] == cm[None, :]
         hit = equal if self.prefer == "same" else ~equal
         return np.asarray(known & hit, dtype=np.float64)
+
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
+        """Codes on a shared scale built once; a block is one comparison."""
+        ce, cm = attribute_codes(self.key, mentees, mentors)
+        same = self.prefer == "same"
+
+        def table(a: NDArray[np.intp], b: NDArray[np.intp]) -> NDArray[np.float64]:
+            a, b = a[:, None], b[None, :]
+            hit = (a == b) if same else (a != b)
+            return np.asarray(hit & (a >= 0) & (b >= 0), dtype=np.float64)
+
+        # one row per distinct value (the last for "missing"), looked up per block
+        by_code = table(
+            np.append(np.arange(max(ce.max(initial=-1), cm.max(initial=-1)) + 1), -1), cm
+        )
+
+        def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
+            if cols is None:
+                return by_code[ce[rows]]
+            return table(ce[rows], cm[cols])
+
+        return scorer
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Say whether the attribute is shared."""

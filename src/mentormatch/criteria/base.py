@@ -22,7 +22,11 @@ from mentormatch._validation import check_weight
 if TYPE_CHECKING:
     from mentormatch.participants import Mentee, Mentor
 
-__all__ = ["Criterion", "CriterionLike", "FunctionCriterion"]
+__all__ = ["BlockScorer", "Criterion", "CriterionLike", "FunctionCriterion"]
+
+#: ``scorer(rows, cols)``: scores of the mentees at ``rows`` against the mentors
+#: at ``cols`` (all mentors when ``cols`` is None), shape ``(len(rows), len(cols))``.
+BlockScorer = Callable[[NDArray[np.intp], "NDArray[np.intp] | None"], NDArray[np.float64]]
 
 
 @runtime_checkable
@@ -93,6 +97,42 @@ class Criterion(ABC):
     @abstractmethod
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """One plain sentence about this pair, for the mentee to read."""
+
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
+        """Encode the programme once; return a scorer of blocks of it.
+
+        Large programmes are scored a block of mentees at a time so that the
+        full ``(n_mentees, n_mentors)`` matrix never exists. The returned
+        ``scorer(rows, cols)`` gives the scores of the mentees at ``rows``
+        against the mentors at ``cols`` (all mentors when ``cols`` is None),
+        equal to the same slice of ``score(mentees, mentors)``.
+
+        This default scores each block by calling :meth:`score` on the
+        sub-lists, which is right for any criterion whose score of a pair
+        depends only on the two people; the built-ins override it to encode
+        the participants once (vocabularies, codes, a TF-IDF fit over
+        everyone) and score each block with array operations.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mentormatch import GoalOverlap, Mentee, Mentor
+        >>> e = [Mentee(id="e1", goals=["sql"]), Mentee(id="e2", goals=["go", "sql"])]
+        >>> m = [Mentor(id="m1", goals=["sql"]), Mentor(id="m2", goals=["go"])]
+        >>> scorer = GoalOverlap().encode(e, m)
+        >>> scorer(np.array([1]), None)
+        array([[0.5, 0.5]])
+        >>> scorer(np.array([0, 1]), np.array([1]))
+        array([[0. ],
+               [0.5]])
+        """
+        tees, tors = list(mentees), list(mentors)
+
+        def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
+            block_tors = tors if cols is None else [tors[j] for j in cols]
+            return np.asarray(self.score([tees[i] for i in rows], block_tors), dtype=np.float64)
+
+        return scorer
 
     def __repr__(self) -> str:
         params = []

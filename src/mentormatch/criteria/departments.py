@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from mentormatch._validation import check_option, fold
 from mentormatch.criteria._encode import codes
-from mentormatch.criteria.base import Criterion
+from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
 
 __all__ = ["DepartmentDistance", "department_path", "path_distance"]
@@ -110,6 +110,29 @@ class DepartmentDistance(Criterion):
         padded = np.zeros((len(pe) + 1, len(pm) + 1))
         padded[:-1, :-1] = table
         return padded[ce[:, None], cm[None, :]]
+
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
+        """Department codes and the table of distances built once; a block is a lookup."""
+        ce, ue = codes([e.department for e in mentees])
+        cm, um = codes([m.department for m in mentors])
+        pe = [department_path(d) for d in ue]
+        pm = [department_path(d) for d in um]
+        table = np.array([[path_distance(a, b) for b in pm] for a in pe]).reshape(len(pe), len(pm))
+        if self.prefer == "same":
+            table = 1.0 - table
+        table = np.nan_to_num(table, nan=0.0)
+        # one extra row and column (index -1) for an unknown department: score 0
+        padded = np.zeros((len(pe) + 1, len(pm) + 1))
+        padded[:-1, :-1] = table
+        by_code = np.ascontiguousarray(padded[:, cm])  # one row per mentee department
+
+        def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
+            if cols is None:
+                return by_code[ce[rows]]
+            out: NDArray[np.float64] = padded[ce[rows][:, None], cm[cols][None, :]]
+            return out
+
+        return scorer
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Say where the mentor works relative to the mentee."""

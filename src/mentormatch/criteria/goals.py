@@ -8,8 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._validation import fold
-from mentormatch.criteria._encode import indicator, vocabulary
-from mentormatch.criteria.base import Criterion
+from mentormatch.criteria._encode import indicator, take_rows, vocabulary
+from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
 
 __all__ = ["GoalOverlap"]
@@ -59,6 +59,24 @@ class GoalOverlap(Criterion):
         with np.errstate(invalid="ignore", divide="ignore"):
             out = np.where(n_goals > 0, shared / np.maximum(n_goals, 1), 0.0)
         return out
+
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
+        """Indicator matrices built once; a block is one sparse-by-dense product."""
+        vocab = vocabulary(e.goals for e in mentees)
+        a = indicator([e.goals for e in mentees], vocab)
+        bt = np.ascontiguousarray(indicator([m.goals for m in mentors], vocab).T.toarray())
+        n_goals = np.asarray(a.sum(axis=1), dtype=np.float64).ravel()
+
+        def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
+            b = bt if cols is None else bt[:, cols]
+            shared = np.asarray(take_rows(a, rows) @ b, dtype=np.float64)
+            n = n_goals[rows][:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shared /= n  # rows with nothing listed give nan here, and 0 below
+            shared[(n == 0).ravel()] = 0.0
+            return shared
+
+        return scorer
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Name the shared goals."""

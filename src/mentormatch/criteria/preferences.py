@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.criteria.base import Criterion
+from mentormatch.criteria._encode import take_rows
+from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
 
 __all__ = ["StatedPreferences"]
@@ -16,6 +17,24 @@ __all__ = ["StatedPreferences"]
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def _rank_pairs(
+    choosers: Sequence[Mentee | Mentor], chosen: Sequence[Mentee | Mentor]
+) -> tuple[list[int], list[int], list[float]]:
+    """The non-zero entries of :func:`_rank_scores`, as (rows, cols, values)."""
+    index = {p.id: j for j, p in enumerate(chosen)}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, p in enumerate(choosers):
+        n = len(p.preferences)
+        for r, x in enumerate(p.preferences):
+            if x in index:
+                rows.append(i)
+                cols.append(index[x])
+                vals.append(float((n - np.float64(r)) / n))
+    return rows, cols, vals
 
 
 def _rank_scores(
@@ -84,6 +103,25 @@ class StatedPreferences(Criterion):
         if self.mutual:
             out = (out + _rank_scores(mentors, mentees).T) / 2.0
         return out
+
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
+        """The ranks as a sparse matrix built once (linear in the lists); a block is a slice."""
+        import scipy.sparse as sp
+
+        shape = (len(mentees), len(mentors))
+        r, c, v = _rank_pairs(mentees, mentors)
+        mine = sp.csr_matrix((v, (r, c)), shape=shape, dtype=np.float64)
+        if self.mutual:
+            r2, c2, v2 = _rank_pairs(mentors, mentees)
+            theirs = sp.csr_matrix((v2, (c2, r2)), shape=shape, dtype=np.float64)
+            mine = sp.csr_matrix((mine + theirs) / 2.0)
+
+        def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
+            block = take_rows(mine, rows)
+            block = block if cols is None else block[:, cols]
+            return np.asarray(block.toarray(), dtype=np.float64)
+
+        return scorer
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Say where each ranked the other."""

@@ -8,7 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._validation import check_int, fold
-from mentormatch.criteria.base import Criterion
+from mentormatch.criteria._encode import take_rows
+from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import SKILL_LEVELS, Mentee, Mentor
 
 __all__ = ["SkillGap"]
@@ -109,6 +110,52 @@ class SkillGap(Criterion):
             total, counts, out=np.zeros_like(total), where=counts > 0
         )
         return out
+
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
+        """Levels encoded once; a block is one sparse-by-dense product.
+
+        Row ``i`` of the sparse ``E`` has a 1 at ``(a, s)`` when mentee ``i``
+        is at level ``a`` in skill ``s``; column ``j`` of the dense ``W``
+        holds ``c(l_js - a)`` at ``(a, s)``. Then ``E @ W`` sums the credits.
+        """
+        import scipy.sparse as sp
+
+        tee_levels = [_levels(e) for e in mentees]
+        skills = {k: c for c, k in enumerate(sorted({k for d in tee_levels for k in d}))}
+        n_s = len(skills)
+        low, high = SKILL_LEVELS
+        r: list[int] = []
+        c: list[int] = []
+        for i, d in enumerate(tee_levels):
+            for k, lvl in d.items():
+                r.append(i)
+                c.append((lvl - low) * n_s + skills[k])
+        n_levels = high - low + 1
+        e = sp.csr_matrix(
+            (np.ones(len(r)), (r, c)), shape=(len(mentees), n_levels * n_s), dtype=np.float64
+        )
+        tor_level = np.zeros((len(mentors), n_s), dtype=np.float64)
+        for j, m in enumerate(mentors):
+            for k, lvl in _levels(m).items():
+                if k in skills:
+                    tor_level[j, skills[k]] = lvl
+        w = np.ascontiguousarray(
+            np.concatenate([self.credit(tor_level - a).T for a in range(low, high + 1)])
+            if n_s
+            else np.zeros((0, len(mentors)))
+        )
+        counts = np.bincount(np.asarray(r, dtype=np.intp), minlength=len(mentees)).astype(float)
+
+        def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
+            ww = w if cols is None else w[:, cols]
+            total = np.asarray(take_rows(e, rows) @ ww, dtype=np.float64)
+            n = counts[rows][:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                total /= n  # rows with nothing listed give nan here, and 0 below
+            total[(n == 0).ravel()] = 0.0
+            return total
+
+        return scorer
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Name the skills in which the mentor is ahead, with both levels."""

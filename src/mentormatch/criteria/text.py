@@ -9,7 +9,8 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from mentormatch.criteria.base import Criterion
+from mentormatch.criteria._encode import take_rows
+from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
 
 __all__ = ["TextSimilarity"]
@@ -77,6 +78,27 @@ class TextSimilarity(Criterion):
         a, b = x[: len(mentees)], x[len(mentees) :]
         sim = np.asarray((a @ b.T).todense(), dtype=np.float64)
         return np.clip(sim, 0.0, 1.0)  # rounding can put an identical pair at 1 + 1e-16
+
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
+        """Fit TF-IDF once on everyone's texts (as :meth:`score` does); a block is a product."""
+        n_e, n_m = len(mentees), len(mentors)
+        texts = [e.about for e in mentees] + [m.about for m in mentors]
+        x = None
+        if any(t.strip() for t in texts):
+            try:
+                x = self._vectorizer().fit_transform(texts).tocsr()
+            except ValueError:  # only stop words: an empty vocabulary
+                x = None
+
+        def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
+            width = n_m if cols is None else len(cols)
+            if x is None:
+                return np.zeros((len(rows), width))
+            b = x[n_e:] if cols is None else x[n_e + np.asarray(cols, dtype=np.intp)]
+            sim = np.asarray((take_rows(x, rows) @ b.T).toarray(), dtype=np.float64)
+            return np.clip(sim, 0.0, 1.0)
+
+        return scorer
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Name up to three words both texts use."""
