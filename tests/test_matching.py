@@ -344,3 +344,24 @@ def test_score_matrix_exposes_criteria_and_rules() -> None:
     assert scores.allowed.tolist() == [[False, True]]
     assert scores.refused_by["reporting_line"].tolist() == [[True, False]]
     assert set(scores.by_criterion) == {"goal_overlap"}
+
+
+def test_keep_and_exclude_through_match() -> None:
+    mentees = [mm.Mentee(id="e1", goals=["a"]), mm.Mentee(id="e2", goals=["a"])]
+    mentors = [mm.Mentor(id="m1", goals=["a"]), mm.Mentor(id="m2")]
+    matcher = mm.Matcher([mm.GoalOverlap()])
+    best = matcher.match(mentees, mentors)
+    kept = matcher.match(mentees, mentors, keep=[("e2", "m2")], exclude=[("e1", "m2")])
+    assert kept.mentor_of("e2") == "m2" and kept.mentor_of("e1") == "m1"
+    excluded = matcher.match(mentees, mentors, exclude=[("e1", "m1"), ("e2", "m1")])
+    assert excluded.mentor_of("e1") in {"m2", None} and excluded.n_matched == 1
+    assert best.diff(best).cost == 0.0
+
+
+def test_lower_scoring_full_runner_up_is_not_blamed_on_capacity() -> None:
+    mentees = [mm.Mentee(id="e1", goals=["a", "b"]), mm.Mentee(id="e2", goals=["b"])]
+    mentors = [mm.Mentor(id="m1", goals=["a", "b"]), mm.Mentor(id="m2", goals=["b"])]
+    result = mm.Matcher([mm.GoalOverlap()]).match(mentees, mentors)
+    runner = result.explain("e1").runner_up
+    assert runner is not None and runner.mentor_id == "m2"
+    assert runner.why_not.startswith("scored 0.50, below m1's 1.00")

@@ -21,11 +21,11 @@ import copy
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.base import BaseEstimator, RegressorMixin
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
@@ -383,7 +383,7 @@ def fit_weights(
         metric = "roc_auc"
     else:
         outer = KFold(5, shuffle=True, random_state=seed + 1)
-        model = _PositiveRidge()
+        model = _positive_ridge_class()()
         pred = cross_val_predict(model, x, y, cv=outer)
         model.fit(x, y)
         coef = np.asarray(model.coef_, dtype=np.float64)
@@ -449,21 +449,28 @@ def _bootstrap(
     return float(metric[0]), boots[np.isfinite(boots)]
 
 
-class _PositiveRidge(BaseEstimator, RegressorMixin):  # type: ignore[misc]
-    """Ridge regression with non-negative coefficients, its penalty chosen by ``RidgeCV``.
+@cache
+def _positive_ridge_class() -> Any:
+    """The estimator class, defined on first use (scikit-learn is slow to import)."""
+    from sklearn.base import BaseEstimator, RegressorMixin
 
-    A scikit-learn estimator, so that ``cross_val_predict`` refits it, tuning
-    included, in every fold.
-    """
+    class _PositiveRidge(BaseEstimator, RegressorMixin):  # type: ignore[misc]
+        """Ridge regression with non-negative coefficients, its penalty chosen by ``RidgeCV``.
 
-    def fit(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> _PositiveRidge:
-        from sklearn.linear_model import Ridge, RidgeCV
+        A scikit-learn estimator, so that ``cross_val_predict`` refits it, tuning
+        included, in every fold.
+        """
 
-        alpha = float(RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(x, y).alpha_)
-        fitted = Ridge(alpha=alpha, positive=True).fit(x, y)
-        self.coef_ = np.asarray(fitted.coef_, dtype=np.float64)
-        self.intercept_ = float(fitted.intercept_)
-        return self
+        def fit(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> _PositiveRidge:
+            from sklearn.linear_model import Ridge, RidgeCV
 
-    def predict(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        return np.asarray(x @ self.coef_ + self.intercept_, dtype=np.float64)
+            alpha = float(RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(x, y).alpha_)
+            fitted = Ridge(alpha=alpha, positive=True).fit(x, y)
+            self.coef_ = np.asarray(fitted.coef_, dtype=np.float64)
+            self.intercept_ = float(fitted.intercept_)
+            return self
+
+        def predict(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+            return np.asarray(x @ self.coef_ + self.intercept_, dtype=np.float64)
+
+    return _PositiveRidge

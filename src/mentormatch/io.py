@@ -1223,16 +1223,7 @@ def _result_from_dict(data: object) -> MatchResult:
     if isinstance(metadata.get("criteria"), list):
         metadata["criteria"] = tuple(metadata["criteria"])
 
-    def explainer(mentee_id: str) -> Explanation:
-        if mentee_id not in explanations:
-            raise MentormatchError(
-                f"the results file holds no explanation for mentee {mentee_id!r}; "
-                "write it again with write_results(..., format='json')",
-                participant_id=mentee_id,
-            )
-        return explanations[mentee_id]
-
-    return MatchResult(matches, unmatched, total, metadata, _explainer=explainer)
+    return MatchResult.restore(matches, unmatched, total, metadata, explanations)
 
 
 def read_results(source: PathOrFile) -> MatchResult:

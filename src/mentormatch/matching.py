@@ -341,8 +341,12 @@ class MatchResult:
     total_score : float
         Sum of the matched pairs' scores.
     metadata : dict
-        ``solver`` (the path used), ``timings`` (seconds per phase),
-        ``n_mentees``, ``n_mentors``, ``places``.
+        ``solver`` (``"dense"`` or ``"sparse"``: the path used), ``timings``
+        (seconds per phase: scoring, solving, pricing, explaining),
+        ``n_mentees``, ``n_mentors``, ``places``, ``criteria``, ``min_score``;
+        the sparse path adds ``backend``, ``pricing_rounds``, ``pairs_added``,
+        ``candidate_pairs``, ``rows_rescored`` and ``certified`` (the
+        optimality proof held for every eligible pair).
     """
 
     matches: tuple[Match, ...]
@@ -385,6 +389,57 @@ class MatchResult:
                 "in the JSON export (mentormatch.io)"
             )
         return self._explainer(mentee_id)
+
+    def diff(self, other: MatchResult) -> Any:
+        """What changed from this result to ``other``, mentee by mentee, with the score cost.
+
+        See :func:`mentormatch.lifecycle.diff`.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> e = [mm.Mentee(id="e1", goals=["a"])]
+        >>> m = [mm.Mentor(id="m1", goals=["a"]), mm.Mentor(id="m2")]
+        >>> matcher = mm.Matcher([mm.GoalOverlap()])
+        >>> best = matcher.match(e, m)
+        >>> forced = matcher.match(e, m, keep=[("e1", "m2")])
+        >>> best.diff(forced).cost
+        1.0
+        """
+        from mentormatch.lifecycle import diff  # lifecycle builds on this module
+
+        return diff(self, other)
+
+    @classmethod
+    def restore(
+        cls,
+        matches: Iterable[Match],
+        unmatched: Iterable[Unmatched],
+        total_score: float,
+        metadata: Mapping[str, Any],
+        explanations: Mapping[str, Explanation],
+    ) -> MatchResult:
+        """Rebuild a result from stored parts (e.g. a JSON export), explanations included.
+
+        Examples
+        --------
+        >>> ex = Explanation("e1", None, None, {}, (), "no mentors", None)
+        >>> r = MatchResult.restore([], [Unmatched("e1", "no mentors")], 0.0, {}, {"e1": ex})
+        >>> r.explain("e1").unmatched_reason
+        'no mentors'
+        """
+        stored = dict(explanations)
+
+        def explainer(mentee_id: str) -> Explanation:
+            if mentee_id not in stored:
+                raise MentormatchError(
+                    f"no explanation was stored for mentee {mentee_id!r}; export the result "
+                    "again with its explanations (write_results(..., format='json'))",
+                    participant_id=mentee_id,
+                )
+            return stored[mentee_id]
+
+        return cls(tuple(matches), tuple(unmatched), float(total_score), dict(metadata), explainer)
 
     @property
     def n_matched(self) -> int:
@@ -683,13 +738,26 @@ class Matcher:
 
     # -- matching ----------------------------------------------------------------
 
-    def match(self, mentees: Iterable[Mentee], mentors: Iterable[Mentor]) -> MatchResult:
+    def match(
+        self,
+        mentees: Iterable[Mentee],
+        mentors: Iterable[Mentor],
+        *,
+        keep: Iterable[Any] = (),
+        exclude: Iterable[Any] = (),
+    ) -> MatchResult:
         """Match mentees with mentors: the most matches, then the largest total score.
 
         Parameters
         ----------
         mentees : iterable of Mentee
         mentors : iterable of Mentor
+        keep : iterable of (mentee_id, mentor_id) pairs or Match, optional
+            Pairs that stay as they are (an administrator's locks, pairs that
+            work); everyone else is matched optimally into the places left.
+            See :func:`mentormatch.lifecycle.rematch`.
+        exclude : iterable of (mentee_id, mentor_id) pairs, optional
+            Pairs that must not be made again (they did not work).
 
         Returns
         -------
@@ -705,6 +773,11 @@ class Matcher:
         >>> result.matches[0].mentee_id, result.unmatched
         ('e2', (Unmatched(mentee_id='e1', reason="the only mentor with a free place is refused: 'm1' is your manager"),))
         """
+        keep, exclude = tuple(keep), tuple(exclude)
+        if keep or exclude:
+            from mentormatch.lifecycle import rematch  # lifecycle builds on this module
+
+            return rematch(self, mentees, mentors, keep=keep, exclude=exclude)
         t0 = time.perf_counter()
         tees, tors = validate_programme(mentees, mentors)
         capacity = np.array([m.capacity for m in tors], dtype=np.int64)
@@ -729,6 +802,32 @@ class Matcher:
             },
         )
         return result
+
+    def shortlist(
+        self,
+        mentees: Iterable[Mentee],
+        mentors: Iterable[Mentor],
+        *,
+        k: int = 5,
+        ration: float = 2.0,
+    ) -> Any:
+        """Suggest ``k`` mentors to each mentee, rationed so popular mentors are not swamped.
+
+        See :func:`mentormatch.shortlist.shortlist` for the objective and the
+        returned :class:`~mentormatch.shortlist.Shortlist`.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> e = [mm.Mentee(id="e1", goals=["sql"]), mm.Mentee(id="e2", goals=["sql"])]
+        >>> m = [mm.Mentor(id="m1", goals=["sql"]), mm.Mentor(id="m2")]
+        >>> lists = mm.Matcher([mm.GoalOverlap()]).shortlist(e, m, k=1, ration=1.0)
+        >>> sorted(len(entries) for entries in lists.lists.values())
+        [1, 1]
+        """
+        from mentormatch.shortlist import shortlist  # shortlist builds on this module
+
+        return shortlist(self, mentees, mentors, k=k, ration=ration)
 
     def _solve(
         self,
@@ -1176,15 +1275,22 @@ def _explain(
         elif load[k] >= capacity[k]:
             taken = [tees[int(r)].id for r in np.flatnonzero(assignment == k)]
             listed = ", ".join(taken[:3]) + (", ..." if len(taken) > 3 else "")
-            cmp = (
-                f"scored {s_k:.2f}, higher than your match's {scores.total[i, j]:.2f}, but "
-                if j >= 0 and s_k > scores.total[i, j]
-                else f"scored {s_k:.2f}, but "
-            )
-            why = (
-                f"{cmp}{_plural(int(capacity[k]), 'place', 'places')} went to {listed}; "
-                "giving you one would have matched fewer people or lowered the total score"
-            )
+            places = _plural(int(capacity[k]), "place", "places")
+            if j >= 0 and s_k < scores.total[i, j]:
+                why = (
+                    f"scored {s_k:.2f}, below {tors[j].id}'s {scores.total[i, j]:.2f}"
+                    f"{_diff_sentence(scores, i, j, k)}; and {places} went to {listed}"
+                )
+            else:
+                cmp = (
+                    f"scored {s_k:.2f}, higher than your match's {scores.total[i, j]:.2f}, but "
+                    if j >= 0 and s_k > scores.total[i, j]
+                    else f"scored {s_k:.2f}, but "
+                )
+                why = (
+                    f"{cmp}{places} went to {listed}; "
+                    "giving you one would have matched fewer people or lowered the total score"
+                )
         else:
             why = f"scored {s_k:.2f} against {tors[j].id}'s {scores.total[i, j]:.2f}" + (
                 _diff_sentence(scores, i, j, k)

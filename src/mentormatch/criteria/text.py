@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
@@ -63,7 +63,11 @@ class TextSimilarity(Criterion):
         self.stop_words = stop_words
         self._analyse: Callable[[str], list[str]] | None = None
 
-    def _vectorizer(self) -> TfidfVectorizer:
+    def _vectorizer(self) -> Any:
+        # imported here: scikit-learn takes seconds to import, and most runs of the
+        # command line (help, validate, kpis, survey) never compare texts
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         return TfidfVectorizer(stop_words=self.stop_words, sublinear_tf=True)
 
     def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.float64]:
