@@ -98,6 +98,15 @@ class DepartmentDistance(Criterion):
 
     def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.float64]:
         """Score every pair (see Notes)."""
+        ce, cm, padded = self._table(mentees, mentors)
+        return padded[ce[:, None], cm[None, :]]
+
+    def _table(
+        self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+        """Department codes of both sides and the score of every pair of distinct
+        departments, with one extra row and column (index -1) for an unknown
+        department, which scores 0."""
         ce, ue = codes([e.department for e in mentees])
         cm, um = codes([m.department for m in mentors])
         pe = [department_path(d) for d in ue]
@@ -105,25 +114,13 @@ class DepartmentDistance(Criterion):
         table = np.array([[path_distance(a, b) for b in pm] for a in pe]).reshape(len(pe), len(pm))
         if self.prefer == "same":
             table = 1.0 - table
-        table = np.nan_to_num(table, nan=0.0)
-        # one extra row and column (index -1) for an unknown department: score 0
         padded = np.zeros((len(pe) + 1, len(pm) + 1))
-        padded[:-1, :-1] = table
-        return padded[ce[:, None], cm[None, :]]
+        padded[:-1, :-1] = np.nan_to_num(table, nan=0.0)
+        return ce, cm, padded
 
     def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
         """Department codes and the table of distances built once; a block is a lookup."""
-        ce, ue = codes([e.department for e in mentees])
-        cm, um = codes([m.department for m in mentors])
-        pe = [department_path(d) for d in ue]
-        pm = [department_path(d) for d in um]
-        table = np.array([[path_distance(a, b) for b in pm] for a in pe]).reshape(len(pe), len(pm))
-        if self.prefer == "same":
-            table = 1.0 - table
-        table = np.nan_to_num(table, nan=0.0)
-        # one extra row and column (index -1) for an unknown department: score 0
-        padded = np.zeros((len(pe) + 1, len(pm) + 1))
-        padded[:-1, :-1] = table
+        ce, cm, padded = self._table(mentees, mentors)
         by_code = np.ascontiguousarray(padded[:, cm])  # one row per mentee department
 
         def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
