@@ -276,3 +276,47 @@ def test_many_small_blocks_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     sparse = mm.Matcher(crit, cons, solver="sparse", candidates=1).match(tees, tors)
     assert sparse.n_matched == dense.n_matched
     assert sparse.total_score == pytest.approx(dense.total_score, abs=1e-9)
+
+
+def test_top_k_by_threshold_equals_a_full_sort() -> None:
+    """The sampled-threshold top-k keeps the same values as a partial sort of every row."""
+    from mentormatch._blocks import _top_k, _top_k_sort
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        b, m, k = int(rng.integers(1, 20)), int(rng.integers(1, 3000)), int(rng.integers(1, 40))
+        x = np.round(rng.random((b, m)) * rng.choice([3, 10, 1000]), 2)  # many ties
+        x[rng.random((b, m)) < rng.random()] = -np.inf
+        r, c, v = _top_k(x, k)
+        r2, _, v2 = _top_k_sort(x, k)
+        assert len(set(zip(r.tolist(), c.tolist(), strict=True))) == r.size
+        np.testing.assert_array_equal(x[r, c], v)
+        for i in range(b):
+            np.testing.assert_array_equal(np.sort(v[r == i]), np.sort(v2[r2 == i]))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_wide_programmes_column_pricing(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many mentors (the sampled top-k) and a shortage (the pricing of columns priced at 0)."""
+    from mentormatch import _blocks
+
+    seen: list[Any] = []
+    real = _blocks.candidate_pass
+
+    def spy(*a: Any, **kw: Any) -> Any:
+        seen.append(real(*a, **kw))
+        return seen[-1]
+
+    monkeypatch.setattr(matching, "candidate_pass", spy)
+    for seed in (7, 8, 9):
+        tees, tors, jitter = random_programme(seed, 300, 400, True)
+        crit = [mm.GoalOverlap(), mm.SkillGap(), mm.DepartmentDistance(), jitter]
+        cons = [mm.ForbidPairs([(tees[0].id, tors[0].id)])]
+        dense = mm.Matcher(crit, cons, solver="dense").match(tees, tors)
+        sparse = mm.Matcher(crit, cons, solver="sparse", candidates=1, backend=backend).match(
+            tees, tors
+        )
+        assert sparse.matches == dense.matches
+        assert sparse.total_score == dense.total_score
+        assert sparse.metadata["certified"] is True
+    assert any(c.stats.get("columns_rescored", 0) > 0 for c in seen)

@@ -36,6 +36,10 @@ from mentormatch.participants import Mentee, Mentor
 
 _TOL = 1e-9  # as in mentormatch.matching: min_score is compared with this slack
 
+#: In a round that finds violated pairs, examined pairs within this much of violating
+#: are added too: the next duals move, and they would otherwise cost a round each.
+MARGIN = 0.02
+
 #: ``progress(phase, done, total)``, called as blocks finish.
 ProgressFn = Callable[[str, int, int], None]
 
@@ -360,22 +364,56 @@ class Candidates:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def _top_k(
-    total: NDArray[np.float64], k: int
-) -> tuple[_Int, _Int, NDArray[np.float64], NDArray[np.float64]]:
-    """The ``k`` best finite entries of each row (block-local rows), and the best left out."""
+def _top_k_sort(total: NDArray[np.float64], k: int) -> tuple[_Int, _Int, NDArray[np.float64]]:
+    """:func:`_top_k` by a partial sort of every row."""
     b, m = total.shape
     if m <= k:
         r, c = np.nonzero(np.isfinite(total))
-        return r, c, total[r, c], np.full(b, -np.inf)
-    part = np.argpartition(total, m - k - 1, axis=1)
+        return r, c, total[r, c]
+    top = np.argpartition(total, m - k - 1, axis=1)[:, m - k :]
     ar = np.arange(b)[:, None]
-    left = total[ar[:, 0], part[:, m - k - 1]]
-    top = part[:, m - k :]
     vals = total[ar, top]
     ok = np.isfinite(vals)
     r = np.broadcast_to(ar, top.shape)[ok]
-    return r, top[ok], vals[ok], left
+    return r, top[ok], vals[ok]
+
+
+def _top_k(total: NDArray[np.float64], k: int) -> tuple[_Int, _Int, NDArray[np.float64]]:
+    """The ``k`` best finite entries of each row (block-local rows; ties broken arbitrarily).
+
+    A threshold per row is read off a sample of its columns, low enough that
+    (almost always) more than ``k`` entries reach it; only the entries that
+    do are sorted. Rows where the threshold keeps too few (or, with many
+    tied scores, too many) entries are partially sorted whole instead.
+    """
+    b, m = total.shape
+    if m < 32 * k or b == 0:
+        return _top_k_sort(total, k)
+    stride = m // (8 * k)
+    sample = total[:, ::stride]
+    t = min(sample.shape[1], -(-2 * k // stride) + 2)
+    thr = np.partition(sample, sample.shape[1] - t, axis=1)[:, sample.shape[1] - t]
+    mask = total >= thr[:, None]
+    flat = np.flatnonzero(mask)  # much faster than a 2-d nonzero
+    r, c = np.divmod(flat, m)
+    count = np.bincount(r, minlength=b)
+    bad = ~np.isfinite(thr) | (count < k) | (count > 16 * k)
+    if bad.any():
+        ok = ~bad[r]
+        r, c = r[ok], c[ok]
+    v = total[r, c]
+    order = np.lexsort((-v, r))
+    r, c, v = r[order], c[order], v[order]
+    first = np.searchsorted(r, r, side="left")
+    take = (np.arange(r.size) - first) < k
+    r, c, v = r[take], c[take], v[take]
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        r2, c2, v2 = _top_k_sort(total[rows], k)
+        r = np.concatenate([r, rows[r2]])
+        c = np.concatenate([c, c2])
+        v = np.concatenate([v, v2])
+    return r, c, v
 
 
 def _split_best(r: _Int, c: _Int, v: NDArray[np.float64], k: int) -> NDArray[np.bool_]:
@@ -481,7 +519,7 @@ def candidate_pass(
 
     def one(rows: _Int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
         total = ps.eligible_total(rows, open_cols)
-        r, c, v, _ = _top_k(total, keep)
+        r, c, v = _top_k(total, keep)
         total[r, c] = -np.inf
         bound[rows] = _group_max(total, order, starts)
         return (rows[r].astype(np.int64), c.astype(np.int64), v)
@@ -522,6 +560,13 @@ def make_pricer(
     scoring it again; the others are rescored in blocks: each gives its ``k``
     most violated pairs to the graph and its next best pairs to the reserve,
     and its bounds drop below them. ``cand.stats`` counts the rows rescored.
+
+    Two shortcuts (a round that adds pairs need not be complete; only the
+    round that adds none is the proof): while rows are unmatched and
+    mentors are priced at 0, a round rescores only the rows of smallest
+    ``theta`` and adds their most violated pairs with those mentors
+    (``by_column``); and a round that finds violators also adds the
+    examined pairs within ``MARGIN`` of violating.
     """
     m, n = ps.m, ps.n
     bound = cand.bound
@@ -542,15 +587,87 @@ def make_pricer(
             known_c[:] = [c]
         return cast(sp.csr_matrix, state["known"])
 
+    def by_column(d: Duals) -> tuple[Any, ...] | None:
+        """Augmenting pairs: unmatched rows with the mentors priced at 0.
+
+        While rows are unmatched and mentors are priced at 0 (a free place,
+        or no competition among the candidates), every row violates with
+        those mentors, and finding that out by the bounds means rescoring
+        nearly every row: a whole scoring pass. Rescoring only the unmatched
+        rows and giving each of those mentors its ``k`` best of them (and each
+        of them its ``k`` best of those mentors) is a fraction of that.
+        """
+        n_lonely = int((d.theta <= -d.big).sum())
+        free = np.flatnonzero(open_cols & (d.v <= 0.0))
+        if n_lonely == 0 or free.size == 0:
+            return None
+        # a pair with a mentor priced at 0 has reduced cost s_ij - theta_i, s_ij in [0, 1]:
+        # the most violated ones are in the rows of smallest theta
+        n_rows = n_lonely + k * free.size
+        if n_rows > n // 2:
+            return None
+        lonely = np.sort(np.argsort(d.theta, kind="stable")[:n_rows])
+        known = known_matrix()
+        blocks = [lonely[lo : lo + step] for lo in range(0, lonely.size, step)]
+
+        def one(rows: _Int) -> tuple[Any, ...]:
+            total = ps.eligible_total(rows, open_cols)
+            kb = known[rows].tocoo()
+            total[kb.row, kb.col] = -np.inf
+            sub = total[:, free]
+            red = sub - d.theta[rows][:, None]
+            red[~(red > PRICE_TOL)] = -np.inf
+            lone = np.flatnonzero(d.theta[rows] <= -d.big)
+            r, c, _ = _top_k(red[lone], k)  # each unmatched row's k most violated of those mentors
+            r = lone[r]
+            c2, r2, w2 = _top_k(np.ascontiguousarray(red.T), k)  # and the other way
+            return rows[r], free[c], sub[r, c], rows[r2], free[c2], sub[r2, c2], w2
+
+        # The other way, each mentor's k most violated rows over all blocks, is
+        # reduced after every few blocks: keeping every block's k per mentor
+        # until the end would hold blocks x k x mentors pairs (gigabytes at 100k).
+        kept: list[tuple[Any, ...]] = []
+        r2 = c2 = np.empty(0, dtype=np.int64)
+        s2 = w2 = np.empty(0, dtype=np.float64)
+        chunk = 4 * max(workers, 1)
+        for lo in range(0, len(blocks), chunk):
+            parts = _map_blocks(one, blocks[lo : lo + chunk], workers if ps.thread_safe else 1)
+            kept.extend(p[:3] for p in parts)
+            r2 = np.concatenate([r2, *(p[3] for p in parts)])
+            c2 = np.concatenate([c2, *(p[4] for p in parts)])
+            s2 = np.concatenate([s2, *(p[5] for p in parts)])
+            w2 = np.concatenate([w2, *(p[6] for p in parts)])
+            best = _split_best(c2, r2, w2, k)
+            r2, c2, s2, w2 = r2[best], c2[best], s2[best], w2[best]
+        br = np.concatenate([*(p[0] for p in kept), r2]).astype(np.int64)
+        bc = np.concatenate([*(p[1] for p in kept), c2]).astype(np.int64)
+        bs = np.concatenate([*(p[2] for p in kept), s2])
+        if br.size == 0:
+            return None
+        cand.stats["columns_rescored"] = cand.stats.get("columns_rescored", 0) + int(free.size)
+        cand.stats["rows_rescored"] += int(lonely.size)
+        return br, bc, bs
+
     def price(d: Duals) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
         out_r: list[NDArray[np.int64]] = []
         out_c: list[NDArray[np.int64]] = []
         out_s: list[NDArray[np.float64]] = []
+        col = by_column(d)
+        if col is not None:
+            # violators found: the row pass can wait for the next round (only an
+            # empty answer has to be complete)
+            known_r.append(col[0])
+            known_c.append(col[1])
+            state["known"] = None
+            return col
         # 1. the reserve, exactly
         rr, rc, rs = state["res"]
         if rr.size:
-            bad = d.reduced(rr, rc, rs) > PRICE_TOL
+            red = d.reduced(rr, rc, rs)
+            bad = red > PRICE_TOL
             if bad.any():
+                # and the pairs about to violate, to spare rounds of one or two pairs
+                bad = red > -MARGIN
                 out_r.append(rr[bad])
                 out_c.append(rc[bad])
                 out_s.append(rs[bad])
@@ -579,12 +696,12 @@ def make_pricer(
                 add: tuple[Any, ...] = ()
                 if hot.size:
                     sub = red[hot]
-                    sub[~(sub > PRICE_TOL)] = -np.inf
-                    r, c, _, _ = _top_k(sub, k)
+                    sub[~(sub > -MARGIN)] = -np.inf
+                    r, c, _ = _top_k(sub, k)
                     r = hot[r]
                     add = (rows[r].astype(np.int64), c.astype(np.int64), total[r, c])
                     total[r, c] = -np.inf
-                r2, c2, v2, _ = _top_k(total, depth)
+                r2, c2, v2 = _top_k(total, depth)
                 keep = (rows[r2].astype(np.int64), c2.astype(np.int64), v2)
                 total[r2, c2] = -np.inf
                 bound[rows] = _group_max(total, order, starts)
