@@ -1223,7 +1223,7 @@ def _unmatched_reason(
     full = above[load[above] >= capacity[above]]
     shown = ", ".join(tors[j].id for j in full[:3]) + (", ..." if full.size > 3 else "")
     return (
-        f"capacity exhausted: {places} places for {len(tees)} mentees, and your "
+        f"capacity exhausted: {_plural(places, 'place', 'places')} for {len(tees)} mentees, and your "
         f"{_plural(above.size, 'possible mentor', 'possible mentors')} ({shown}) went to mentees "
         "who had fewer options or scored higher with them"
     )
