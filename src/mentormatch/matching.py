@@ -957,7 +957,6 @@ def _build_sparse_result(
     demand against all mentors, through the same :func:`_unmatched_reason`
     and :func:`_explain` as the dense path.
     """
-    n = len(tees)
     made = np.flatnonzero(assignment >= 0)
     by_mentor = made[np.argsort(assignment[made], kind="stable")]
     pair_values: dict[int, dict[str, float]] = {}
@@ -1018,25 +1017,8 @@ def _build_sparse_result(
             unmatched.append(Unmatched(tees[i].id, reason))
         _report(matcher.progress, "explaining", min(lo + step, lonely.size), lonely.size)
 
-    index = {e.id: i for i, e in enumerate(tees)}
-
-    def explainer(mentee_id: str) -> Explanation:
-        return _explain(
-            matcher, scores, eligible, tees, tors, capacity, assignment, index[mentee_id]
-        )
-
-    return MatchResult(
-        matches=tuple(matches),
-        unmatched=tuple(unmatched),
-        total_score=total_score,
-        metadata={
-            "n_mentees": n,
-            "n_mentors": len(tors),
-            "places": int(capacity.sum()),
-            "criteria": tuple(c.name for c in matcher.criteria),
-            "min_score": matcher.min_score,
-        },
-        _explainer=explainer,
+    return _assemble(
+        matcher, scores, eligible, tees, tors, capacity, assignment, matches, unmatched, total_score
     )
 
 
@@ -1153,6 +1135,24 @@ def _build_result(
             reason = _unmatched_reason(matcher, scores, eligible, tees, tors, capacity, load, i)
             unmatched.append(Unmatched(tees[i].id, reason))
 
+    return _assemble(
+        matcher, scores, eligible, tees, tors, capacity, assignment, matches, unmatched, total
+    )
+
+
+def _assemble(
+    matcher: Matcher,
+    scores: ScoreMatrix,
+    eligible: NDArray[np.bool_],
+    tees: Sequence[Mentee],
+    tors: Sequence[Mentor],
+    capacity: NDArray[np.int64],
+    assignment: NDArray[np.intp],
+    matches: list[Match],
+    unmatched: list[Unmatched],
+    total: float,
+) -> MatchResult:
+    """The result of either path, explaining on demand from ``scores``."""
     index = {e.id: i for i, e in enumerate(tees)}
 
     def explainer(mentee_id: str) -> Explanation:
