@@ -32,7 +32,14 @@ from scipy.sparse.csgraph import maximum_flow
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
-from mentormatch.kpis import Rate, RateDifference, compare_rates, proportion
+from mentormatch.kpis import (
+    Rate,
+    RateDifference,
+    _check_min_group_size,
+    _suppressed,
+    compare_rates,
+    proportion,
+)
 from mentormatch.lifecycle import _solve_in_id_order
 from mentormatch.matching import Matcher, MatchResult, _build_result
 from mentormatch.participants import Mentee, Mentor, validate_programme
@@ -353,20 +360,7 @@ def group_gaps(
     Largest match-rate gap: 40 pts
     Largest mean-score gap: 0.20
     """
-    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int):
-        raise MentormatchError(
-            f"The 'min_group_size' parameter of group_gaps must be an integer >= 3. "
-            f"Got {min_group_size!r} instead.",
-            field="min_group_size",
-            value=min_group_size,
-        )
-    if min_group_size < 3:
-        raise MentormatchError(
-            f"min_group_size must be at least 3 (got {min_group_size}); smaller groups could "
-            "identify people",
-            field="min_group_size",
-            value=min_group_size,
-        )
+    _check_min_group_size(min_group_size)
     tees: Sequence[Mentee] = tuple(mentees)
     score_of = {m.mentee_id: m.score for m in result.matches}
     in_result = score_of.keys() | {u.mentee_id for u in result.unmatched}
@@ -382,9 +376,7 @@ def group_gaps(
     score = np.array([score_of.get(e.id, np.nan) for e in tees], dtype=np.float64)
     names = sorted(set(labels.tolist()), key=lambda g: (g == _NOT_RECORDED, g))
     sizes = {g: int((labels == g).sum()) for g in names}
-    hidden = {g for g in names if sizes[g] < min_group_size}
-    if len(hidden) == 1 and len(names) > 1:
-        hidden.add(min((sizes[g], g) for g in names if g not in hidden)[1])
+    hidden = _suppressed(sizes, min_group_size)
     groups: list[GroupGap] = []
     rates: list[float] = []
     means: list[float] = []

@@ -1356,6 +1356,20 @@ def _check_min_group_size(min_group_size: object) -> None:
         )
 
 
+def _suppressed(sizes: Mapping[str, int], min_group_size: int) -> set[str]:
+    """The groups to hide: those under ``min_group_size``, and when that is exactly one
+    group, the next smallest too, so the hidden one cannot be recovered by subtracting
+    the others from the total.
+
+    >>> sorted(_suppressed({"a": 2, "b": 6, "c": 9}, 5))
+    ['a', 'b']
+    """
+    hidden = {g for g, n in sizes.items() if n < min_group_size}
+    if len(hidden) == 1 and len(sizes) > 1:
+        hidden.add(min((n, g) for g, n in sizes.items() if g not in hidden)[1])
+    return hidden
+
+
 def breakdown(
     kpi: str | Callable[..., Any],
     records: Iterable[Any],
@@ -1429,10 +1443,7 @@ def breakdown(
 
     computed = {g: evaluate(subset) for g, subset in grouped.items()}
     sizes = {g: (r.denominator if r is not None else 0) for g, r in computed.items()}
-    hidden = {g for g, n in sizes.items() if n < min_group_size}
-    if len(hidden) == 1 and len(sizes) > 1:
-        visible = sorted((n, g) for g, n in sizes.items() if g not in hidden)
-        hidden.add(visible[0][1])
+    hidden = _suppressed(sizes, min_group_size)
     groups = tuple(
         BreakdownGroup(g, None, None, True)
         if g in hidden
