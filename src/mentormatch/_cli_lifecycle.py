@@ -72,11 +72,7 @@ def _add_rematch(sub: Any) -> None:
 
 def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = cli._Progress(err)
-    progress("reading the programme")
-    matcher, capacity = cli._matcher(args)
-    progress("reading the sign-ups")
-    mentees, mentors = cli._read_input(args)
-    mentors = cli._apply_capacity(mentors, capacity)
+    matcher, mentees, mentors = cli._programme(args, progress)
     keep = _read_pairs(args.keep, "--keep") if args.keep else []
     exclude = _read_pairs(args.exclude, "--exclude") if args.exclude else []
     progress(f"rematching {len(mentees)} mentees around {len(keep)} kept pairs")
@@ -126,11 +122,7 @@ def _add_shortlist(sub: Any) -> None:
 
 def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = cli._Progress(err)
-    progress("reading the programme")
-    matcher, capacity = cli._matcher(args)
-    progress("reading the sign-ups")
-    mentees, mentors = cli._read_input(args)
-    mentors = cli._apply_capacity(mentors, capacity)
+    matcher, mentees, mentors = cli._programme(args, progress)
     progress(f"shortlisting for {len(mentees)} mentees")
     lists = shortlist(matcher, mentees, mentors, k=args.k, ration=args.ration)
     progress.done()

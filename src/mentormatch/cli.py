@@ -370,6 +370,17 @@ def _matcher(args: argparse.Namespace) -> tuple[Matcher, dict[str, int]]:
 # --------------------------------------------------------------------------- demo
 
 
+def _programme(
+    args: argparse.Namespace, progress: _Progress
+) -> tuple[Matcher, list[Mentee], list[Mentor]]:
+    """The matcher of ``--preset``/``--config`` and the sign-ups, capacity overrides applied."""
+    progress("reading the programme")
+    matcher, capacity = _matcher(args)
+    progress("reading the sign-ups")
+    mentees, mentors = _read_input(args)
+    return matcher, list(mentees), _apply_capacity(mentors, capacity)
+
+
 def _add_demo(sub: Any) -> None:
     p = sub.add_parser(
         "demo",
@@ -439,11 +450,7 @@ def _add_match(sub: Any) -> None:
 
 def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = _Progress(err)
-    progress("reading the programme")
-    matcher, capacity = _matcher(args)
-    progress("reading the sign-ups")
-    mentees, mentors = _read_input(args)
-    mentors = _apply_capacity(mentors, capacity)
+    matcher, mentees, mentors = _programme(args, progress)
     progress(f"matching {len(mentees)} mentees with {len(mentors)} mentors")
     result = matcher.match(mentees, mentors)
     if args.output:
