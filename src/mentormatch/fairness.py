@@ -42,7 +42,7 @@ from mentormatch.kpis import (
 )
 from mentormatch.lifecycle import _solve_in_id_order
 from mentormatch.matching import Matcher, MatchResult, _build_result
-from mentormatch.participants import Mentee, Mentor, validate_programme
+from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["GroupGap", "GroupGaps", "group_gaps", "match_maximin"]
 
@@ -151,7 +151,7 @@ def match_maximin(
     t0 = time.perf_counter()
     tees, tors = validate_programme(mentees, mentors)
     scores = matcher.score(tees, tors)
-    capacity = np.array([m.capacity for m in tors], dtype=np.int64)
+    capacity = capacities(tors, len(tees))
     t1 = time.perf_counter()
     eligible = scores.eligible
     threshold = _maximin_threshold(scores.total, eligible, capacity)

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from mentormatch._errors import MentormatchError
 from mentormatch._solve import solve_dense
 from mentormatch.matching import Explanation, Matcher, MatchResult, ScoreMatrix, _build_result
-from mentormatch.participants import Mentee, Mentor, validate_programme
+from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["MatchDiff", "PairChange", "Review", "diff", "rematch", "review"]
 
@@ -327,7 +327,7 @@ def _rematch(
         matcher.criteria, rules, min_score=matcher.min_score, progress=matcher.progress
     )
     scores = derived.score(tees, tors)
-    capacity = np.array([m.capacity for m in tors], dtype=np.int64)
+    capacity = capacities(tors, len(tees))
     k_rows, k_cols = _check_keep(
         keep_pairs, exclude_pairs, derived, scores, tees, tors, capacity, *params
     )

@@ -28,7 +28,7 @@ from mentormatch._solve import have_ortools, solve_dense, solve_sparse
 from mentormatch._validation import check_int, check_option, check_unit_interval
 from mentormatch.constraints import ConstraintLike
 from mentormatch.criteria.base import CriterionLike
-from mentormatch.participants import Mentee, Mentor, validate_programme
+from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = [
     "Alternative",
@@ -780,7 +780,7 @@ class Matcher:
             return rematch(self, mentees, mentors, keep=keep, exclude=exclude)
         t0 = time.perf_counter()
         tees, tors = validate_programme(mentees, mentors)
-        capacity = np.array([m.capacity for m in tors], dtype=np.int64)
+        capacity = capacities(tors, len(tees))
         if _pick_path(self.solver, len(tees), capacity) == "sparse":
             return _match_sparse(self, tees, tors, capacity, t0)
         scores = self._score(tees, tors)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from mentormatch._errors import MentormatchError
@@ -289,6 +291,21 @@ def validate_programme(
                     )
     _check_manager_cycles(tees, tors)
     return tees, tors
+
+
+def capacities(mentors: Sequence[Mentor], n_mentees: int) -> NDArray[np.int64]:
+    """The mentors' capacities as an array, each clipped to ``n_mentees``.
+
+    A capacity above the number of mentees cannot matter (no mentor can take
+    more mentees than there are), so it is clipped here, once, for every
+    solver: a capacity of ``2**70`` never overflows an ``int64``.
+
+    Examples
+    --------
+    >>> capacities([Mentor(id="m1", capacity=2**70), Mentor(id="m2", capacity=1)], 3)
+    array([3, 1])
+    """
+    return np.array([min(m.capacity, n_mentees) for m in mentors], dtype=np.int64)
 
 
 def manager_map(mentees: Iterable[Mentee], mentors: Iterable[Mentor]) -> dict[str, str]:

@@ -32,7 +32,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from mentormatch._errors import MentormatchError
 from mentormatch._validation import check_int
 from mentormatch.matching import Matcher, _contributions, _reasons
-from mentormatch.participants import Mentee, Mentor, validate_programme
+from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["Shortlist", "ShortlistEntry", "shortlist", "slot_bonus"]
 
@@ -272,7 +272,7 @@ def shortlist(
         )
     tees, tors = validate_programme(mentees, mentors)
     scores = matcher.score(tees, tors)
-    capacity = np.array([t.capacity for t in tors], dtype=np.int64)
+    capacity = capacities(tors, len(tees))
     # ceil with a tolerance, so that 2.0000000001 * 1 stays 2
     limits = np.ceil(ration * capacity - 1e-9).astype(np.int64)
     eligible = scores.eligible

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch.matching import Matcher, MatchResult
-from mentormatch.participants import Mentee, Mentor, validate_programme
+from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["BlockingPair", "StabilityReport", "blocking_pairs", "rank_matrices"]
 
@@ -224,7 +224,7 @@ def blocking_pairs(
     is_mine = assignment[:, None] == np.arange(m)[None, :]
     worst = np.where(is_mine, rank_m, -np.inf).max(axis=0, initial=-np.inf)
     load = is_mine.sum(axis=0)
-    capacity = np.array([t.capacity for t in tors], dtype=np.int64)
+    capacity = capacities(tors, len(tees))
     free = load < capacity
     m_prefers = np.isfinite(rank_m) & (free[None, :] | (rank_m < worst[None, :]))
     block = e_prefers & m_prefers & ~is_mine
