@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import check_int
+from mentormatch._validation import check_int, shown
 from mentormatch.criteria.attributes import attribute_codes
 from mentormatch.criteria.departments import department_path
 from mentormatch.participants import Mentee, Mentor, manager_map
@@ -48,15 +48,24 @@ class ConstraintLike(Protocol):
 
 
 def _pairs(owner: str, pairs: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    def bad(p: object) -> MentormatchError:
+        return MentormatchError(
+            f"{owner} takes (mentee_id, mentor_id) pairs; got {shown(p)}. "
+            "Write pairs as tuples, e.g. [('e1', 'm3')].",
+            field="pairs",
+            value=p,
+        )
+
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
+        raise bad(pairs)
     out = []
     for p in pairs:
-        if isinstance(p, str) or len(tuple(p)) != 2:
-            raise MentormatchError(
-                f"{owner} takes (mentee_id, mentor_id) pairs; got {p!r}. "
-                "Write pairs as tuples, e.g. [('e1', 'm3')].",
-                value=p,
-            )
-        a, b = tuple(p)
+        if isinstance(p, str | bytes) or not isinstance(p, Iterable):
+            raise bad(p)
+        items = tuple(p)
+        if len(items) != 2:
+            raise bad(p)
+        a, b = items
         out.append((str(a), str(b)))
     return frozenset(out)
 
@@ -280,7 +289,10 @@ class SameAttribute:
     def __init__(self, key: str) -> None:
         if not isinstance(key, str) or not key.strip():
             raise MentormatchError(
-                f"The 'key' parameter of SameAttribute must be a non-empty string. Got {key!r}."
+                "The 'key' parameter of SameAttribute must be a non-empty string. "
+                f"Got {shown(key)} instead.",
+                field="key",
+                value=key,
             )
         self.key = key
         self.name = f"same_{key}"

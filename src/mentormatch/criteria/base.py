@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._validation import check_weight
+from mentormatch._errors import MentormatchError
+from mentormatch._validation import check_weight, shown
 
 if TYPE_CHECKING:
     from mentormatch.participants import Mentee, Mentor
@@ -74,9 +75,11 @@ class Criterion(ABC):
     def __init__(self, *, weight: float = 1.0, name: str | None = None) -> None:
         self.weight = check_weight(type(self).__name__, weight)
         if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise ValueError(
+            raise MentormatchError(
                 f"The 'name' parameter of {type(self).__name__} must be a non-empty string. "
-                f"Got {name!r} instead."
+                f"Got {shown(name)} instead.",
+                field="name",
+                value=name,
             )
         self.name = name if name is not None else self.default_name
 
@@ -194,8 +197,18 @@ class FunctionCriterion(Criterion):
         explain: Callable[[Mentee, Mentor, float], str] | None = None,
     ) -> None:
         if not callable(func):
-            raise ValueError(
-                f"The 'func' parameter of FunctionCriterion must be callable. Got {func!r} instead."
+            raise MentormatchError(
+                "The 'func' parameter of FunctionCriterion must be callable. "
+                f"Got {shown(func)} instead.",
+                field="func",
+                value=func,
+            )
+        if explain is not None and not callable(explain):
+            raise MentormatchError(
+                "The 'explain' parameter of FunctionCriterion must be callable or None. "
+                f"Got {shown(explain)} instead.",
+                field="explain",
+                value=explain,
             )
         super().__init__(weight=weight, name=name)
         self.func = func
