@@ -41,7 +41,7 @@ from mentormatch.kpis import (
     proportion,
 )
 from mentormatch.lifecycle import _solve_in_id_order
-from mentormatch.matching import Matcher, MatchResult, _build_result
+from mentormatch.matching import Matcher, MatchResult, _build_result, _with_metadata
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["GroupGap", "GroupGaps", "group_gaps", "match_maximin"]
@@ -162,7 +162,8 @@ def match_maximin(
     )
     t2 = time.perf_counter()
     result = _build_result(matcher, scores, tees, tors, capacity, assignment)
-    result.metadata.update(
+    return _with_metadata(
+        result,
         solver="dense",
         objective="maximin",
         threshold=threshold,
@@ -173,7 +174,6 @@ def match_maximin(
             "explaining": time.perf_counter() - t2,
         },
     )
-    return result
 
 
 # -- group gaps ----------------------------------------------------------------------------
