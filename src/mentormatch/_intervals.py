@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from mentormatch._values import Value
 
-@dataclass(frozen=True)
-class ConfidenceInterval:
+
+@dataclass(frozen=True, eq=False)
+class ConfidenceInterval(Value):
     """A two-sided confidence interval.
 
     Attributes

@@ -29,7 +29,8 @@ from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
-from mentormatch._validation import check_int
+from mentormatch._validation import as_real, check_bool, check_int, shown
+from mentormatch._values import Value
 from mentormatch.matching import Matcher, ScoreMatrix
 
 __all__ = ["WeightFit", "fit_weights", "pair_features"]
@@ -75,8 +76,8 @@ def pair_features(scores: ScoreMatrix, pairs: Iterable[Any]) -> list[dict[str, A
     ]
 
 
-@dataclass(frozen=True)
-class WeightFit:
+@dataclass(frozen=True, eq=False)
+class WeightFit(Value):
     """Criterion weights learned from outcomes, and how far to trust them.
 
     Attributes
@@ -103,8 +104,8 @@ class WeightFit:
         only then does :meth:`matcher` build a matcher without ``force``.
     """
 
-    weights: dict[str, float]
-    coefficients: dict[str, float]
+    weights: Mapping[str, float]
+    coefficients: Mapping[str, float]
     clipped: tuple[str, ...]
     kind: str
     metric: str
@@ -156,6 +157,7 @@ class WeightFit:
         >>> fit.matcher([mm.GoalOverlap(), mm.DepartmentDistance()])
         Matcher(criteria=[GoalOverlap(weight=0.75), DepartmentDistance(weight=0.25)])
         """
+        force = check_bool("WeightFit.matcher", "force", force)
         if not self.supported and not force:
             label = "AUC" if self.metric == "roc_auc" else "R²"
             raise MentormatchError(
@@ -298,12 +300,15 @@ def fit_weights(
             field="kind",
             value=kind,
         )
-    if not (isinstance(confidence, float) and 0 < confidence < 1):
+    level = as_real(confidence)
+    if level is None or not 0 < level < 1:
         raise MentormatchError(
-            f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence!r}",
+            f"confidence must be a number between 0 and 1 (e.g. 0.95), not {shown(confidence)}",
             field="confidence",
             value=confidence,
         )
+    confidence = level
+    seed = check_int("fit_weights", "seed", seed, minimum=0, maximum=2**32 - 2)
     rows = [dict(r) for r in records]
     n = len(rows)
     if n < min_pairs:

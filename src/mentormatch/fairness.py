@@ -32,6 +32,7 @@ from scipy.sparse.csgraph import maximum_flow
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
+from mentormatch._values import Value
 from mentormatch.kpis import (
     Rate,
     RateDifference,
@@ -179,8 +180,8 @@ def match_maximin(
 # -- group gaps ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GroupGap:
+@dataclass(frozen=True, eq=False)
+class GroupGap(Value):
     """One group's match rate and scores, against everyone else.
 
     Suppressed groups (fewer than ``min_group_size`` mentees) carry only
@@ -217,8 +218,8 @@ class GroupGap:
     suppressed: bool
 
 
-@dataclass(frozen=True)
-class GroupGaps:
+@dataclass(frozen=True, eq=False)
+class GroupGaps(Value):
     """Match rates and scores per group, and the gaps between groups.
 
     Attributes

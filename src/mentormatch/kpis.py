@@ -47,6 +47,7 @@ from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._tables import Row, read_table, write_csv
 from mentormatch._tables import normalise_column as _normalise_column
+from mentormatch._values import Value
 
 __all__ = [
     "KPI_NAMES",
@@ -104,8 +105,8 @@ def _level(confidence: float) -> str:
     return f"{confidence * 100:g}%"
 
 
-@dataclass(frozen=True)
-class Rate:
+@dataclass(frozen=True, eq=False)
+class Rate(Value):
     """A proportion with its counts and confidence interval.
 
     Attributes
@@ -233,8 +234,8 @@ def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson")
     return Rate(p, k, n, ConfidenceInterval(low, high, confidence), key)
 
 
-@dataclass(frozen=True)
-class RateDifference:
+@dataclass(frozen=True, eq=False)
+class RateDifference(Value):
     """``first.value - second.value`` with its confidence interval.
 
     An association, never by itself a causal effect: see :func:`compare_rates`.
@@ -776,8 +777,8 @@ def early_termination_rate(
     return proportion(k, len(due), confidence, method)
 
 
-@dataclass(frozen=True)
-class GoalAttainment:
+@dataclass(frozen=True, eq=False)
+class GoalAttainment(Value):
     """Goals met among goals set (pooled) and pairs that met all their goals.
 
     ``goals`` pools goals across pairs; goals of one pair are not independent, so
@@ -840,8 +841,8 @@ def _t_interval(values: Sequence[float], confidence: float) -> ConfidenceInterva
     return ConfidenceInterval(mean - half, mean + half, confidence)
 
 
-@dataclass(frozen=True)
-class MeanSummary:
+@dataclass(frozen=True, eq=False)
+class MeanSummary(Value):
     """Mean with a t-interval, plus the standard deviation, median and n."""
 
     mean: float
@@ -891,8 +892,8 @@ def satisfaction_summary(
     )
 
 
-@dataclass(frozen=True)
-class MeetingCadence:
+@dataclass(frozen=True, eq=False)
+class MeetingCadence(Value):
     """Meetings per pair-month: the pooled rate and the distribution over pairs.
 
     Attributes
@@ -988,8 +989,8 @@ def meeting_cadence(
     )
 
 
-@dataclass(frozen=True)
-class MentorUtilisation:
+@dataclass(frozen=True, eq=False)
+class MentorUtilisation(Value):
     """Mentoring slots in use and mentors with at least one mentee.
 
     ``over_capacity`` counts mentors with more mentees than their capacity; their
@@ -1049,8 +1050,8 @@ def mentor_utilisation(
     )
 
 
-@dataclass(frozen=True)
-class TimeToMatch:
+@dataclass(frozen=True, eq=False)
+class TimeToMatch(Value):
     """Median days from sign-up to match, by Kaplan-Meier.
 
     People still unmatched on ``as_of`` are censored (they waited at least that
@@ -1150,8 +1151,8 @@ def time_to_match(
 
 
 # ------------------------------------------------------------------------- at risk
-@dataclass(frozen=True)
-class AtRisk:
+@dataclass(frozen=True, eq=False)
+class AtRisk(Value):
     """An active pair that needs a nudge.
 
     Attributes
@@ -1280,8 +1281,8 @@ def at_risk(
 
 
 # ----------------------------------------------------------------------- breakdown
-@dataclass(frozen=True)
-class BreakdownGroup:
+@dataclass(frozen=True, eq=False)
+class BreakdownGroup(Value):
     """One group of a breakdown; ``n`` and ``rate`` are None when suppressed."""
 
     group: str
@@ -1290,8 +1291,8 @@ class BreakdownGroup:
     suppressed: bool
 
 
-@dataclass(frozen=True)
-class Breakdown:
+@dataclass(frozen=True, eq=False)
+class Breakdown(Value):
     """A KPI by group, with small groups suppressed.
 
     ``n`` is the rate's denominator: the people the figure is about.
@@ -1479,11 +1480,11 @@ _RATE_KPIS = {
 }
 
 
-@dataclass(frozen=True)
-class Targets:
+@dataclass(frozen=True, eq=False)
+class Targets(Value):
     """Targets per KPI (see :data:`KPI_NAMES`) and the programme's stated goal."""
 
-    values: dict[str, float] = field(default_factory=dict)
+    values: Mapping[str, float] = field(default_factory=dict)
     goal: str | None = None
     name: str | None = None
 
@@ -1544,8 +1545,8 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     )
 
 
-@dataclass(frozen=True)
-class TargetCheck:
+@dataclass(frozen=True, eq=False)
+class TargetCheck(Value):
     """A KPI against its target: ``verdict`` is ``"met"``, ``"not met"``,
     ``"inconclusive"`` or ``"not computed"``; ``text`` explains it."""
 
@@ -1594,8 +1595,8 @@ def check_target(
 
 
 # -------------------------------------------------------------------------- report
-@dataclass(frozen=True)
-class ProgrammeReport:
+@dataclass(frozen=True, eq=False)
+class ProgrammeReport(Value):
     """The cohort's KPIs, breakdowns, target checks and at-risk list.
 
     KPIs that could not be computed (no data yet) are None and explained in
@@ -1605,7 +1606,7 @@ class ProgrammeReport:
 
     as_of: date
     pairs: int
-    status_counts: dict[str, int]
+    status_counts: Mapping[str, int]
     match: Rate | None
     completion: Rate | None
     early_termination: Rate | None

@@ -32,6 +32,8 @@ from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._solve import solve_dense
+from mentormatch._validation import check_real
+from mentormatch._values import Value
 from mentormatch.matching import (
     Explanation,
     Matcher,
@@ -400,8 +402,8 @@ class _KeptExplainer:
 # -- diff ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PairChange:
+@dataclass(frozen=True, eq=False)
+class PairChange(Value):
     """How one mentee's match changed between two results.
 
     Attributes
@@ -442,8 +444,8 @@ class PairChange:
         return f"{self.mentee_id}  {a} -> {b}  score {sa} -> {sb} ({self.delta:+.2f})"
 
 
-@dataclass(frozen=True)
-class MatchDiff:
+@dataclass(frozen=True, eq=False)
+class MatchDiff(Value):
     """What changed from one result to another, and what it cost.
 
     Attributes
@@ -559,6 +561,7 @@ def diff(before: MatchResult, after: MatchResult, *, tol: float = 1e-9) -> Match
     >>> d.cost, d.changed[0].summary()
     (1.0, 'e1  m1 -> m2  score 1.00 -> 0.00 (-1.00)')
     """
+    tol = check_real("diff", "tol", tol, minimum=0)
     if not isinstance(before, MatchResult) or not isinstance(after, MatchResult):
         raise MentormatchError(
             "diff compares two MatchResult objects (from Matcher.match or rematch); got "
@@ -614,8 +617,8 @@ def diff(before: MatchResult, after: MatchResult, *, tol: float = 1e-9) -> Match
 # -- review --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Review:
+@dataclass(frozen=True, eq=False)
+class Review(Value):
     """An administrator's review: the optimum, the overridden result, and the difference.
 
     Attributes

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
+from mentormatch._values import Value
 from mentormatch.matching import Matcher, MatchResult
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
@@ -82,8 +83,8 @@ def rank_matrices(
     return rank_e, rank_m
 
 
-@dataclass(frozen=True)
-class BlockingPair:
+@dataclass(frozen=True, eq=False)
+class BlockingPair(Value):
     """A mentee and a mentor who would both rather be with each other.
 
     Attributes
@@ -104,8 +105,8 @@ class BlockingPair:
     reason: str
 
 
-@dataclass(frozen=True)
-class StabilityReport:
+@dataclass(frozen=True, eq=False)
+class StabilityReport(Value):
     """The blocking pairs of a result.
 
     Attributes
@@ -249,7 +250,8 @@ def blocking_pairs(
             m_why = f"{t.id} ranks {e.id} {_ordinal(rm_)} and has a free place"
         else:
             assigned = np.flatnonzero(is_mine[:, j])
-            w = assigned[np.argmax(rank_m[assigned, j])]
+            worst_ones = assigned[rank_m[assigned, j] == worst[j]]
+            w = min(worst_ones, key=lambda r: tees[r].id)  # ties by id, not by input order
             where = "unranked" if np.isinf(worst[j]) else _ordinal(int(worst[j]) + 1)
             m_why = f"{t.id} ranks {e.id} {_ordinal(rm_)}, above {tees[w].id} ({where})"
         pairs.append(BlockingPair(e.id, t.id, re_, rm_, f"{e_why}; {m_why}"))

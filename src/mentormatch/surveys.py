@@ -34,6 +34,7 @@ from mentormatch import _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
+from mentormatch._values import Value
 
 __all__ = [
     "NPS",
@@ -124,8 +125,8 @@ def _required(min_answered: float, n_items: int) -> int:
     return max(1, math.ceil(min_answered * n_items - 1e-9))
 
 
-@dataclass(frozen=True)
-class ScoredSurvey:
+@dataclass(frozen=True, eq=False)
+class ScoredSurvey(Value):
     """Scores of one administration of an :class:`Instrument`.
 
     Attributes
@@ -158,7 +159,7 @@ class ScoredSurvey:
     """
 
     total: FloatArray
-    subscales: dict[str, FloatArray]
+    subscales: Mapping[str, FloatArray]
     n_answered: npt.NDArray[np.int64]
     keyed: FloatArray
     items: tuple[str, ...]
@@ -648,8 +649,8 @@ def _undefined_reason(x: FloatArray, cov: FloatArray, n: int, k: int, missing: s
     return None
 
 
-@dataclass(frozen=True)
-class Reliability:
+@dataclass(frozen=True, eq=False)
+class Reliability(Value):
     """Cronbach's alpha with its Feldt interval and item diagnostics.
 
     Attributes
@@ -684,8 +685,8 @@ class Reliability:
     n: int
     k: int
     missing: str
-    alpha_if_dropped: dict[str, float] = field(default_factory=dict)
-    item_rest: dict[str, float] = field(default_factory=dict)
+    alpha_if_dropped: Mapping[str, float] = field(default_factory=dict)
+    item_rest: Mapping[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         """A short plain-text report for a slide.
@@ -879,8 +880,8 @@ def standardized_alpha(data: Any, missing: MissingPolicy | str = "pairwise") -> 
     return float(k * rbar / (1 + (k - 1) * rbar))
 
 
-@dataclass(frozen=True)
-class Omega:
+@dataclass(frozen=True, eq=False)
+class Omega(Value):
     """McDonald's omega total from a one-factor model.
 
     Attributes
@@ -910,8 +911,8 @@ class Omega:
     """
 
     omega: float
-    loadings: dict[str, float]
-    uniquenesses: dict[str, float]
+    loadings: Mapping[str, float]
+    uniquenesses: Mapping[str, float]
     n: int
     k: int
     method: str
@@ -1054,8 +1055,8 @@ def omega_total(data: Any, missing: MissingPolicy | str = "pairwise") -> Omega:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NPS:
+@dataclass(frozen=True, eq=False)
+class NPS(Value):
     """A Net Promoter Score with its adjusted-Wald interval.
 
     Attributes
@@ -1208,8 +1209,8 @@ def nps(answers: Any, confidence: float = 0.95) -> NPS:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PairedChange:
+@dataclass(frozen=True, eq=False)
+class PairedChange(Value):
     """Matched before/after change (``diff = post - pre``).
 
     Attributes
@@ -1448,8 +1449,8 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GoalAttainment:
+@dataclass(frozen=True, eq=False)
+class GoalAttainment(Value):
     """Kiresuk-Sherman goal attainment T-scores.
 
     Attributes
