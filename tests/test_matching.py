@@ -268,7 +268,10 @@ TWO = [mm.Mentor(id="m1"), mm.Mentor(id="m2")]
             r"criterion 'big' returned 1.5 .* must lie in \[0, 1\]",
         ),
         (_Bad("neg", np.array([[-0.1, 0.5]])), r"criterion 'neg' returned -0.1"),
-        (_Bad("text", [["a", "b"]]), r"criterion 'text' returned list of text, not an array of numbers"),
+        (
+            _Bad("text", [["a", "b"]]),
+            r"criterion 'text' returned list of text, not an array of numbers",
+        ),
     ],
     ids=["wrong-shape", "nan", "above-1", "below-0", "not-numbers"],
 )

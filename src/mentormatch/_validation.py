@@ -145,12 +145,18 @@ def check_option(owner: str, param: str, value: Any, valid: Sequence[str]) -> st
     return value
 
 
-def check_int(owner: str, param: str, value: Any, *, minimum: int) -> int:
-    """Return ``value`` as an int if it is a whole number >= ``minimum`` (see :func:`as_whole`)."""
+def check_int(
+    owner: str, param: str, value: Any, *, minimum: int, maximum: int | None = None
+) -> int:
+    """Return ``value`` as an int if it is a whole number >= ``minimum`` (and <= ``maximum``
+    when given); see :func:`as_whole`. Bools are refused; numpy integers and whole floats
+    are taken; a huge value is an int like any other (callers clip it where it cannot
+    matter)."""
     whole = as_whole(value)
-    if whole is None or whole < minimum:
+    if whole is None or whole < minimum or (maximum is not None and whole > maximum):
+        bound = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
         raise MentormatchError(
-            f"The {param!r} parameter of {owner} must be an integer >= {minimum}. "
+            f"The {param!r} parameter of {owner} must be an integer {bound}. "
             f"Got {shown(value)} instead.",
             field=param,
             value=value,
