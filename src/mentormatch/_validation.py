@@ -11,11 +11,20 @@ import numbers
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 
 from mentormatch._errors import MentormatchError
+
+#: What a real-number parameter accepts in a signature: Python's and numpy's numbers.
+#: (A bool is refused at run time, though a type checker counts it as an int.)
+RealLike: TypeAlias = "float | np.floating[Any] | np.integer[Any]"
+#: What a whole-number parameter accepts: Python's and numpy's integers (a whole float too,
+#: at run time).
+WholeLike: TypeAlias = "int | np.integer[Any]"
+#: What a True/False parameter accepts: Python's and numpy's bools.
+BoolLike: TypeAlias = "bool | np.bool_"
 
 
 def shown(value: object, limit: int = 60) -> str:

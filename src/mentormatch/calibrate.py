@@ -22,23 +22,32 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
-from mentormatch._validation import as_real, check_bool, check_int, shown
+from mentormatch._validation import (
+    BoolLike,
+    RealLike,
+    WholeLike,
+    as_real,
+    check_bool,
+    check_int,
+    shown,
+)
 from mentormatch._values import Value
-from mentormatch.matching import Matcher, ScoreMatrix
+from mentormatch.criteria.base import CriterionLike
+from mentormatch.matching import Matcher, PairLike, ScoreMatrix
 
 __all__ = ["WeightFit", "fit_weights", "pair_features"]
 
 _CHANCE = {"roc_auc": 0.5, "r2": 0.0}
 
 
-def pair_features(scores: ScoreMatrix, pairs: Iterable[Any]) -> list[dict[str, Any]]:
+def pair_features(scores: ScoreMatrix, pairs: Iterable[PairLike]) -> list[dict[str, str | float]]:
     """Each pair's criterion scores ``s_i`` in [0, 1], ready for :func:`fit_weights`.
 
     Parameters
@@ -135,7 +144,9 @@ class WeightFit(Value):
             )
         return "\n".join(lines)
 
-    def matcher(self, base: Matcher | Sequence[Any], *, force: bool = False) -> Matcher:
+    def matcher(
+        self, base: Matcher | Iterable[CriterionLike], *, force: BoolLike = False
+    ) -> Matcher:
         """A :class:`Matcher` with the learned weights.
 
         Parameters
@@ -187,7 +198,14 @@ class WeightFit(Value):
             )
             if w > 0:
                 c2 = copy.copy(c)
-                c2.weight = float(w)
+                try:
+                    cast(Any, c2).weight = float(w)
+                except AttributeError:
+                    raise MentormatchError(
+                        f"criterion {c.name!r} does not let its weight be set; give "
+                        "WeightFit.matcher criteria whose weight is a plain attribute",
+                        field="criteria",
+                    ) from None
                 out.append(c2)
         if isinstance(base, Matcher):
             return Matcher(out, base.constraints, min_score=base.min_score, solver=base.solver)
@@ -213,16 +231,16 @@ def _column(records: Sequence[Mapping[str, Any]], key: str, what: str) -> NDArra
 
 
 def fit_weights(
-    records: Iterable[Mapping[str, Any]],
+    records: Iterable[Mapping[str, object]],
     outcome: str = "outcome",
     *,
     features: Sequence[str] | None = None,
     kind: str = "auto",
-    min_pairs: int = 30,
-    min_per_class: int = 10,
-    n_boot: int = 500,
-    confidence: float = 0.95,
-    seed: int = 0,
+    min_pairs: WholeLike = 30,
+    min_per_class: WholeLike = 10,
+    n_boot: WholeLike = 500,
+    confidence: RealLike = 0.95,
+    seed: WholeLike = 0,
 ) -> WeightFit:
     """Fit criterion weights to past pairs' outcomes, with an honest measure of fit.
 

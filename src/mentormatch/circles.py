@@ -20,7 +20,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import check_int, check_real, fold
+from mentormatch._validation import RealLike, WholeLike, check_int, check_real, fold
 from mentormatch._values import Value
 from mentormatch.criteria import GoalOverlap
 from mentormatch.matching import Matcher, Unmatched
@@ -102,10 +102,10 @@ def match_circles(
     mentees: Iterable[Mentee],
     mentors: Iterable[Mentor],
     *,
-    min_size: int = 3,
-    max_size: int = 6,
+    min_size: WholeLike = 3,
+    max_size: WholeLike = 6,
     matcher: Matcher | None = None,
-    time_limit: float = 30.0,
+    time_limit: RealLike = 30.0,
 ) -> Circles:
     """Form mentoring circles: each mentor leads at most one group of mentees.
 

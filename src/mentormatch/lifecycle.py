@@ -32,12 +32,13 @@ from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._solve import solve_dense
-from mentormatch._validation import check_real
+from mentormatch._validation import RealLike, check_real
 from mentormatch._values import Value
 from mentormatch.matching import (
     Explanation,
     Matcher,
     MatchResult,
+    PairLike,
     ScoreMatrix,
     _build_result,
     _Explainer,
@@ -238,8 +239,8 @@ def rematch(
     mentees: Iterable[Mentee],
     mentors: Iterable[Mentor],
     *,
-    keep: Iterable[Any] = (),
-    exclude: Iterable[Any] = (),
+    keep: Iterable[PairLike] = (),
+    exclude: Iterable[PairLike] = (),
 ) -> MatchResult:
     """Match again around pairs that stay, without pairs that did not work.
 
@@ -530,7 +531,7 @@ class MatchDiff(Value):
         ]
 
 
-def diff(before: MatchResult, after: MatchResult, *, tol: float = 1e-9) -> MatchDiff:
+def diff(before: MatchResult, after: MatchResult, *, tol: RealLike = 1e-9) -> MatchDiff:
     """What changed between two results, mentee by mentee, with the score cost.
 
     Parameters
@@ -658,8 +659,8 @@ def review(
     mentees: Iterable[Mentee],
     mentors: Iterable[Mentor],
     *,
-    lock: Iterable[Any] = (),
-    forbid: Iterable[Any] = (),
+    lock: Iterable[PairLike] = (),
+    forbid: Iterable[PairLike] = (),
     baseline: MatchResult | None = None,
 ) -> Review:
     """Apply an administrator's locks and vetoes, re-solve, and cost each override.

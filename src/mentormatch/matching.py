@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass, field, replace
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +37,8 @@ from mentormatch._dates import is_missing
 from mentormatch._errors import MentormatchError
 from mentormatch._solve import have_ortools, solve_dense, solve_sparse
 from mentormatch._validation import (
+    RealLike,
+    WholeLike,
     as_real,
     check_int,
     check_option,
@@ -157,6 +159,10 @@ def _frozen_setattr(self: object, name: str, value: object) -> None:
     raise FrozenInstanceError(f"cannot assign to field {name!r}: {type(self).__name__} is a value")
 
 
+def _frozen_delattr(self: object, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}: {type(self).__name__} is a value")
+
+
 class Match:
     """One mentee-mentor pair of a result.
 
@@ -211,7 +217,7 @@ class Match:
         put(self, "_make_reasons", make_reasons if reasons is None else None)
 
     __setattr__ = _frozen_setattr
-    __delattr__ = _frozen_setattr  # type: ignore[assignment]
+    __delattr__ = _frozen_delattr
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -250,6 +256,10 @@ class Match:
             f"score={self.score!r}, contributions={self.contributions!r}, "
             f"reasons={self.reasons!r})"
         )
+
+
+#: A pair to keep, exclude, lock or forbid: ``(mentee_id, mentor_id)``, or a :class:`Match`.
+PairLike: TypeAlias = "tuple[str, str] | Match"
 
 
 @dataclass(frozen=True, eq=False)
@@ -758,9 +768,9 @@ class Matcher:
         criteria: Iterable[CriterionLike],
         constraints: Iterable[ConstraintLike] = (),
         *,
-        min_score: float = 0.0,
+        min_score: RealLike = 0.0,
         solver: str = "auto",
-        candidates: int | None = None,
+        candidates: WholeLike | None = None,
         backend: str = "auto",
         progress: ProgressFn | None = None,
     ) -> None:
@@ -868,8 +878,8 @@ class Matcher:
         mentees: Iterable[Mentee],
         mentors: Iterable[Mentor],
         *,
-        keep: Iterable[Any] = (),
-        exclude: Iterable[Any] = (),
+        keep: Iterable[PairLike] = (),
+        exclude: Iterable[PairLike] = (),
     ) -> MatchResult:
         """Match mentees with mentors: the most matches, then the largest total score.
 
@@ -935,8 +945,8 @@ class Matcher:
         mentees: Iterable[Mentee],
         mentors: Iterable[Mentor],
         *,
-        k: int = 5,
-        ration: float = 2.0,
+        k: WholeLike = 5,
+        ration: RealLike = 2.0,
     ) -> Shortlist:
         """Suggest ``k`` mentors to each mentee, rationed so popular mentors are not swamped.
 
@@ -1021,7 +1031,9 @@ def _match_sparse(
         matcher.criteria, matcher.constraints, tees, tors, matcher.min_score, SELF_RULE
     )
     open_cols = capacity > 0
-    k = matcher.candidates or _default_candidates(len(tees), capacity)
+    # far more candidates than mentors cannot matter: clipped, so a huge value never reaches
+    # numpy (the usual values, up to 32, are left as they are)
+    k = min(matcher.candidates or _default_candidates(len(tees), capacity), max(len(tors), 32))
     workers = min(os.cpu_count() or 1, 4)
     cand = candidate_pass(ps, open_cols, k, 3 * k, matcher.progress, workers)
     t1 = time.perf_counter()
@@ -1141,6 +1153,8 @@ def _dense(raw: Any) -> NDArray[Any]:
     return np.asarray(raw)
 
 
+_is_bool_each = np.frompyfunc(is_bool, 1, 1)
+_is_number_each = np.frompyfunc(lambda v: is_bool(v) or as_real(v) is not None, 1, 1)
 _KINDS = {"U": "text", "S": "bytes", "M": "dates", "m": "time spans", "c": "complex numbers"}
 
 
@@ -1170,19 +1184,19 @@ def _checked_scores(
             field="criteria",
             value=str(arr.dtype),
         )
-    try:
-        s = np.asarray(arr, dtype=np.float64)
-    except (TypeError, ValueError) as exc:  # an object array: text, None, pd.NA ...
-        flat = arr.ravel()
-        bad = next(k for k, v in enumerate(flat) if as_real(v) is None and not is_bool(v))
-        i, j = (int(x) for x in np.unravel_index(bad, shape))
-        raise MentormatchError(
-            f"criterion {c.name!r} returned {shown(flat[bad])} for mentee {tees[i].id!r} and "
-            f"mentor {tors[j].id!r}; scores must be numbers in [0, 1]"
-            + (" (a missing value is not a score)" if is_missing(flat[bad]) else ""),
-            field="criteria",
-            participant_id=tees[i].id,
-        ) from exc
+    if arr.dtype == object and arr.size:  # numbers of any kind, or text, None, pd.NA ...
+        ok = np.asarray(_is_number_each(arr), dtype=bool)
+        if not ok.all():
+            i, j = (int(x) for x in np.argwhere(~ok)[0])
+            value = arr[i, j]
+            raise MentormatchError(
+                f"criterion {c.name!r} returned {shown(value)} for mentee {tees[i].id!r} and "
+                f"mentor {tors[j].id!r}; scores must be numbers in [0, 1]"
+                + (" (a missing value is not a score)" if is_missing(value) else ""),
+                field="criteria",
+                participant_id=tees[i].id,
+            )
+    s = np.asarray(arr, dtype=np.float64)
     if s.size == 0:
         return s
     if not np.isfinite(s).all():
@@ -1209,9 +1223,6 @@ def _checked_scores(
     if s is raw:
         s = s.copy()  # ours: the criterion may keep and change what it returned
     return s
-
-
-_is_bool_each = np.frompyfunc(is_bool, 1, 1)
 
 
 def _checked_mask(

@@ -30,7 +30,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import check_int
+from mentormatch._validation import RealLike, WholeLike, check_int
 from mentormatch._values import Value
 from mentormatch.matching import Matcher, _contributions, _reasons
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
@@ -199,8 +199,8 @@ def shortlist(
     mentees: Iterable[Mentee],
     mentors: Iterable[Mentor],
     *,
-    k: int = 5,
-    ration: float = 2.0,
+    k: WholeLike = 5,
+    ration: RealLike = 2.0,
 ) -> Shortlist:
     """Suggest ``k`` mentors to each mentee, so that no mentor is on too many lists.
 

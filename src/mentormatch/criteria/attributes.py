@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import check_option, shown
+from mentormatch._validation import RealLike, check_option, shown
 from mentormatch.criteria._encode import codes
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
@@ -56,7 +56,7 @@ class AttributeMatch(Criterion):
     """
 
     def __init__(
-        self, key: str, prefer: str = "same", *, weight: float = 1.0, name: str | None = None
+        self, key: str, prefer: str = "same", *, weight: RealLike = 1.0, name: str | None = None
     ) -> None:
         if not isinstance(key, str) or not key.strip():
             raise MentormatchError(

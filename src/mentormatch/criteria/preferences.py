@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._validation import check_bool
+from mentormatch._validation import BoolLike, RealLike, check_bool
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
@@ -88,7 +88,7 @@ class StatedPreferences(Criterion):
     default_name = "preferences"
 
     def __init__(
-        self, mutual: bool = False, *, weight: float = 1.0, name: str | None = None
+        self, mutual: BoolLike = False, *, weight: RealLike = 1.0, name: str | None = None
     ) -> None:
         super().__init__(weight=weight, name=name)
         self.mutual = check_bool("StatedPreferences", "mutual", mutual)

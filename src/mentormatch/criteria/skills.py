@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import check_int, fold, shown
+from mentormatch._validation import RealLike, WholeLike, check_int, fold, shown
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import SKILL_LEVELS, Mentee, Mentor
@@ -61,7 +61,9 @@ class SkillGap(Criterion):
 
     default_name = "skill_gap"
 
-    def __init__(self, ideal_gap: int = 2, *, weight: float = 1.0, name: str | None = None) -> None:
+    def __init__(
+        self, ideal_gap: WholeLike = 2, *, weight: RealLike = 1.0, name: str | None = None
+    ) -> None:
         super().__init__(weight=weight, name=name)
         self.ideal_gap = check_int("SkillGap", "ideal_gap", ideal_gap, minimum=1)
         if self.ideal_gap > 4:

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import shown
+from mentormatch._validation import RealLike, shown
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
@@ -54,7 +54,7 @@ class TextSimilarity(Criterion):
     default_name = "text"
 
     def __init__(
-        self, stop_words: str | None = "english", *, weight: float = 1.0, name: str | None = None
+        self, stop_words: str | None = "english", *, weight: RealLike = 1.0, name: str | None = None
     ) -> None:
         super().__init__(weight=weight, name=name)
         if not (stop_words is None or (isinstance(stop_words, str) and stop_words == "english")):
