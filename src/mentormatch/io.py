@@ -169,6 +169,9 @@ class SignupsError(MentormatchError):
             value=first.row,
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:  # it travels, e.g. back from a process pool
+        return (type(self), (self.problems,))
+
 
 class _Problems:
     """Collects problems for one source."""

@@ -47,7 +47,7 @@ from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._tables import Row, read_table, write_csv
 from mentormatch._tables import normalise_column as _normalise_column
-from mentormatch._values import Value
+from mentormatch._values import FrozenDict, Value
 
 __all__ = [
     "KPI_NAMES",
@@ -356,7 +356,7 @@ class Relationship(BaseModel):
     goals_set: int = Field(default=0, ge=0)
     goals_met: int = Field(default=0, ge=0)
     satisfaction: float | None = None
-    attributes: dict[str, str] = Field(default_factory=dict)
+    attributes: Mapping[str, str] = Field(default_factory=FrozenDict)
 
     @field_validator("mentee_id", "mentor_id")
     @classmethod
@@ -403,6 +403,11 @@ class Relationship(BaseModel):
         if problem is not None:
             raise ValueError(f"{_pair(self.mentee_id, self.mentor_id)}: {problem[1]}")
         return self
+
+    @field_validator("attributes", mode="after")
+    @classmethod
+    def _read_only_attributes(cls, value: Mapping[str, str]) -> Mapping[str, str]:
+        return FrozenDict(value)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -1489,6 +1494,7 @@ class Targets(Value):
     name: str | None = None
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         _check_targets(self.values)
 
 
