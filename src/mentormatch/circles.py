@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -222,7 +223,7 @@ def match_circles(
             Circle(
                 tors[j].id,
                 tuple(tees[i].id for i in members),
-                float(scores.total[members, j].sum()),
+                math.fsum(scores.total[members, j].tolist()),
                 shared,
             )
         )
@@ -246,7 +247,7 @@ def match_circles(
     return Circles(
         tuple(out),
         tuple(unmatched),
-        float(sum(c.score for c in out)),
+        math.fsum(c.score for c in out),
         optimal,
         gap,
     )

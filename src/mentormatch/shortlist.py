@@ -319,7 +319,7 @@ def shortlist(
         float(ration),
         {t.id: int(limits[j]) for j, t in enumerate(tors)},
         {t.id: int(load[j]) for j, t in enumerate(tors)},
-        float(scores.total[chosen].sum()),
+        math.fsum(scores.total[chosen].tolist()),  # exactly rounded: no order to depend on
     )
 
 
