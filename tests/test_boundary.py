@@ -653,3 +653,32 @@ def test_whole_numbers_are_one_rule() -> None:
     assert [
         as_whole(v) for v in (True, np.True_, 2.5, math.inf, float("nan"), pd.NA, "3", None)
     ] == [None] * 8
+
+
+def test_past_pairs_come_as_records_a_dataframe_or_a_generator() -> None:
+    records = _records(60)
+    fit = calibrate.fit_weights(records, "outcome", n_boot=100)
+    assert calibrate.fit_weights(pd.DataFrame(records), "outcome", n_boot=100) == fit
+    assert calibrate.fit_weights((r for r in records), "outcome", n_boot=100) == fit
+    numpy_records = [
+        {k: np.float64(v) if k != "outcome" else np.bool_(v) for k, v in r.items()} for r in records
+    ]
+    assert calibrate.fit_weights(numpy_records, "outcome", n_boot=np.int64(100)) == fit
+    for bad, message in [
+        ("x", "got str"),
+        ({"a": 1}, "got dict"),
+        ([1, 2], "record 0 is a int"),
+        (3, "got int"),
+    ]:
+        with pytest.raises(mm.MentormatchError, match=message):
+            calibrate.fit_weights(bad, "outcome")  # type: ignore[arg-type]
+
+
+def test_preset_takes_what_each_preset_takes() -> None:
+    matcher = presets.preset(
+        "onboarding", min_score=np.float64(0.25), constraints=[mm.SameAttribute("location")]
+    )
+    assert matcher.min_score == 0.25 and [r.name for r in matcher.constraints] == [
+        "reporting_line",
+        "same_location",
+    ]

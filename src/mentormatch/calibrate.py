@@ -230,6 +230,28 @@ def _column(records: Sequence[Mapping[str, Any]], key: str, what: str) -> NDArra
     return out
 
 
+def _records(records: object) -> list[dict[str, object]]:
+    """The records as dicts: any iterable of mappings, a pandas DataFrame (one row each), read once."""
+    if type(records).__name__ == "DataFrame":
+        records = cast(Any, records).to_dict("records")
+    if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
+        raise MentormatchError(
+            "records must be an iterable of mappings (one per past pair) or a DataFrame; got "
+            f"{type(records).__name__}; see pair_features",
+            field="records",
+        )
+    rows = []
+    for n, r in enumerate(records):
+        if not isinstance(r, Mapping):
+            raise MentormatchError(
+                f"record {n} is a {type(r).__name__}, not a mapping of criterion scores and the "
+                "outcome; see pair_features",
+                field="records",
+            )
+        rows.append(dict(r))
+    return rows
+
+
 def fit_weights(
     records: Iterable[Mapping[str, object]],
     outcome: str = "outcome",
@@ -246,8 +268,8 @@ def fit_weights(
 
     Parameters
     ----------
-    records : iterable of mapping
-        One per past pair: the criterion scores ``s_i`` in [0, 1] (as
+    records : iterable of mapping, or a pandas DataFrame
+        One per past pair (a row of a DataFrame; a generator is read once): the criterion scores ``s_i`` in [0, 1] (as
         :func:`pair_features` gives them, or ``ScoreMatrix.by_criterion``
         values) and the outcome.
     outcome : str, default "outcome"
@@ -327,7 +349,7 @@ def fit_weights(
         )
     confidence = level
     seed = check_int("fit_weights", "seed", seed, minimum=0, maximum=2**32 - 2)
-    rows = [dict(r) for r in records]
+    rows = _records(records)
     n = len(rows)
     if n < min_pairs:
         raise MentormatchError(

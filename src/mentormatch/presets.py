@@ -7,7 +7,6 @@ A programme's goal decides what a good pair is. Each preset returns a new
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from mentormatch._validation import RealLike, check_option
 from mentormatch.constraints import ConstraintLike, NotInReportingLine
@@ -136,8 +135,11 @@ PRESETS: dict[str, Callable[..., Matcher]] = {
 }
 
 
-def preset(name: str, **kwargs: Any) -> Matcher:
-    """The preset matcher called ``name`` (see :data:`PRESETS`).
+def preset(
+    name: str, *, min_score: RealLike = 0.0, constraints: Iterable[ConstraintLike] = ()
+) -> Matcher:
+    """The preset matcher called ``name`` (see :data:`PRESETS`), with ``min_score`` and
+    extra ``constraints`` as each preset takes them.
 
     Examples
     --------
@@ -149,4 +151,4 @@ def preset(name: str, **kwargs: Any) -> Matcher:
     mentormatch._errors.MentormatchError: The 'name' parameter of preset must be one of 'career_guidance', 'onboarding', 'reverse_mentoring', 'skills_training'. Got 'speed_dating' instead.
     """
     check_option("preset", "name", name, tuple(PRESETS))
-    return PRESETS[name](**kwargs)
+    return PRESETS[name](min_score=min_score, constraints=constraints)
