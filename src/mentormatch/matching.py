@@ -29,6 +29,7 @@ from mentormatch._blocks import (
     ProgrammeScorer,
     ProgressFn,
     RowCache,
+    _is_builtin,
     block_rows,
     candidate_pass,
     make_pricer,
@@ -1107,7 +1108,7 @@ def _build_sparse_result(
     for i in map(int, made):
         j = int(assignment[i])
         values = pair_values[i]
-        contrib = _contrib_from_values(ps.weights, values)
+        contrib = _contrib_from_values(ps.shares, values)
         matches.append(
             Match(
                 tees[i].id,
@@ -1220,8 +1221,8 @@ def _checked_scores(
         )
     if lo < 0 or hi > 1:
         s = np.clip(s, 0.0, 1.0)  # rounding noise within 1e-9 only
-    if s is raw:
-        s = s.copy()  # ours: the criterion may keep and change what it returned
+    if s is raw and not _is_builtin(c):
+        s = s.copy()  # ours: a user's criterion may keep and change what it returned
     return s
 
 
@@ -1294,11 +1295,8 @@ def _reasons(
     )
 
 
-def _contrib_from_values(
-    weights: Mapping[str, float], values: dict[str, float]
-) -> dict[str, float]:
-    """As :func:`_contributions`, from a pair's criterion scores: largest first."""
-    share = shares(weights)
+def _contrib_from_values(share: Mapping[str, float], values: dict[str, float]) -> dict[str, float]:
+    """As :func:`_contributions`, from a pair's criterion scores and the weights' shares."""
     return _ordered({name: share[name] * s for name, s in values.items()})
 
 
