@@ -348,6 +348,7 @@ TAKERS: dict[str, Callable[[Any, Any], object]] = {
     "match_circles": lambda e, m: circles.match_circles(e, m, min_size=1, max_size=2),
     "match_maximin": lambda e, m: fairness.match_maximin(MATCHER, e, m),
     "blocking_pairs": lambda e, m: stability.blocking_pairs(MATCHER.match(MENTEES, MENTORS), e, m),
+    "rank_matrices": lambda e, m: tuple(x.tolist() for x in stability.rank_matrices(e, m)),
 }
 
 

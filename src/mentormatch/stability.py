@@ -21,7 +21,7 @@ pairs a result leaves, and which.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from mentormatch._errors import MentormatchError
 from mentormatch._values import Value
 from mentormatch.matching import Matcher, MatchResult
-from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
+from mentormatch.participants import Mentee, Mentor, as_people, capacities, validate_programme
 
 __all__ = ["BlockingPair", "StabilityReport", "blocking_pairs", "rank_matrices"]
 
@@ -41,13 +41,13 @@ def _ordinal(n: int) -> str:
 
 
 def rank_matrices(
-    mentees: Sequence[Mentee], mentors: Sequence[Mentor]
+    mentees: Iterable[Mentee], mentors: Iterable[Mentor]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The stated ranks of every pair, from both sides.
 
     Parameters
     ----------
-    mentees, mentors : sequence of Mentee, sequence of Mentor
+    mentees, mentors : iterable of Mentee, iterable of Mentor
 
     Returns
     -------
@@ -64,6 +64,8 @@ def rank_matrices(
     >>> re, rm
     (array([[1., 0.]]), array([[inf,  0.]]))
     """
+    mentees = as_people(mentees, Mentee, "mentee")
+    mentors = as_people(mentors, Mentor, "mentor")
     n, m = len(mentees), len(mentors)
     ie = {e.id: i for i, e in enumerate(mentees)}
     im = {t.id: j for j, t in enumerate(mentors)}
