@@ -177,7 +177,12 @@ def same(a: Any, b: Any) -> bool:
         if isinstance(a, tuple) != isinstance(b, tuple) or len(a) != len(b):
             return False
         return all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+    if type(a) is type(b) and callable(getattr(a, "equals", None)):  # pandas objects
+        return bool(a.equals(b))
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # an == that gives no single truth value
+        return False
 
 
 _NAN_HASH = hash("mentormatch:nan")
