@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -405,6 +406,9 @@ def test_what_is_not_a_collection_of_people_is_refused_with_the_fix(
 # -- what a criterion or a rule returns ---------------------------------------------------
 
 GOOD = np.array([[0.5, 1.0], [0.0, 0.25], [1.0, 0.0]])
+with warnings.catch_warnings():  # numpy discourages np.matrix; users still hand it in
+    warnings.simplefilter("ignore", PendingDeprecationWarning)
+    MATRIX = np.asmatrix(GOOD)
 
 
 class _Returns:
@@ -433,7 +437,7 @@ class _Returns:
         GOOD.astype(np.float32),
         pd.DataFrame(GOOD),
         pd.DataFrame(GOOD, dtype="Float64"),
-        np.asmatrix(GOOD),
+        MATRIX,
         sp.csr_matrix(GOOD),
         sp.coo_array(GOOD),
         GOOD.astype(object),
