@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from scipy import sparse, stats
 from scipy.sparse.csgraph import maximum_flow
 
+from mentormatch import _text
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch.kpis import (
@@ -249,13 +250,15 @@ class GroupGaps:
     def summary(self) -> str:
         """A table a manager can read: per group, match rate and mean score with intervals."""
         lines = [
-            f"Matching by {self.by} (groups under {self.min_group_size} suppressed; "
-            "gaps are the group minus everyone else)"
+            f"Matching by {_text.plain(self.by)} (groups under {self.min_group_size} "
+            "suppressed; gaps are the group minus everyone else)"
         ]
-        width = max([len(g.group) for g in self.groups] + [5])
+        names = {g.group: _text.plain(g.group) for g in self.groups}
+        width = max([len(name) for name in names.values()] + [5])
         for g in self.groups:
+            name = names[g.group]
             if g.suppressed or g.match_rate is None:
-                lines.append(f"  {g.group:<{width}}  suppressed (small group)")
+                lines.append(f"  {name:<{width}}  suppressed (small group)")
                 continue
             rate = g.match_rate
             text = (
@@ -273,7 +276,7 @@ class GroupGaps:
                     ci = g.score_gap_ci
                     if ci is not None and not math.isnan(ci.low):
                         text += f" [{ci.low:+.2f}, {ci.high:+.2f}]"
-            lines.append(f"  {g.group:<{width}}  {text}")
+            lines.append(f"  {name:<{width}}  {text}")
         if self.max_rate_gap is not None:
             lines.append(f"Largest match-rate gap: {self.max_rate_gap * 100:.0f} pts")
         if self.max_score_gap is not None:

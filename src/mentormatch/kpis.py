@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core.core_schema import ValidationInfo
 from scipy import stats
 
-from mentormatch import _report, _toml
+from mentormatch import _report, _text, _toml
 from mentormatch._dates import DateLike, is_missing, to_date, today
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
@@ -1703,11 +1703,15 @@ class Breakdown:
     min_group_size: int
 
     def summary(self) -> str:
-        lines = [f"{self.kpi} by {self.by} (groups under {self.min_group_size} suppressed)"]
-        width = max([len(g.group) for g in self.groups] + [5])
-        for g in self.groups:
+        plain = _text.plain
+        lines = [
+            f"{plain(self.kpi)} by {plain(self.by)} (groups under {self.min_group_size} suppressed)"
+        ]
+        names = [plain(g.group) for g in self.groups]
+        width = max([len(name) for name in names] + [5])
+        for name, g in zip(names, self.groups, strict=True):
             text = "suppressed (small group)" if g.rate is None else g.rate.summary()
-            lines.append(f"  {g.group:<{width}}  {text}")
+            lines.append(f"  {name:<{width}}  {text}")
         total = "suppressed (small total)" if self.total is None else self.total.summary()
         lines.append(f"  {'total':<{width}}  {total}")
         return "\n".join(lines)
