@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -729,3 +730,61 @@ def test_check_target_verdicts() -> None:
     rate = proportion(48, 50)
     assert isinstance(rate, Rate)
     assert check_target("match_rate", 0.8, rate.value, rate.ci).verdict == "met"
+
+
+# ------------------------------------------------- numbers as numpy hands them
+_PAIRS = [
+    rel(f"e{i}", status="completed", ended=date(2025, 12, 1), goals=(1, 1), satisfaction=4.0,
+        meetings=(date(2025, 10, 1),), department="Eng")
+    for i in range(6)
+]  # fmt: skip
+
+NUMERIC_CALLS = {
+    "proportion k": lambda v: proportion(v, 10),
+    "proportion n": lambda v: proportion(3, v),
+    "confidence": lambda v: completion_rate(_PAIRS, as_of=AS_OF, confidence=v),
+    "satisfaction confidence": lambda v: satisfaction_summary(_PAIRS, as_of=AS_OF, confidence=v),
+    "min_group_size": lambda v: breakdown("completion_rate", _PAIRS, min_group_size=v, as_of=AS_OF),
+    "max_gap_days": lambda v: at_risk(_PAIRS, AS_OF, max_gap_days=v),
+    "expected_per_month": lambda v: at_risk(_PAIRS, AS_OF, expected_per_month=v),
+    "satisfaction_drop": lambda v: at_risk(_PAIRS, AS_OF, satisfaction_drop=v),
+    "min_days": lambda v: meeting_cadence(_PAIRS, AS_OF, min_days=v),
+    "capacity": lambda v: mentor_utilisation(_PAIRS, {"m01": v}, as_of=AS_OF),
+}
+GOOD = {
+    "proportion k": [np.int64(3), 3.0, np.float64(3.0)],
+    "proportion n": [np.int64(10), 10.0, 2**70],
+    "confidence": [np.float64(0.9), np.float32(0.5), 0.95],
+    "satisfaction confidence": [np.float64(0.9), np.float32(0.5)],
+    "min_group_size": [np.int64(3), 5.0, np.int32(4)],
+    "max_gap_days": [np.int64(30), 30.0, 2**70],
+    "expected_per_month": [np.float64(1.5), np.int64(1), 0],
+    "satisfaction_drop": [np.float64(0.5), np.int64(1)],
+    "min_days": [np.int64(14), 14.0],
+    "capacity": [np.int64(8), 8.0, 2**70],
+}
+BAD = {
+    "proportion k": [True, 2.5, "3", None],
+    "proportion n": [True, np.bool_(True), 10.5, "10"],
+    "confidence": [True, 0, 1, 95, "0.95", math.nan],
+    "satisfaction confidence": [True, 1.5],
+    "min_group_size": [True, 2, 4.5, "5", np.bool_(True)],
+    "max_gap_days": [True, 0, 1.5, "30"],
+    "expected_per_month": [True, -1, math.inf, "2"],
+    "satisfaction_drop": [True, 0, -1, math.nan],
+    "min_days": [True, 0, 2.5],
+    "capacity": [True, -1, 1.5, "8"],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(n, v) for n, vs in GOOD.items() for v in vs], ids=repr
+)
+def test_numeric_parameters_take_numpy_scalars(name: str, value: object) -> None:
+    NUMERIC_CALLS[name](value)
+
+
+@pytest.mark.parametrize(("name", "value"), [(n, v) for n, vs in BAD.items() for v in vs], ids=repr)
+def test_numeric_parameters_refuse_bools_and_non_numbers(name: str, value: object) -> None:
+    with pytest.raises(MentormatchError):
+        NUMERIC_CALLS[name](value)

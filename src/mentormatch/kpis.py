@@ -152,11 +152,12 @@ class NoDataError(MentormatchError):
 
 def _z(confidence: float) -> float:
     _check_confidence(confidence)
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+    return float(stats.norm.ppf(0.5 + float(confidence) / 2))
 
 
 def _check_confidence(confidence: float) -> None:
-    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
+    real = as_real(confidence)
+    if real is None or not 0 < real < 1:
         raise MentormatchError(
             f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence!r}",
             field="confidence",
@@ -165,11 +166,13 @@ def _check_confidence(confidence: float) -> None:
 
 
 def _count(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    """A count: numpy integers and whole floats taken, bools and the rest refused."""
+    whole = as_whole(value)
+    if whole is None:
         raise MentormatchError(
             f"{name} must be a whole number, not {value!r}", field=name, value=value
         )
-    return int(value)
+    return whole
 
 
 def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson") -> Rate:

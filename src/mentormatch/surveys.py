@@ -35,6 +35,7 @@ from mentormatch import _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
+from mentormatch._validation import as_real
 
 __all__ = [
     "NPS",
@@ -78,7 +79,8 @@ def _warn(message: str) -> None:
 
 
 def _check_confidence(confidence: float) -> None:
-    if not (isinstance(confidence, (int, float)) and 0.0 < float(confidence) < 1.0):
+    real = as_real(confidence)
+    if real is None or not 0.0 < real < 1.0:
         raise MentormatchError(
             f"confidence must be strictly between 0 and 1 (e.g. 0.95), got {confidence!r}",
             field="confidence",
