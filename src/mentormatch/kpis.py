@@ -17,8 +17,12 @@ Conventions
 * Completion and early termination share one denominator: pairs whose outcome is
   known (completed or ended early) plus active pairs already past their planned
   end on ``as_of`` (overdue, counted as not completed).
-* Groups smaller than ``min_group_size`` (at least 3) are suppressed in every
-  breakdown, and one more group is suppressed when only one would be.
+* Every figure is as of a day (``as_of``, default today): each relationship is
+  seen as it stood that day (:meth:`Relationship.as_of`).
+* Groups with fewer than ``min_group_size`` people (distinct mentees, at least 3)
+  behind their figure are suppressed in every breakdown, and more groups are
+  suppressed until no hidden figure can be worked out from the rest (see
+  :func:`breakdown`).
 * The only personal data any output carries is the pair ids in the at-risk list.
 """
 
@@ -2268,7 +2272,8 @@ def programme_report(
         Attributes to break completion, early termination and goal attainment
         down by (e.g. ``"department"``, ``["department", "cohort"]``).
     min_group_size : int
-        Suppression threshold for breakdowns (at least 3).
+        Suppression threshold for breakdowns, in people (at least 3; see
+        :func:`breakdown`).
     survey : optional
         Any object with a ``summary()`` method; its text is included.
 
