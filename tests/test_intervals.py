@@ -269,6 +269,15 @@ def test_pairwise_alpha_above_one_warns_and_has_no_impossible_interval() -> None
     assert listwise.alpha <= 1 and listwise.ci.low <= listwise.ci.high
 
 
+@pytest.mark.parametrize("method", ["wilson", "clopper-pearson", "agresti-coull"])
+@pytest.mark.parametrize("k", [0, 1, 2**69, 2**70 - 1, 2**70])
+def test_huge_counts_give_rates_not_tracebacks(method: str, k: int) -> None:
+    r = proportion(k, 2**70, 0.999999, method)
+    assert 0 <= r.ci.low <= r.value <= r.ci.high <= 1
+    with pytest.raises(MentormatchError, match="beyond what a rate can be computed"):
+        proportion(3, 10**400, method=method)
+
+
 def test_interval_refuses_to_be_impossible() -> None:
     with pytest.raises(MentormatchError, match="low end above its high end"):
         ConfidenceInterval(1.156, 1.002, 0.95)
@@ -291,7 +300,7 @@ def _sound(ci: ConfidenceInterval | None) -> None:
 
 
 @given(
-    n=st.integers(1, 2**70) | st.integers(1, 50),
+    n=st.integers(1, 50) | st.sampled_from([2**31, 2**53 + 1, 2**63, 2**70, 10**300]),
     share=st.fractions(0, 1),
     confidence=st.sampled_from([0.5, 0.8, 0.9, 0.95, 0.99, 0.999999]),
     method=st.sampled_from(["wilson", "clopper-pearson", "agresti-coull"]),

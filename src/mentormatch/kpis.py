@@ -107,6 +107,11 @@ _METHOD_LABELS = {
 
 
 # --------------------------------------------------------------------------- rates
+#: The largest count a rate is computed for: far above any programme, and safely
+#: inside floating point (whose largest number is about 1.8e308).
+_LARGEST_COUNT = 10**300
+
+
 def _pct(x: float) -> str:
     return "undefined" if math.isnan(x) else f"{x * 100:.1f}%"
 
@@ -193,6 +198,9 @@ def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson")
         Wilson score interval (default; good coverage at small n and near 0 or 1),
         Clopper-Pearson exact interval (conservative), or Agresti-Coull (clipped to
         [0, 1]).  All agree with ``statsmodels.stats.proportion.proportion_confint``.
+        Counts may be huge (up to 1e300); beyond the reach of scipy's beta
+        quantiles (counts in the 1e15s), where the three agree to many digits,
+        Clopper-Pearson takes Wilson's bounds.
 
     Examples
     --------
@@ -226,19 +234,30 @@ def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson")
         raise MentormatchError(
             f"numerator {k} is larger than denominator {n}", field="k", value=(k, n)
         )
-    p = k / n
-    if key == "wilson":
-        z2 = z * z
-        centre = (k + z2 / 2) / (n + z2)
-        half = z / (n + z2) * math.sqrt(k * (n - k) / n + z2 / 4)
-        low, high = centre - half, centre + half
-    elif key == "clopper-pearson":
-        alpha = 1 - confidence
-        low = float(stats.beta.ppf(alpha / 2, k, n - k + 1)) if k > 0 else 0.0
-        high = float(stats.beta.ppf(1 - alpha / 2, k + 1, n - k)) if k < n else 1.0
-    else:  # agresti-coull
-        n_tilde = n + z * z
-        p_tilde = (k + z * z / 2) / n_tilde
+    if n > _LARGEST_COUNT:
+        raise MentormatchError(
+            f"a denominator of {len(str(n))} digits is beyond what a rate can be computed "
+            "for (at most 1e300); check the counts",
+            field="n",
+            value=n,
+        )
+    p = k / n  # exact ints: correctly rounded
+    kf, nf, rest = float(k), float(n), float(n - k)  # scipy and math take floats
+    z2 = z * z
+    centre = (kf + z2 / 2) / (nf + z2)
+    half = z / (nf + z2) * math.sqrt(kf * (rest / nf) + z2 / 4)
+    low, high = centre - half, centre + half  # Wilson
+    if key == "clopper-pearson":
+        alpha = 1 - float(confidence)
+        exact_low = float(stats.beta.ppf(alpha / 2, kf, rest + 1)) if k > 0 else 0.0
+        exact_high = float(stats.beta.ppf(1 - alpha / 2, kf + 1, rest)) if k < n else 1.0
+        # scipy's beta quantiles give nan for counts in the 1e15s and beyond, where
+        # the methods agree to many digits: Wilson's bounds stand in there
+        low = low if math.isnan(exact_low) else exact_low
+        high = high if math.isnan(exact_high) else exact_high
+    elif key == "agresti-coull":
+        n_tilde = nf + z * z
+        p_tilde = (kf + z * z / 2) / n_tilde
         half = z * math.sqrt(p_tilde * (1 - p_tilde) / n_tilde)
         low, high = p_tilde - half, p_tilde + half
     # exact bounds at the edges, no floating-point crumbs outside [0, 1] or around p
