@@ -377,7 +377,23 @@ def group_gaps(
     Largest mean-score gap: 0.20
     """
     min_group_size = _check_min_group_size(min_group_size)
+    if not (hasattr(result, "matches") and hasattr(result, "unmatched")):
+        raise MentormatchError(
+            f"result must be a match result (with matches and unmatched), not "
+            f"{type(result).__name__}",
+            field="result",
+        )
+    if isinstance(mentees, (str, bytes, Mentee)) or not isinstance(mentees, Iterable):
+        raise MentormatchError(
+            f"mentees must be a collection of Mentee, not {type(mentees).__name__}",
+            field="mentees",
+        )
     tees: Sequence[Mentee] = tuple(mentees)
+    strays = [type(e).__name__ for e in tees if not isinstance(e, Mentee)]
+    if strays:
+        raise MentormatchError(
+            f"mentees must be Mentee records, got {strays[0]}", field="mentees", value=strays[0]
+        )
     score_of = {m.mentee_id: m.score for m in result.matches}
     in_result = score_of.keys() | {u.mentee_id for u in result.unmatched}
     missing = [e.id for e in tees if e.id not in in_result]

@@ -1127,6 +1127,16 @@ def satisfaction_summary(
     )
 
 
+def _mapping(value: object, what: str) -> Mapping[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise MentormatchError(
+            f"{what} must be a mapping (a dict), not {type(value).__name__}",
+            field=what,
+            value=type(value).__name__,
+        )
+    return value
+
+
 def _iterable(records: object, what: str) -> Iterable[Any]:
     if isinstance(records, (str, bytes, Mapping, BaseModel)) or not isinstance(records, Iterable):
         raise MentormatchError(
@@ -1288,7 +1298,9 @@ def mentor_utilisation(
     else:
         _, rels = _cohort(source, as_of)
         load = Counter(r.mentor_id for r in rels if r.status == "active")
-    caps = {str(k): _count(v, f"capacity of {k}") for k, v in capacities.items()}
+    caps = {
+        str(k): _count(v, f"capacity of {k}") for k, v in _mapping(capacities, "capacities").items()
+    }
     negative = sorted(m for m, c in caps.items() if c < 0)
     if negative:
         raise MentormatchError(
@@ -1572,7 +1584,7 @@ def _expected_rate(r: Relationship, default: float | None) -> float | None:
     return default
 
 
-def _scores_until(history: Sequence[tuple[Any, float]], day: date, r: Relationship) -> list[float]:
+def _scores_until(history: Iterable[Any], day: date, r: Relationship) -> list[float]:
     """The pair's satisfaction scores dated on or before ``day``, oldest first."""
     dated: list[tuple[date, float]] = []
     for i, item in enumerate(history):
@@ -1649,7 +1661,9 @@ def at_risk(
             field="satisfaction_drop",
             value=satisfaction_drop,
         )
-    history = satisfaction_history or {}
+    history = _mapping(
+        {} if satisfaction_history is None else satisfaction_history, "satisfaction_history"
+    )
     day, rels = _cohort(relationships, as_of)
     flagged: list[AtRisk] = []
     for r in rels:
@@ -1677,7 +1691,7 @@ def at_risk(
                     f"{len(held)} meetings against about {due:.0f} expected ({expected:g} a month)"
                 )
         drop: float | None = None
-        scores = _scores_until(history.get(r.key, ()), day, r)
+        scores = _scores_until(_iterable(history.get(r.key, ()), "satisfaction_history"), day, r)
         if len(scores) >= 2:
             earlier = [_decimal(x) for x in scores[:-1]]
             fall_exact = sum(earlier, Fraction(0)) / len(earlier) - _decimal(scores[-1])
@@ -2049,8 +2063,8 @@ class Targets:
 
 
 def _check_targets(values: Mapping[str, object]) -> None:
-    for kpi, target in values.items():
-        if kpi not in KPI_NAMES:
+    for kpi, target in _mapping(values, "targets").items():
+        if not isinstance(kpi, str) or kpi not in KPI_NAMES:
             raise MentormatchError(
                 f"unknown KPI {kpi!r} in targets; valid names: " + ", ".join(KPI_NAMES),
                 field=kpi,
@@ -2125,6 +2139,14 @@ def check_target(
     >>> check_target("early_termination_rate", 0.1, 0.12, ConfidenceInterval(0.05, 0.2)).text
     'inconclusive: CI spans target'
     """
+    if not isinstance(kpi, str):
+        raise MentormatchError(f"kpi must be a KPI name, not {kpi!r}", field="kpi", value=kpi)
+    if ci is not None and not isinstance(ci, ConfidenceInterval):
+        raise MentormatchError(
+            f"ci must be a ConfidenceInterval or None, not {type(ci).__name__}",
+            field="ci",
+            value=ci,
+        )
     _check_targets({kpi: target})
     direction = KPI_NAMES[kpi]
     if estimate is None or ci is None or math.isnan(ci.low) or math.isnan(ci.high):
@@ -2314,8 +2336,19 @@ def programme_report(
     if isinstance(targets, (str, os.PathLike)):
         targets = load_targets(targets)
     elif targets is not None and not isinstance(targets, Targets):
-        targets = Targets(dict(targets))
-    by_list = [by] if isinstance(by, str) else list(by or [])
+        targets = Targets(dict(_mapping(targets, "targets")))
+    if capacities is not None:
+        _mapping(capacities, "capacities")
+    if by is None:
+        by_list: list[str] = []
+    elif isinstance(by, str):
+        by_list = [by]
+    elif isinstance(by, (list, tuple)) and all(isinstance(name, str) for name in by):
+        by_list = list(by)
+    else:
+        raise MentormatchError(
+            f"by must be an attribute name or a list of them, not {by!r}", field="by", value=by
+        )
     known = sorted({k for r in rels for k in r.attributes})
     for name in by_list:
         if _normalise_column(name) not in known:

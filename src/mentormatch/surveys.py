@@ -89,7 +89,7 @@ def _check_confidence(confidence: float) -> None:
 
 
 def _check_missing(missing: str) -> None:
-    if missing not in _MISSING_POLICIES:
+    if not isinstance(missing, str) or missing not in _MISSING_POLICIES:
         raise MentormatchError(
             f"missing={missing!r} is not a valid policy; valid values are "
             f"{', '.join(repr(m) for m in _MISSING_POLICIES)}",
