@@ -1981,6 +1981,10 @@ def breakdown(
         raise MentormatchError(
             f"kpi must be a KPI name or a function, not {type(kpi).__name__}", field="kpi"
         )
+    if not (isinstance(by, str) or callable(by)):
+        raise MentormatchError(
+            f"by must be an attribute name or a function, not {by!r}", field="by", value=by
+        )
     day = _day(as_of)
     if all(isinstance(r, Relationship) for r in items):
         _, items = _cohort(items, day)

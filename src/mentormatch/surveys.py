@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, stats
 
-from mentormatch import _toml
+from mentormatch import _text, _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
@@ -757,7 +757,7 @@ class Reliability:
         if finite:
             worst = min(finite, key=lambda name: finite[name])
             text += (
-                f" Weakest item: {worst} (item-rest r = {finite[worst]:.2f}, "
+                f" Weakest item: {_text.plain(worst)} (item-rest r = {finite[worst]:.2f}, "
                 f"alpha without it {_fmt(self.alpha_if_dropped.get(worst, math.nan))})."
             )
         return text
