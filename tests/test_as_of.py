@@ -504,3 +504,12 @@ def test_cli_as_of_judges_pairs_as_they_stood(
     assert "Completion rate" in out and "5/5 = 100.0%" in out
     assert main(["kpis", str(path), "--as-of", "2024-12-31"]) == 2
     assert "before the programme began" in capsys.readouterr().err
+
+
+def test_finished_pair_without_an_end_date_is_counted_and_said() -> None:
+    rs = [rel("e1", status="completed"), *_simple()]
+    then = rs[0].as_of(D)
+    assert then is rs[0] and then.status == "completed"  # no date to judge by: as recorded
+    report = programme_report(rs, as_of=D)
+    assert any("have no end date" in note for note in report.notes)
+    assert all("no end date" not in note for note in programme_report(_simple(), as_of=D).notes)
