@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -251,8 +252,9 @@ def test_relationship_validation_names_field_and_pair() -> None:
         rel(ended=date(2025, 10, 1))
     with pytest.raises(ValidationError, match="goals_set"):
         rel(goals=(-1, 0))
-    with pytest.raises(ValidationError):
-        rel(satisfaction=math.nan)
+    assert rel(satisfaction=math.nan).satisfaction is None  # NaN is how pandas writes "none"
+    with pytest.raises(ValidationError, match="satisfaction must be a finite number"):
+        rel(satisfaction=math.inf)
     r = rel(meetings=(date(2025, 10, 1), date(2025, 9, 2)), status="Active")
     assert r.meetings == (date(2025, 9, 2), date(2025, 10, 1)) and r.status == "active"
     assert r.key == ("e01", "m01")
@@ -441,7 +443,8 @@ def test_completion_and_early_termination_share_denominator() -> None:
     e = early_termination_rate(rs, as_of=AS_OF)
     assert (c.numerator, c.denominator) == (1, 3)
     assert (e.numerator, e.denominator) == (1, 3)
-    assert completion_rate(rs).denominator == 2  # without as_of nobody is overdue
+    # the default day is today: e3 and e4 are both past their planned end by now
+    assert completion_rate(rs).denominator == 4
     with pytest.raises(NoDataError):
         completion_rate([rel("e4")], as_of=AS_OF)
     with pytest.raises(MentormatchError, match="Relationship records"):
@@ -546,7 +549,7 @@ def test_time_to_match_lifelines_second_case_and_not_reached() -> None:
         date(2025, 2, 1),
     )
     assert few.median_days is None and "not reached" in few.summary()
-    with pytest.raises(MentormatchError, match="outside sign-up"):
+    with pytest.raises(MentormatchError, match="before signing up"):
         time_to_match({"a": date(2025, 1, 5)}, {"a": date(2025, 1, 1)}, date(2025, 2, 1))
     with pytest.raises(MentormatchError, match="no sign-up date"):
         time_to_match({}, {"a": date(2025, 1, 1)}, date(2025, 2, 1))
@@ -727,3 +730,61 @@ def test_check_target_verdicts() -> None:
     rate = proportion(48, 50)
     assert isinstance(rate, Rate)
     assert check_target("match_rate", 0.8, rate.value, rate.ci).verdict == "met"
+
+
+# ------------------------------------------------- numbers as numpy hands them
+_PAIRS = [
+    rel(f"e{i}", status="completed", ended=date(2025, 12, 1), goals=(1, 1), satisfaction=4.0,
+        meetings=(date(2025, 10, 1),), department="Eng")
+    for i in range(6)
+]  # fmt: skip
+
+NUMERIC_CALLS = {
+    "proportion k": lambda v: proportion(v, 10),
+    "proportion n": lambda v: proportion(3, v),
+    "confidence": lambda v: completion_rate(_PAIRS, as_of=AS_OF, confidence=v),
+    "satisfaction confidence": lambda v: satisfaction_summary(_PAIRS, as_of=AS_OF, confidence=v),
+    "min_group_size": lambda v: breakdown("completion_rate", _PAIRS, min_group_size=v, as_of=AS_OF),
+    "max_gap_days": lambda v: at_risk(_PAIRS, AS_OF, max_gap_days=v),
+    "expected_per_month": lambda v: at_risk(_PAIRS, AS_OF, expected_per_month=v),
+    "satisfaction_drop": lambda v: at_risk(_PAIRS, AS_OF, satisfaction_drop=v),
+    "min_days": lambda v: meeting_cadence(_PAIRS, AS_OF, min_days=v),
+    "capacity": lambda v: mentor_utilisation(_PAIRS, {"m01": v}, as_of=AS_OF),
+}
+GOOD = {
+    "proportion k": [np.int64(3), 3.0, np.float64(3.0)],
+    "proportion n": [np.int64(10), 10.0, 2**70],
+    "confidence": [np.float64(0.9), np.float32(0.5), 0.95],
+    "satisfaction confidence": [np.float64(0.9), np.float32(0.5)],
+    "min_group_size": [np.int64(3), 5.0, np.int32(4)],
+    "max_gap_days": [np.int64(30), 30.0, 2**70],
+    "expected_per_month": [np.float64(1.5), np.int64(1), 0],
+    "satisfaction_drop": [np.float64(0.5), np.int64(1)],
+    "min_days": [np.int64(14), 14.0],
+    "capacity": [np.int64(8), 8.0, 2**70],
+}
+BAD = {
+    "proportion k": [True, 2.5, "3", None],
+    "proportion n": [True, np.bool_(True), 10.5, "10"],
+    "confidence": [True, 0, 1, 95, "0.95", math.nan],
+    "satisfaction confidence": [True, 1.5],
+    "min_group_size": [True, 2, 4.5, "5", np.bool_(True)],
+    "max_gap_days": [True, 0, 1.5, "30"],
+    "expected_per_month": [True, -1, math.inf, "2"],
+    "satisfaction_drop": [True, 0, -1, math.nan],
+    "min_days": [True, 0, 2.5],
+    "capacity": [True, -1, 1.5, "8"],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(n, v) for n, vs in GOOD.items() for v in vs], ids=repr
+)
+def test_numeric_parameters_take_numpy_scalars(name: str, value: object) -> None:
+    NUMERIC_CALLS[name](value)
+
+
+@pytest.mark.parametrize(("name", "value"), [(n, v) for n, vs in BAD.items() for v in vs], ids=repr)
+def test_numeric_parameters_refuse_bools_and_non_numbers(name: str, value: object) -> None:
+    with pytest.raises(MentormatchError):
+        NUMERIC_CALLS[name](value)

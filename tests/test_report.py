@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import builtins
 import csv
+import html.parser
 import io
 import re
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentormatch._errors import MentormatchError
 from mentormatch._tables import neutralise, write_csv
@@ -112,7 +115,7 @@ def test_summary_and_markdown(report: ProgrammeReport) -> None:
     assert str(report) == text
     md = report.to_markdown()
     assert md.startswith("# Demo programme") and "| KPI | Figure | Target |" in md
-    assert "## completion_rate by department" in md and "## At risk" in md
+    assert "## completion\\_rate by department" in md and "## At risk" in md
 
 
 def test_html_is_self_contained_with_plots(report: ProgrammeReport, tmp_path: Path) -> None:
@@ -205,3 +208,136 @@ def test_report_with_nothing_finished_explains_missing_kpis() -> None:
     assert rep.target_checks[0].verdict == "not computed"
     assert "Notes" in rep.summary() and "<h2>Notes</h2>" in rep.to_html()
     assert "At risk: none" in rep.summary()
+
+
+# ------------------------------------------------ output that cannot be turned
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<http://evil.example>",
+    "&lt;b&gt;",
+    "A | B | C",
+    "**bold** _it_ ~~gone~~ `code`",
+    "[click](javascript:alert(1))",
+    "![img](http://evil.example/x.png)",
+    "```\n# not a heading",
+    "Eng\n| fake | row |",
+    "$x^2$",
+    "$\\frac{1}{$",  # not valid mathtext: would end savefig with an error
+    "\\$100 $ and \\",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]8;;http://evil.example\x07link\x1b]8;;\x07",
+    "over\rwrite",
+    "bell\x07 nul\x00 del\x7f csi\x9b",
+    "Eng \u202egnirts\u202c",
+    "line\u2028separator",
+]
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_OUR_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "strong", "table",
+    "tr", "th", "td", "figure", "img", "figcaption", "ul", "li", "pre",
+}  # fmt: skip
+_OUR_ATTRIBUTES = {"lang", "charset", "name", "content", "class", "alt", "src"}
+
+
+def _hostile_report(text: str, *, plots: bool = False) -> ProgrammeReport:
+    rels = [
+        Relationship(
+            mentee_id=f"e{i}" if i else text,  # the first is at risk: its id is shown
+            mentor_id="m1",
+            started=date(2025, 3, 1),
+            status="completed" if i else "active",
+            ended=date(2025, 12, 1) if i else None,
+            attributes={"department": text if i < 9 else "Other"},
+        )
+        for i in range(14)
+    ] + [
+        Relationship(mentee_id="x1", mentor_id="m1", started=date(2025, 3, 1),
+                     status="completed", ended=date(2025, 12, 1), attributes={"department": text + "2"})
+    ]  # fmt: skip
+
+    class Survey:
+        def summary(self) -> str:
+            return f"items: {text}"
+
+    return programme_report(
+        rels,
+        as_of=AS_OF,
+        by="department",
+        min_group_size=5,
+        targets=Targets({"completion_rate": 0.5}, goal=text, name=text),
+        survey=Survey(),
+    )
+
+
+class _Tags(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes |= {name for name, _ in attrs}
+
+
+def _check_outputs(report: ProgrammeReport, text: str) -> None:
+    summary = report.summary()
+    assert not _CONTROLS.search(summary), "a control character reached the text report"
+    md = report.to_markdown()
+    assert not _CONTROLS.search(md)
+    in_fence = False
+    for line in md.splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+            continue
+        if not in_fence:
+            assert "<" not in line, line  # no HTML outside the code block, from data or not
+        if not in_fence and line.startswith("|"):
+            cells = re.split(r"(?<!\\)\|", line)
+            assert len(cells) - 2 in (3, 4), line  # the table's own columns, no more
+    assert not in_fence, "a fence from data was left open"
+    page = report.to_html(plots=False)
+    assert not _CONTROLS.search(page)
+    parser = _Tags()
+    parser.feed(page)
+    assert parser.tags <= _OUR_TAGS and parser.attributes <= _OUR_ATTRIBUTES
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_data_cannot_turn_the_report_against_its_reader(text: str) -> None:
+    report = _hostile_report(text)
+    _check_outputs(report, text)
+    shown = [g.group for g in report.breakdowns[0].groups if not g.suppressed]
+    assert shown == [text.strip()]  # the name appears as a shown group, with its figure
+
+
+@pytest.mark.parametrize("text", [t for t in HOSTILE if "$" in t or "\\" in t])
+def test_plot_labels_from_data_are_not_mathtext(text: str) -> None:
+    pytest.importorskip("matplotlib")
+    page = _hostile_report(text).to_html(plots=True)  # an invalid $...$ would raise here
+    assert len(re.findall("data:image/png;base64,", page)) >= 2
+
+
+def test_plot_labels_are_drawn_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.axes import Axes
+
+    seen: list[tuple[str, bool]] = []
+    real = Axes.set_yticklabels
+
+    def spy(self: Axes, labels: Any, *args: Any, **kwargs: Any) -> Any:
+        texts = real(self, labels, *args, **kwargs)
+        seen.extend((t.get_text(), t._preprocess_math(t.get_text())[1]) for t in texts)
+        return texts
+
+    monkeypatch.setattr(Axes, "set_yticklabels", spy)
+    _hostile_report("$x^2$ team").to_html(plots=True)
+    assert ("$x^2$ team", False) in seen
+    assert not any(is_math for _, is_math in seen)
+
+
+@settings(max_examples=60)
+@given(text=st.text(min_size=1, max_size=30).filter(lambda t: t.strip() != ""))
+def test_property_any_group_name_is_inert_in_every_format(text: str) -> None:
+    _check_outputs(_hostile_report(text), text)

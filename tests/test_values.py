@@ -397,7 +397,10 @@ def test_nan_fields_are_equal_to_themselves() -> None:
     a = mm.ConfidenceInterval(float("nan"), float("nan"), 0.95)
     b = mm.ConfidenceInterval(float("nan"), float("nan"), 0.95)
     assert a == b and hash(a) == hash(b)
-    assert mm.ConfidenceInterval(0.1, float("nan")) != mm.ConfidenceInterval(0.2, float("nan"))
+    assert mm.ConfidenceInterval(float("nan"), float("nan"), 0.9) != b
+    assert kpis.MeanSummary(float("nan"), b, 0, float("nan"), float("nan")) == kpis.MeanSummary(
+        float("nan"), a, 0, float("nan"), float("nan")
+    )
 
 
 def test_a_result_equals_its_restored_json() -> None:

@@ -1,14 +1,24 @@
 """Rendering of a programme report: text, Markdown, HTML with inline plots, CSV
-rows (private; use :class:`mentormatch.kpis.ProgrammeReport`)."""
+rows (private; use :class:`mentormatch.kpis.ProgrammeReport`).
+
+Everything that comes from data (the programme's name and goal, group names,
+ids, reasons, notes, the survey's text) goes through :mod:`mentormatch._text`
+for the format it lands in: control characters escaped in text, HTML and
+Markdown syntax escaped in Markdown, everything escaped in HTML, and plot labels
+drawn with mathtext and TeX off.  Group figures are the breakdowns' own, so
+suppressed groups are suppressed in every format, plot and CSV row alike.
+"""
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from mentormatch import _text
 
 if TYPE_CHECKING:  # pragma: no cover
     from mentormatch.kpis import Breakdown, ProgrammeReport, Rate
@@ -58,30 +68,36 @@ def _target_for(report: ProgrammeReport, key: str) -> str:
     return ""
 
 
+def _lines(text: str) -> list[str]:
+    """A multi-line text from elsewhere (a survey's summary), each line made plain."""
+    return [_text.plain(line) for line in text.split("\n")]
+
+
 def render_text(report: ProgrammeReport) -> str:
-    lines = [_title(report)]
+    plain = _text.plain
+    lines = [plain(_title(report))]
     if report.goal:
-        lines.append(f"Goal: {report.goal}")
+        lines.append(f"Goal: {plain(report.goal)}")
     lines.append(_status_line(report))
     lines.append("")
     width = max([len(label) for _, label, _ in report.kpi_rows()] + [10])
     for key, label, result in report.kpi_rows():
-        lines.append(f"{label:<{width}}  {_figure_text(result)}")
+        lines.append(f"{label:<{width}}  {plain(_figure_text(result))}")
         target = _target_for(report, key)
         if target:
-            lines.append(f"{'':<{width}}  {target}")
+            lines.append(f"{'':<{width}}  {plain(target)}")
     for check in report.target_checks:
         if check.verdict == "not computed":
-            lines.append(f"Target for {check.kpi}: {check.text}")
+            lines.append(f"Target for {plain(check.kpi)}: {plain(check.text)}")
     for b in report.breakdowns:
-        lines += ["", b.summary()]
+        lines += ["", b.summary()]  # escapes its own group names
     lines += ["", _at_risk_heading(report)]
     for a in report.at_risk:
-        lines.append(f"  {a.mentee_id} / {a.mentor_id}: {a.reason}")
+        lines.append(f"  {plain(a.mentee_id)} / {plain(a.mentor_id)}: {plain(a.reason)}")
     if report.survey is not None:
-        lines += ["", "Survey", _figure_text(report.survey)]
+        lines += ["", "Survey", *_lines(_figure_text(report.survey))]
     if report.notes:
-        lines += ["", "Notes"] + [f"  {n}" for n in report.notes]
+        lines += ["", "Notes"] + [f"  {plain(n)}" for n in report.notes]
     return "\n".join(lines)
 
 
@@ -92,16 +108,24 @@ def _at_risk_heading(report: ProgrammeReport) -> str:
 
 
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _text.markdown(text)
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text``."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def render_markdown(report: ProgrammeReport) -> str:
     out = [f"# {_md(_title(report))}", ""]
     if report.goal:
         out += [f"**Goal:** {_md(report.goal)}", ""]
-    out += [_status_line(report), "", "| KPI | Figure | Target |", "|---|---|---|"]
+    out += [_md(_status_line(report)), "", "| KPI | Figure | Target |", "|---|---|---|"]
     for key, label, result in report.kpi_rows():
-        out.append(f"| {label} | {_md(_figure_text(result))} | {_md(_target_for(report, key))} |")
+        out.append(
+            f"| {_md(label)} | {_md(_figure_text(result))} | {_md(_target_for(report, key))} |"
+        )
     for b in report.breakdowns:
         out += [
             "",
@@ -116,7 +140,9 @@ def render_markdown(report: ProgrammeReport) -> str:
             fig = "suppressed" if g.rate is None else g.rate.summary()
             out.append(f"| {_md(g.group)} | {'' if g.n is None else g.n} | {_md(fig)} |")
         total = "suppressed" if b.total is None else b.total.summary()
-        out.append(f"| **total** | {'' if b.total is None else b.total.denominator} | {total} |")
+        out.append(
+            f"| **total** | {'' if b.total is None else b.total.denominator} | {_md(total)} |"
+        )
     out += ["", "## At risk", ""]
     if report.at_risk:
         out += ["| Mentee | Mentor | Days since last meeting | Reason |", "|---|---|---|---|"]
@@ -126,9 +152,11 @@ def render_markdown(report: ProgrammeReport) -> str:
                 f"{_md(a.reason)} |"
             )
     else:
-        out.append(_at_risk_heading(report))
+        out.append(_md(_at_risk_heading(report)))
     if report.survey is not None:
-        out += ["", "## Survey", "", "```", _figure_text(report.survey), "```"]
+        survey = "\n".join(_lines(_figure_text(report.survey)))
+        fence = _fence(survey)
+        out += ["", "## Survey", "", fence, survey, fence]
     if report.notes:
         out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in report.notes]
     return "\n".join(out) + "\n"
@@ -199,7 +227,7 @@ img{max-width:100%;height:auto}pre{background:#f7f7f7;padding:.75rem;overflow-x:
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return _text.html(text)
 
 
 def _verdict_class(text: str) -> str:
@@ -319,11 +347,16 @@ def _interval_axes(ax: Any, labels: list[str], rates: list[Rate]) -> None:
     highs = [(r.ci.high - r.value) * 100 for r in rates]
     ax.errorbar(values, ys, xerr=[lows, highs], fmt="o", color="#1f4e79", capsize=4)
     ax.set_yticks(ys)
-    ax.set_yticklabels(labels)
+    # labels come from data: a "$" in a group name is a dollar, not mathtext or TeX
+    ax.set_yticklabels([_text.plain(label) for label in labels], **_AS_WRITTEN)
     ax.set_xlim(0, 100)
     level = f", with {rates[0].ci.level * 100:g}% CI" if rates else ""
     ax.set_xlabel("percent" + level)
     ax.grid(axis="x", alpha=0.3)
+
+
+#: Text properties for labels taken from data: drawn as written.
+_AS_WRITTEN: dict[str, Any] = {"parse_math": False, "usetex": False}
 
 
 def _plot_kpis(figure: Any, report: ProgrammeReport) -> tuple[str, Any] | None:
@@ -357,7 +390,7 @@ def _breakdown_plot(b: Breakdown) -> Callable[[Any, ProgrammeReport], tuple[str,
         if b.total is not None:
             ax.axvline(b.total.value * 100, color="#777", linestyle="--", linewidth=1)
         title = f"{b.kpi.replace('_', ' ')} by {b.by}"
-        ax.set_title(title)
+        ax.set_title(_text.plain(title), **_AS_WRITTEN)
         caption = title + " (dashed: total)"
         if hidden:
             caption += "; suppressed: " + ", ".join(hidden)

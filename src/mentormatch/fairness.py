@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from scipy import sparse, stats
 from scipy.sparse.csgraph import maximum_flow
 
+from mentormatch import _text
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._values import Value
@@ -184,8 +185,13 @@ def match_maximin(
 class GroupGap(Value):
     """One group's match rate and scores, against everyone else.
 
-    Suppressed groups (fewer than ``min_group_size`` mentees) carry only
-    their name: every other field is None.
+    Suppressed groups (fewer than ``min_group_size`` mentees, or hidden so
+    that a small group cannot be worked out from the others) carry only their
+    name: every other field is None.  The score figures (``mean_score``,
+    ``score_ci``, ``score_gap``, ``score_gap_ci``) are about the group's
+    *matched* mentees and follow the same rule on them: with fewer than
+    ``min_group_size`` matched (or to shield another such group) they are None
+    and ``score_suppressed`` is True.
 
     Attributes
     ----------
@@ -205,6 +211,7 @@ class GroupGap(Value):
     score_gap_ci : ConfidenceInterval or None
         Welch interval of ``score_gap``.
     suppressed : bool
+    score_suppressed : bool
     """
 
     group: str
@@ -216,6 +223,7 @@ class GroupGap(Value):
     score_gap: float | None
     score_gap_ci: ConfidenceInterval | None
     suppressed: bool
+    score_suppressed: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -243,13 +251,15 @@ class GroupGaps(Value):
     def summary(self) -> str:
         """A table a manager can read: per group, match rate and mean score with intervals."""
         lines = [
-            f"Matching by {self.by} (groups under {self.min_group_size} suppressed; "
-            "gaps are the group minus everyone else)"
+            f"Matching by {_text.plain(self.by)} (groups under {self.min_group_size} "
+            "suppressed; gaps are the group minus everyone else)"
         ]
-        width = max([len(g.group) for g in self.groups] + [5])
+        names = {g.group: _text.plain(g.group) for g in self.groups}
+        width = max([len(name) for name in names.values()] + [5])
         for g in self.groups:
+            name = names[g.group]
             if g.suppressed or g.match_rate is None:
-                lines.append(f"  {g.group:<{width}}  suppressed (small group)")
+                lines.append(f"  {name:<{width}}  suppressed (small group)")
                 continue
             rate = g.match_rate
             text = (
@@ -258,14 +268,16 @@ class GroupGaps(Value):
             )
             if g.rate_gap is not None:
                 text += f", gap {g.rate_gap.difference * 100:+.0f} pts"
-            if g.mean_score is not None:
+            if g.score_suppressed:
+                text += "; mean score suppressed (few matched)"
+            elif g.mean_score is not None:
                 text += f"; mean score {g.mean_score:.2f}"
                 if g.score_gap is not None:
                     text += f", gap {g.score_gap:+.2f}"
                     ci = g.score_gap_ci
                     if ci is not None and not math.isnan(ci.low):
                         text += f" [{ci.low:+.2f}, {ci.high:+.2f}]"
-            lines.append(f"  {g.group:<{width}}  {text}")
+            lines.append(f"  {name:<{width}}  {text}")
         if self.max_rate_gap is not None:
             lines.append(f"Largest match-rate gap: {self.max_rate_gap * 100:.0f} pts")
         if self.max_score_gap is not None:
@@ -332,10 +344,14 @@ def group_gaps(
         ``lambda e: e.department.split("/")[0]`` for the top level. Mentees
         without it form the group ``"(not recorded)"``.
     min_group_size : int, default 5
-        Groups with fewer mentees are suppressed (no figures), and at least 3:
-        smaller groups could identify people. When exactly one group is
-        suppressed, the next smallest is too, so it cannot be recovered from
-        the others.
+        At least 3: smaller groups could identify people. The rule of
+        :func:`mentormatch.kpis.breakdown`, on people: a group with fewer
+        mentees is suppressed (no figures); when a suppressed group has anyone
+        in it, more groups are suppressed, smallest first, until at least two
+        are and together they hold at least ``min_group_size`` mentees, so that
+        none can be worked out from the others and the gaps to the rest. The
+        score figures count the group's *matched* mentees the same way (a
+        group with nobody matched shields nothing).
     confidence : float, default 0.95
 
     Returns
@@ -349,20 +365,36 @@ def group_gaps(
     Examples
     --------
     >>> import mentormatch as mm
-    >>> goals = [["sql"]] * 2 + [["sql", "go"]] * 3 + [["sql", "go"]] * 3 + [[]] * 2
-    >>> mentees = [mm.Mentee(id=f"e{i}", department="Sales" if i < 5 else "Eng", goals=g)
+    >>> goals = [["sql"]] * 2 + [["sql", "go"]] * 3 + [["sql", "go"]] * 5 + [[]] * 2
+    >>> mentees = [mm.Mentee(id=f"e{i:02d}", department="Sales" if i < 5 else "Eng", goals=g)
     ...            for i, g in enumerate(goals)]
-    >>> mentors = [mm.Mentor(id="m1", goals=["sql"], capacity=8)]
-    >>> result = mm.Matcher(criteria=[mm.GoalOverlap()]).match(mentees, mentors)
+    >>> mentors = [mm.Mentor(id="m1", goals=["sql"], capacity=12)]
+    >>> result = mm.Matcher(criteria=[mm.GoalOverlap()], min_score=0.1).match(mentees, mentors)
     >>> print(group_gaps(result, mentees, min_group_size=5).summary())
     Matching by department (groups under 5 suppressed; gaps are the group minus everyone else)
-      Eng    matched 3/5 = 60% [23%, 88%], gap -40 pts; mean score 0.50, gap -0.20 [-0.54, +0.14]
-      Sales  matched 5/5 = 100% [57%, 100%], gap +40 pts; mean score 0.70, gap +0.20 [-0.14, +0.54]
-    Largest match-rate gap: 40 pts
+      Eng    matched 5/7 = 71% [36%, 92%], gap -29 pts; mean score 0.50, gap -0.20 [-0.54, +0.14]
+      Sales  matched 5/5 = 100% [57%, 100%], gap +29 pts; mean score 0.70, gap +0.20 [-0.14, +0.54]
+    Largest match-rate gap: 29 pts
     Largest mean-score gap: 0.20
     """
-    _check_min_group_size(min_group_size)
+    min_group_size = _check_min_group_size(min_group_size)
+    if not (hasattr(result, "matches") and hasattr(result, "unmatched")):
+        raise MentormatchError(
+            f"result must be a match result (with matches and unmatched), not "
+            f"{type(result).__name__}",
+            field="result",
+        )
+    if isinstance(mentees, (str, bytes, Mentee)) or not isinstance(mentees, Iterable):
+        raise MentormatchError(
+            f"mentees must be a collection of Mentee, not {type(mentees).__name__}",
+            field="mentees",
+        )
     tees: Sequence[Mentee] = tuple(mentees)
+    strays = [type(e).__name__ for e in tees if not isinstance(e, Mentee)]
+    if strays:
+        raise MentormatchError(
+            f"mentees must be Mentee records, got {strays[0]}", field="mentees", value=strays[0]
+        )
     score_of = {m.mentee_id: m.score for m in result.matches}
     in_result = score_of.keys() | {u.mentee_id for u in result.unmatched}
     missing = [e.id for e in tees if e.id not in in_result]
@@ -376,8 +408,11 @@ def group_gaps(
     matched = np.array([e.id in score_of for e in tees], dtype=bool)
     score = np.array([score_of.get(e.id, np.nan) for e in tees], dtype=np.float64)
     names = sorted(set(labels.tolist()), key=lambda g: (g == _NOT_RECORDED, g))
-    sizes = {g: int((labels == g).sum()) for g in names}
-    hidden = _suppressed(sizes, min_group_size)
+    ids = np.array([e.id for e in tees], dtype=object)
+    people = {g: frozenset(ids[labels == g].tolist()) for g in names}
+    hidden = _suppressed(people, min_group_size)
+    scored = {g: frozenset(ids[(labels == g) & matched].tolist()) for g in names}
+    score_hidden = _suppressed(scored, min_group_size, hidden)
     groups: list[GroupGap] = []
     rates: list[float] = []
     means: list[float] = []
@@ -393,6 +428,9 @@ def group_gaps(
         rate_gap = (
             compare_rates(k, n, int(matched[~inside].sum()), rest_n, confidence) if rest_n else None
         )
+        if g in score_hidden:
+            groups.append(GroupGap(g, n, rate, None, None, rate_gap, None, None, False, True))
+            continue
         mine = score[inside & matched]
         rest = score[~inside & matched]
         mean = float(mine.mean()) if mine.size else None

@@ -17,23 +17,32 @@ Conventions
 * Completion and early termination share one denominator: pairs whose outcome is
   known (completed or ended early) plus active pairs already past their planned
   end on ``as_of`` (overdue, counted as not completed).
-* Groups smaller than ``min_group_size`` (at least 3) are suppressed in every
-  breakdown, and one more group is suppressed when only one would be.
+* Every figure is as of a day (``as_of``, default today): each relationship is
+  seen as it stood that day (:meth:`Relationship.as_of`).
+* Groups with fewer than ``min_group_size`` people (distinct mentees, at least 3)
+  behind their figure are suppressed in every breakdown, and more groups are
+  suppressed until no hidden figure can be worked out from the rest (see
+  :func:`breakdown`).
 * The only personal data any output carries is the pair ids in the at-risk list.
 """
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import importlib.resources
+import inspect
 import math
 import os
 import re
 import statistics
+import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,11 +51,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core.core_schema import ValidationInfo
 from scipy import stats
 
-from mentormatch import _report, _toml
+from mentormatch import _report, _text, _toml
+from mentormatch._dates import DateLike, is_missing, to_date, today
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._tables import Row, read_table, write_csv
 from mentormatch._tables import normalise_column as _normalise_column
+from mentormatch._validation import as_real, as_whole, check_int
 from mentormatch._values import FrozenDict, Value
 
 __all__ = [
@@ -97,6 +108,11 @@ _METHOD_LABELS = {
 
 
 # --------------------------------------------------------------------------- rates
+#: The largest count a rate is computed for: far above any programme, and safely
+#: inside floating point (whose largest number is about 1.8e308).
+_LARGEST_COUNT = 10**300
+
+
 def _pct(x: float) -> str:
     return "undefined" if math.isnan(x) else f"{x * 100:.1f}%"
 
@@ -146,11 +162,12 @@ class NoDataError(MentormatchError):
 
 def _z(confidence: float) -> float:
     _check_confidence(confidence)
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+    return float(stats.norm.ppf(0.5 + float(confidence) / 2))
 
 
 def _check_confidence(confidence: float) -> None:
-    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
+    real = as_real(confidence)
+    if real is None or not 0 < real < 1:
         raise MentormatchError(
             f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence!r}",
             field="confidence",
@@ -159,11 +176,13 @@ def _check_confidence(confidence: float) -> None:
 
 
 def _count(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    """A count: numpy integers and whole floats taken, bools and the rest refused."""
+    whole = as_whole(value)
+    if whole is None:
         raise MentormatchError(
             f"{name} must be a whole number, not {value!r}", field=name, value=value
         )
-    return int(value)
+    return whole
 
 
 def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson") -> Rate:
@@ -180,6 +199,9 @@ def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson")
         Wilson score interval (default; good coverage at small n and near 0 or 1),
         Clopper-Pearson exact interval (conservative), or Agresti-Coull (clipped to
         [0, 1]).  All agree with ``statsmodels.stats.proportion.proportion_confint``.
+        Counts may be huge (up to 1e300); beyond the reach of scipy's beta
+        quantiles (counts in the 1e15s), where the three agree to many digits,
+        Clopper-Pearson takes Wilson's bounds.
 
     Examples
     --------
@@ -213,19 +235,30 @@ def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson")
         raise MentormatchError(
             f"numerator {k} is larger than denominator {n}", field="k", value=(k, n)
         )
-    p = k / n
-    if key == "wilson":
-        z2 = z * z
-        centre = (k + z2 / 2) / (n + z2)
-        half = z / (n + z2) * math.sqrt(k * (n - k) / n + z2 / 4)
-        low, high = centre - half, centre + half
-    elif key == "clopper-pearson":
-        alpha = 1 - confidence
-        low = float(stats.beta.ppf(alpha / 2, k, n - k + 1)) if k > 0 else 0.0
-        high = float(stats.beta.ppf(1 - alpha / 2, k + 1, n - k)) if k < n else 1.0
-    else:  # agresti-coull
-        n_tilde = n + z * z
-        p_tilde = (k + z * z / 2) / n_tilde
+    if n > _LARGEST_COUNT:
+        raise MentormatchError(
+            f"a denominator of {len(str(n))} digits is beyond what a rate can be computed "
+            "for (at most 1e300); check the counts",
+            field="n",
+            value=n,
+        )
+    p = k / n  # exact ints: correctly rounded
+    kf, nf, rest = float(k), float(n), float(n - k)  # scipy and math take floats
+    z2 = z * z
+    centre = (kf + z2 / 2) / (nf + z2)
+    half = z / (nf + z2) * math.sqrt(kf * (rest / nf) + z2 / 4)
+    low, high = centre - half, centre + half  # Wilson
+    if key == "clopper-pearson":
+        alpha = 1 - float(confidence)
+        exact_low = float(stats.beta.ppf(alpha / 2, kf, rest + 1)) if k > 0 else 0.0
+        exact_high = float(stats.beta.ppf(1 - alpha / 2, kf + 1, rest)) if k < n else 1.0
+        # scipy's beta quantiles give nan for counts in the 1e15s and beyond, where
+        # the methods agree to many digits: Wilson's bounds stand in there
+        low = low if math.isnan(exact_low) else exact_low
+        high = high if math.isnan(exact_high) else exact_high
+    elif key == "agresti-coull":
+        n_tilde = nf + z * z
+        p_tilde = (kf + z * z / 2) / n_tilde
         half = z * math.sqrt(p_tilde * (1 - p_tilde) / n_tilde)
         low, high = p_tilde - half, p_tilde + half
     # exact bounds at the edges, no floating-point crumbs outside [0, 1] or around p
@@ -317,14 +350,21 @@ class Relationship(BaseModel):
     ----------
     mentee_id, mentor_id : str
     started : date
+        Any date-like (``date``, ``datetime``, ``pandas.Timestamp``,
+        ``numpy.datetime64``, ISO text); required.
     planned_end, ended : date or None
+        Date-likes; ``None``, ``NaT``, ``NaN`` and ``pd.NA`` mean not set.
     status : {"active", "completed", "ended_early"}
+        The status in the data, today. :meth:`as_of` gives the status on an
+        earlier day.
     meetings : tuple of date
-        Dates of meetings held (sorted on construction).
+        Dates of meetings held (any iterable of date-likes; sorted on construction).
     goals_set, goals_met : int
-        ``0 <= goals_met <= goals_set``.
+        ``0 <= goals_met <= goals_set``; numpy integers and whole floats are
+        taken, bools are not.
     satisfaction : float or None
-        Latest satisfaction score, on whatever scale the programme uses.
+        Latest satisfaction score, on whatever scale the programme uses;
+        missing markers mean none.
     attributes : dict of str to str
         Department, cohort... used for breakdowns.
 
@@ -371,23 +411,67 @@ class Relationship(BaseModel):
     def _known_status(cls, value: object, info: ValidationInfo) -> str:
         status = _normalise_status(value)
         if status not in STATUSES:
-            pair = _pair(info.data.get("mentee_id"), info.data.get("mentor_id"))
             raise ValueError(
-                f"{pair}: status {value!r} is not one of " + ", ".join(repr(s) for s in STATUSES)
+                f"{_pair_of(info)}: status {value!r} is not one of "
+                + ", ".join(repr(s) for s in STATUSES)
             )
         return status
 
-    @field_validator("meetings")
+    @field_validator("started", "planned_end", "ended", mode="before")
     @classmethod
-    def _sorted_meetings(cls, value: tuple[date, ...]) -> tuple[date, ...]:
-        return tuple(sorted(value))
+    def _date_like(cls, value: object, info: ValidationInfo) -> date | None:
+        name = str(info.field_name)
+        try:
+            if name == "started":
+                return to_date(value, name)
+            return to_date(value, name, missing=True)
+        except MentormatchError as exc:
+            raise ValueError(f"{_pair_of(info)}: {exc}") from None
 
-    @field_validator("satisfaction")
+    @field_validator("meetings", mode="before")
     @classmethod
-    def _finite(cls, value: float | None) -> float | None:
-        if value is not None and not math.isfinite(value):
-            raise ValueError("satisfaction must be a finite number or None")
-        return value
+    def _meeting_dates(cls, value: object, info: ValidationInfo) -> tuple[date, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, (str, bytes, date, Mapping)) or not isinstance(value, Iterable):
+            raise ValueError(
+                f"{_pair_of(info)}: meetings must be a list of dates, not "
+                f"{type(value).__name__}; give [] for none"
+            )
+        out: list[date] = []
+        for i, item in enumerate(value):
+            if is_missing(item):
+                raise ValueError(
+                    f"{_pair_of(info)}: meetings[{i}] is missing; leave it out or give its date"
+                )
+            try:
+                out.append(to_date(item, f"meetings[{i}]"))
+            except MentormatchError as exc:
+                raise ValueError(f"{_pair_of(info)}: {exc}") from None
+        return tuple(sorted(out))
+
+    @field_validator("goals_set", "goals_met", mode="before")
+    @classmethod
+    def _whole_count(cls, value: object, info: ValidationInfo) -> int:
+        whole = as_whole(value)
+        if whole is None or whole < 0:
+            raise ValueError(
+                f"{_pair_of(info)}: {info.field_name} must be a whole number >= 0, "
+                f"not {value!r}; give 0 when no goals were set"
+            )
+        return whole
+
+    @field_validator("satisfaction", mode="before")
+    @classmethod
+    def _real_score(cls, value: object, info: ValidationInfo) -> float | None:
+        if is_missing(value):
+            return None
+        real = as_real(value)
+        if real is None or not math.isfinite(real):
+            raise ValueError(
+                f"{_pair_of(info)}: satisfaction must be a finite number or missing, not {value!r}"
+            )
+        return real
 
     @model_validator(mode="after")
     def _consistent(self) -> Relationship:
@@ -413,6 +497,60 @@ class Relationship(BaseModel):
     def key(self) -> tuple[str, str]:
         """``(mentee_id, mentor_id)``."""
         return (self.mentee_id, self.mentor_id)
+
+    def as_of(self, day: DateLike) -> Relationship | None:
+        """This relationship as it stood on ``day``: the one rule every KPI uses.
+
+        * A pair that starts after ``day`` is not in the cohort yet: ``None``.
+        * A pair that ended (completed or ended early) after ``day`` was still
+          active on it: its status is ``"active"`` and it has no end date. Its
+          ``goals_met`` and ``satisfaction`` were recorded at its end, after
+          ``day``, so they are not known yet (``0`` and ``None``).
+        * Meetings after ``day`` are ignored.
+        * Everything else is as in the data (``planned_end`` is a plan, known
+          from the start). The data carry no dates for goals met or
+          satisfaction of a pair still active in them, and none for the end of
+          a finished pair without ``ended``: those are taken as they are.
+
+        Parameters
+        ----------
+        day : date-like
+            ``date``, ``datetime``, ``pandas.Timestamp``, ``numpy.datetime64`` or
+            ISO text.
+
+        Returns
+        -------
+        Relationship or None
+            ``self`` when nothing changed by ``day``.
+
+        Examples
+        --------
+        >>> r = Relationship(mentee_id="e1", mentor_id="m1", started="2025-01-01",
+        ...                  status="completed", ended="2025-09-30", goals_set=2,
+        ...                  goals_met=2, meetings=["2025-02-01", "2025-08-01"])
+        >>> then = r.as_of("2025-06-30")
+        >>> then.status, then.ended, then.goals_met, then.meetings
+        ('active', None, 0, (datetime.date(2025, 2, 1),))
+        >>> r.as_of("2024-12-31") is None, r.as_of("2025-10-01") is r
+        (True, True)
+        """
+        d = to_date(day, "as_of")
+        if self.started > d:
+            return None
+        finished_later = self.status != "active" and self.ended is not None and self.ended > d
+        later_meetings = bool(self.meetings) and self.meetings[-1] > d
+        if not (finished_later or later_meetings):
+            return self
+        update: dict[str, Any] = {}
+        if later_meetings:
+            update["meetings"] = self.meetings[: bisect.bisect_right(self.meetings, d)]
+        if finished_later:
+            update.update(status="active", ended=None, goals_met=0, satisfaction=None)
+        return self.model_copy(update=update)
+
+
+def _pair_of(info: ValidationInfo) -> str:
+    return _pair(info.data.get("mentee_id"), info.data.get("mentor_id"))
 
 
 def _relationship_problem(
@@ -701,6 +839,16 @@ def load_demo_relationships() -> tuple[Relationship, ...]:
 
 # --------------------------------------------------------------------------- KPIs
 def _relationships(records: Iterable[Relationship]) -> list[Relationship]:
+    """The records as a list (any iterable: list, tuple, generator read once,
+    pandas Series, numpy object array), each checked to be a Relationship."""
+    if isinstance(records, (Relationship, str, bytes, Mapping)) or not isinstance(
+        records, Iterable
+    ):
+        raise MentormatchError(
+            f"expected a collection of Relationship records, got {type(records).__name__}; "
+            "pass a list (read them with read_relationships())",
+            value=type(records).__name__,
+        )
     out = list(records)
     for r in out:
         if not isinstance(r, Relationship):
@@ -710,6 +858,32 @@ def _relationships(records: Iterable[Relationship]) -> list[Relationship]:
                 value=type(r).__name__,
             )
     return out
+
+
+def _day(as_of: DateLike | None) -> date:
+    """``as_of`` as a date; ``None`` means today."""
+    return today() if as_of is None else to_date(as_of, "as_of")
+
+
+def _cohort(
+    records: Iterable[Relationship], as_of: DateLike | None
+) -> tuple[date, list[Relationship]]:
+    """The day, and every relationship as it stood on it (:meth:`Relationship.as_of`):
+    pairs not started yet left out.  A day before the programme began (the earliest
+    start) is an error: there was no cohort to measure."""
+    rels = _relationships(records)
+    day = _day(as_of)
+    if rels:
+        first = min(r.started for r in rels)
+        if day < first:
+            raise MentormatchError(
+                f"as_of {day} is before the programme began (the earliest pair started on "
+                f"{first}); choose a date on or after {first}",
+                field="as_of",
+                value=day,
+            )
+    viewed = [r.as_of(day) for r in rels]
+    return day, [r for r in viewed if r is not None]
 
 
 def match_rate(
@@ -738,30 +912,45 @@ def match_rate(
     return proportion(_count(matched, "matched"), _count(eligible, "eligible"), confidence, method)
 
 
-def _due(r: Relationship, as_of: date | None) -> bool:
+def _due(r: Relationship, day: date) -> bool:
+    """Whether the outcome of ``r`` (as of ``day``) is due: finished, or active past
+    its planned end (overdue)."""
     if r.status != "active":
         return True
-    return as_of is not None and r.planned_end is not None and r.planned_end < as_of
+    return r.planned_end is not None and r.planned_end < day
+
+
+def _due_pairs(records: Iterable[Relationship], as_of: DateLike | None) -> list[Relationship]:
+    day, rels = _cohort(records, as_of)
+    return [r for r in rels if _due(r, day)]
 
 
 def completion_rate(
     relationships: Iterable[Relationship],
     *,
-    as_of: date | None = None,
+    as_of: DateLike | None = None,
     confidence: float = 0.95,
     method: str = "wilson",
 ) -> Rate:
-    """Completed pairs among pairs whose outcome is due.
+    """Completed pairs among pairs whose outcome is due on ``as_of``.
 
-    Denominator: completed + ended early + (with ``as_of``) active pairs already
-    past their planned end, which count as not completed.  Active pairs still
-    within their plan are left out: their outcome is not known yet.
+    Denominator: completed + ended early + active pairs already past their
+    planned end, which count as not completed.  Active pairs still within their
+    plan are left out: their outcome is not known yet.
+
+    Each relationship is judged as it stood on ``as_of`` (default today; any
+    date-like), by :meth:`Relationship.as_of`: a pair that starts later is not in
+    the cohort yet, a pair that ended later is still active, and meetings and
+    goals met later are ignored.  A date before the programme began (the
+    earliest start) is a :class:`MentormatchError`.
 
     >>> rs = load_demo_relationships()
     >>> print(completion_rate(rs, as_of=date(2026, 3, 1)))
     22/35 = 62.9% (95% CI 46.3%–76.8%, Wilson)
+    >>> print(completion_rate(rs, as_of="2025-09-30"))
+    0/6 = 0.0% (95% CI 0.0%–39.0%, Wilson)
     """
-    due = [r for r in _relationships(relationships) if _due(r, as_of)]
+    due = _due_pairs(relationships, as_of)
     k = sum(r.status == "completed" for r in due)
     return proportion(k, len(due), confidence, method)
 
@@ -769,15 +958,24 @@ def completion_rate(
 def early_termination_rate(
     relationships: Iterable[Relationship],
     *,
-    as_of: date | None = None,
+    as_of: DateLike | None = None,
     confidence: float = 0.95,
     method: str = "wilson",
 ) -> Rate:
     """Pairs that ended early, over the same denominator as :func:`completion_rate`.
 
     Completion + early termination + overdue share = 100%.
+
+    Each relationship is judged as it stood on ``as_of`` (default today; any
+    date-like), by :meth:`Relationship.as_of`: a pair that starts later is not in
+    the cohort yet, a pair that ended later is still active, and meetings and
+    goals met later are ignored.  A date before the programme began (the
+    earliest start) is a :class:`MentormatchError`.
+
+    >>> print(early_termination_rate(load_demo_relationships(), as_of=date(2026, 3, 1)))
+    10/35 = 28.6% (95% CI 16.3%–45.1%, Wilson)
     """
-    due = [r for r in _relationships(relationships) if _due(r, as_of)]
+    due = _due_pairs(relationships, as_of)
     k = sum(r.status == "ended_early" for r in due)
     return proportion(k, len(due), confidence, method)
 
@@ -807,22 +1005,43 @@ class GoalAttainment(Value):
         )
 
 
+def _goal_pairs(
+    records: Iterable[Relationship], as_of: DateLike | None, include_active: bool
+) -> list[Relationship]:
+    _, rels = _cohort(records, as_of)
+    return [r for r in rels if include_active or r.status != "active"]
+
+
 def goal_attainment(
     relationships: Iterable[Relationship],
     *,
+    as_of: DateLike | None = None,
     include_active: bool = False,
     confidence: float = 0.95,
     method: str = "wilson",
 ) -> GoalAttainment:
-    """Goal attainment of finished pairs (completed or ended early; add active pairs
-    with ``include_active=True``).  Pairs with no goals set are counted aside.
+    """Goal attainment of pairs finished by ``as_of`` (completed or ended early; add
+    pairs active on that day with ``include_active=True``).  Pairs with no goals set
+    are counted aside.
 
-    >>> g = goal_attainment(load_demo_relationships())
+    Each relationship is judged as it stood on ``as_of`` (default today; any
+    date-like), by :meth:`Relationship.as_of`: a pair that starts later is not in
+    the cohort yet, a pair that ended later is still active, and meetings and
+    goals met later are ignored.  A date before the programme began (the
+    earliest start) is a :class:`MentormatchError`.
+
+    >>> g = goal_attainment(load_demo_relationships(), as_of=date(2026, 3, 1))
     >>> print(g.goals); print(g.all_goals)
     43/83 = 51.8% (95% CI 41.2%–62.2%, Wilson)
     10/31 = 32.3% (95% CI 18.6%–49.9%, Wilson)
     """
-    pairs = [r for r in _relationships(relationships) if include_active or r.status != "active"]
+    if not isinstance(include_active, (bool, np.bool_)):
+        raise MentormatchError(
+            f"include_active must be True or False, not {include_active!r}",
+            field="include_active",
+            value=include_active,
+        )
+    pairs = _goal_pairs(relationships, as_of, bool(include_active))
     with_goals = [r for r in pairs if r.goals_set > 0]
     goals = proportion(
         sum(r.goals_met for r in with_goals),
@@ -869,22 +1088,39 @@ class MeanSummary(Value):
 
 
 def satisfaction_summary(
-    relationships: Iterable[Relationship | float], *, confidence: float = 0.95
+    relationships: Iterable[Relationship | float],
+    *,
+    as_of: DateLike | None = None,
+    confidence: float = 0.95,
 ) -> MeanSummary:
     """Mean satisfaction with a t-interval, over pairs that gave a score (or over
     plain numbers).
+
+    Relationships are judged as they stood on ``as_of`` (default today), by
+    :meth:`Relationship.as_of`: pairs not started yet are left out, and the score of
+    a pair that ended after ``as_of`` (recorded at its end) is not known yet.
 
     >>> print(satisfaction_summary([4, 5, 3, 4, 4]))
     mean 4.00 (95% CI 3.12–4.88, t; median 4.00, n = 5)
     """
     _check_confidence(confidence)
-    values: list[float] = []
-    for r in relationships:
+    items = list(_iterable(relationships, "relationships"))
+    rels = [r for r in items if isinstance(r, Relationship)]
+    day = _day(as_of)
+    if rels:
+        _, rels = _cohort(rels, day)
+    values: list[float] = [r.satisfaction for r in rels if r.satisfaction is not None]
+    for i, r in enumerate(items):
         if isinstance(r, Relationship):
-            if r.satisfaction is not None:
-                values.append(r.satisfaction)
-        else:
-            values.append(float(r))
+            continue
+        real = None if is_missing(r) else as_real(r)
+        if real is None or not math.isfinite(real):
+            raise MentormatchError(
+                f"satisfaction score [{i}] must be a finite number, not {r!r}",
+                field="satisfaction",
+                value=r,
+            )
+        values.append(real)
     if not values:
         raise NoDataError("no satisfaction scores to summarise", field="satisfaction")
     sd = statistics.stdev(values) if len(values) > 1 else math.nan
@@ -895,6 +1131,26 @@ def satisfaction_summary(
         sd,
         statistics.median(values),
     )
+
+
+def _mapping(value: object, what: str) -> Mapping[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise MentormatchError(
+            f"{what} must be a mapping (a dict), not {type(value).__name__}",
+            field=what,
+            value=type(value).__name__,
+        )
+    return value
+
+
+def _iterable(records: object, what: str) -> Iterable[Any]:
+    if isinstance(records, (str, bytes, Mapping, BaseModel)) or not isinstance(records, Iterable):
+        raise MentormatchError(
+            f"{what} must be a collection (list, tuple, Series ...), not {type(records).__name__}",
+            field=what,
+            value=type(records).__name__,
+        )
+    return records
 
 
 @dataclass(frozen=True, eq=False)
@@ -936,18 +1192,16 @@ class MeetingCadence(Value):
         )
 
 
-def _exposure(r: Relationship, as_of: date) -> tuple[int, int] | None:
-    """(days, meetings) from start to ``min(ended, as_of)``; None if not started."""
-    if r.started > as_of:
-        return None
-    end = min(r.ended, as_of) if r.ended is not None else as_of
+def _exposure(r: Relationship, day: date) -> tuple[int, int]:
+    """(days, meetings) from start to the end or ``day``, of ``r`` as of ``day``."""
+    end = min(r.ended, day) if r.ended is not None else day
     held = sum(r.started <= m <= end for m in r.meetings)
     return (end - r.started).days, held
 
 
 def meeting_cadence(
     relationships: Iterable[Relationship],
-    as_of: date,
+    as_of: DateLike | None = None,
     *,
     min_days: int = 14,
     confidence: float = 0.95,
@@ -956,23 +1210,30 @@ def meeting_cadence(
     ``as_of``).  Pairs with fewer than ``min_days`` of exposure are left out (one
     meeting in three days is not a cadence) and counted in ``excluded``.
 
+    Each relationship is judged as it stood on ``as_of`` (default today; any
+    date-like), by :meth:`Relationship.as_of`: a pair that starts later is not in
+    the cohort yet, a pair that ended later is still active, and meetings and
+    goals met later are ignored.  A date before the programme began (the
+    earliest start) is a :class:`MentormatchError`.
+
     >>> c = meeting_cadence(load_demo_relationships(), date(2026, 3, 1))
     >>> c.n, round(c.median, 2)
     (60, 1.04)
     """
+    min_days = check_int("meeting_cadence", "min_days", min_days, minimum=1)
+    _check_confidence(confidence)
+    day, rels = _cohort(relationships, as_of)
     pairs: list[tuple[int, int]] = []
     excluded = 0
-    for r in _relationships(relationships):
-        exp = _exposure(r, as_of)
-        if exp is None:
-            continue
+    for r in rels:
+        exp = _exposure(r, day)
         if exp[0] < min_days:
             excluded += 1
             continue
         pairs.append(exp)
     if not pairs:
         raise NoDataError(
-            f"no pair has {min_days} days of history on {as_of}; nothing to measure",
+            f"no pair has {min_days} days of history on {day}; nothing to measure",
             field="meetings",
         )
     rates = [held / (days / DAYS_PER_MONTH) for days, held in pairs]
@@ -1021,12 +1282,18 @@ def mentor_utilisation(
     source: Any,
     capacities: Mapping[str, int],
     *,
+    as_of: DateLike | None = None,
     confidence: float = 0.95,
     method: str = "wilson",
 ) -> MentorUtilisation:
     """Mentor capacity in use: active pairs per mentor (from relationships) or
     matches per mentor (from a match result with ``.matches``), against
     ``capacities`` (mentor id -> number of mentees they can take).
+
+    Relationships are counted as they stood on ``as_of`` (default today), by
+    :meth:`Relationship.as_of`: a pair active on that day holds a slot, one that
+    starts later or had ended by then does not.  ``as_of`` does not apply to a
+    match result.
 
     >>> rs = [Relationship(mentee_id="e1", mentor_id="m1", started="2025-01-01")]
     >>> print(mentor_utilisation(rs, {"m1": 2, "m2": 1}).slots)
@@ -1035,8 +1302,19 @@ def mentor_utilisation(
     if hasattr(source, "matches"):
         load = Counter(str(m.mentor_id) for m in source.matches)
     else:
-        load = Counter(r.mentor_id for r in _relationships(source) if r.status == "active")
-    caps = {str(k): _count(v, f"capacity of {k}") for k, v in capacities.items()}
+        _, rels = _cohort(source, as_of)
+        load = Counter(r.mentor_id for r in rels if r.status == "active")
+    caps = {
+        str(k): _count(v, f"capacity of {k}") for k, v in _mapping(capacities, "capacities").items()
+    }
+    negative = sorted(m for m, c in caps.items() if c < 0)
+    if negative:
+        raise MentormatchError(
+            f"capacity of {negative[0]} is {caps[negative[0]]}; capacities must be >= 0",
+            participant_id=negative[0],
+            field="capacities",
+            value=caps[negative[0]],
+        )
     unknown = sorted(set(load) - set(caps))
     if unknown:
         raise MentormatchError(
@@ -1082,69 +1360,157 @@ class TimeToMatch(Value):
         )
 
 
+@dataclass(frozen=True)
+class _Curve:
+    """A Kaplan-Meier curve at its event times: exact survival and the float band."""
+
+    times: tuple[int, ...]
+    at_risk: tuple[int, ...]
+    events: tuple[int, ...]
+    survival: tuple[Fraction, ...]
+    band_low: tuple[float, ...]
+    band_high: tuple[float, ...]
+
+
+def _kaplan_meier(durations: Sequence[int], events: Sequence[bool], confidence: float) -> _Curve:
+    """The Kaplan-Meier curve of whole-day durations, exactly.
+
+    The survival at each event time is the product ``prod (n_j - d_j) / n_j`` kept
+    as integers, so "at or below one half" is decided exactly (a float product
+    builds 0.5 up as 0.5000000000000001 and moves the median a step later).  The
+    pointwise band is the log(-log) (exponential Greenwood) band of
+    :func:`scipy.stats.ecdf`; where the curve is at 0 the band is 0.
+    """
+    d = np.asarray(durations, dtype=np.int64)
+    e = np.asarray(events, dtype=bool)
+    times_arr, deaths = np.unique(d[e], return_counts=True)
+    if times_arr.size == 0:
+        return _Curve((), (), (), (), (), ())
+    order = np.sort(d)
+    risk = d.size - np.searchsorted(order, times_arr, side="left")
+    survival: list[Fraction] = []
+    num, den = 1, 1
+    for n_j, d_j in zip(risk.tolist(), deaths.tolist(), strict=True):
+        num *= n_j - d_j
+        den *= n_j
+        survival.append(Fraction(num, den))
+    sample = stats.CensoredData(uncensored=d[e].astype(float), right=d[~e].astype(float))
+    sf = stats.ecdf(sample).sf
+    with warnings.catch_warnings():
+        # scipy warns where the band is undefined (the curve at 0); we set it to 0 there
+        warnings.simplefilter("ignore", RuntimeWarning)
+        band = sf.confidence_interval(confidence, method="log-log")
+        low = band.low.evaluate(times_arr.astype(float))
+        high = band.high.evaluate(times_arr.astype(float))
+    exact = np.array([float(x) for x in survival])
+    low = np.where(np.isnan(low), exact, np.minimum(low, exact))
+    high = np.where(np.isnan(high), exact, np.maximum(high, exact))
+    return _Curve(
+        tuple(times_arr.tolist()),
+        tuple(risk.tolist()),
+        tuple(deaths.tolist()),
+        tuple(survival),
+        tuple(low.tolist()),
+        tuple(high.tolist()),
+    )
+
+
+def _first_at_or_below_half(times: Sequence[int], values: Sequence[float | Fraction]) -> float:
+    half = Fraction(1, 2)
+    for t, v in zip(times, values, strict=True):
+        if (v <= half) if isinstance(v, Fraction) else (v <= 0.5):
+            return float(t)
+    return math.inf
+
+
 def time_to_match(
-    signup_dates: Mapping[str, date],
-    match_dates: Mapping[str, date],
-    as_of: date,
+    signup_dates: Mapping[str, DateLike],
+    match_dates: Mapping[str, DateLike | None],
+    as_of: DateLike | None = None,
     *,
     confidence: float = 0.95,
 ) -> TimeToMatch:
-    """Median time to match with unmatched people censored on ``as_of``.
+    """Median time to match with people still unmatched censored on ``as_of``.
 
-    The median is the first time the Kaplan-Meier curve is at or below one half;
-    its interval comes from the pointwise log(-log) Greenwood band (as in
-    ``lifelines``: ``median_survival_times(kmf.confidence_interval_)``).
+    Parameters
+    ----------
+    signup_dates : mapping of id to date-like
+        When each person signed up.
+    match_dates : mapping of id to date-like or missing
+        When each matched person was matched; people left out (or with a missing
+        marker) are not matched.
+    as_of : date-like, optional
+        The day the figure describes (default today).  People who sign up later
+        are not in the cohort yet; people matched later were still waiting on it
+        (censored there).  A day before the first sign-up is an error.
+    confidence : float
+        Level of the interval.
+
+    Notes
+    -----
+    The median is the first time the Kaplan-Meier curve is at or below one half,
+    decided exactly in integer arithmetic (durations are whole days); its interval
+    comes from the pointwise log(-log) Greenwood band of :func:`scipy.stats.ecdf`
+    (as in ``lifelines``: ``median_survival_times(kmf.confidence_interval_)``).
+    lifelines and a float product of the curve can put the median one step late
+    when the curve lands exactly on one half.
 
     >>> s = {"e1": date(2025, 1, 1), "e2": date(2025, 1, 1), "e3": date(2025, 1, 5)}
     >>> t = time_to_match(s, {"e1": date(2025, 1, 11), "e2": date(2025, 1, 21)},
     ...                   as_of=date(2025, 3, 1))
     >>> t.median_days, t.censored
     (20.0, 1)
+    >>> time_to_match(s, {"e1": "2025-01-11", "e2": "2025-01-21"}, as_of="2025-01-15").matched
+    1
     """
     _check_confidence(confidence)
-    unknown = sorted(set(match_dates) - set(signup_dates))
+    day = _day(as_of)
+    if not isinstance(signup_dates, Mapping) or not isinstance(match_dates, Mapping):
+        raise MentormatchError(
+            "signup_dates and match_dates must be mappings of id to date",
+            field="signup_dates" if not isinstance(signup_dates, Mapping) else "match_dates",
+        )
+    signed = {
+        str(pid): to_date(value, f"signup_dates[{pid!r}]") for pid, value in signup_dates.items()
+    }
+    matched_on = {
+        str(pid): to_date(value, f"match_dates[{pid!r}]", missing=True)
+        for pid, value in match_dates.items()
+    }
+    unknown = sorted(set(matched_on) - set(signed))
     if unknown:
         raise MentormatchError(
             f"match date for {unknown[0]!r} who has no sign-up date", participant_id=unknown[0]
         )
+    if not signed:
+        raise NoDataError("no sign-ups given", field="signup_dates")
+    first = min(signed.values())
+    if day < first:
+        raise MentormatchError(
+            f"as_of {day} is before the programme began (the first sign-up is on {first}); "
+            f"choose a date on or after {first}",
+            field="as_of",
+            value=day,
+        )
     durations: list[int] = []
     events: list[bool] = []
-    for pid, signed in signup_dates.items():
-        if signed > as_of:
+    for pid, start in signed.items():
+        when = matched_on.get(pid)
+        if when is not None and when < start:
             raise MentormatchError(
-                f"{pid!r} signed up on {signed}, after as_of {as_of}", participant_id=pid
-            )
-        matched = match_dates.get(pid)
-        if matched is not None and not signed <= matched <= as_of:
-            raise MentormatchError(
-                f"{pid!r} matched on {matched}, outside sign-up {signed} .. as_of {as_of}",
+                f"{pid!r} matched on {when}, before signing up on {start}; fix the dates",
                 participant_id=pid,
-                value=matched,
+                value=when,
             )
-        durations.append(((matched or as_of) - signed).days)
-        events.append(matched is not None)
-    if not durations:
-        raise NoDataError("no sign-ups given", field="signup_dates")
-    z = _z(confidence)
-    surv, green = 1.0, 0.0
-    median = lower = upper = math.inf
-    for t in sorted({d for d, e in zip(durations, events, strict=True) if e}):
-        at_risk_n = sum(d >= t for d in durations)
-        died = sum(d == t and e for d, e in zip(durations, events, strict=True))
-        surv *= 1 - died / at_risk_n
-        if surv > 0:
-            green += died / (at_risk_n * (at_risk_n - died))
-            log_s = math.log(surv)
-            spread = z * math.sqrt(green) / log_s if log_s < 0 else 0.0
-            band_low, band_high = surv ** math.exp(-spread), surv ** math.exp(spread)
-        else:
-            band_low = band_high = 0.0
-        if median == math.inf and surv <= 0.5:
-            median = float(t)
-        if lower == math.inf and band_low <= 0.5:
-            lower = float(t)
-        if upper == math.inf and band_high <= 0.5:
-            upper = float(t)
+        if start > day:
+            continue  # not in the cohort yet
+        done = when is not None and when <= day
+        durations.append(((when if done and when else day) - start).days)
+        events.append(done)
+    curve = _kaplan_meier(durations, events, confidence)
+    median = _first_at_or_below_half(curve.times, curve.survival)
+    lower = min(_first_at_or_below_half(curve.times, curve.band_low), median)
+    upper = max(_first_at_or_below_half(curve.times, curve.band_high), median)
     matched_n = sum(events)
     return TimeToMatch(
         None if math.isinf(median) else median,
@@ -1185,25 +1551,77 @@ class AtRisk(Value):
     satisfaction_drop: float | None = None
 
 
+#: Days per month as an exact fraction: 365.25 / 12.
+_MONTH = Fraction(1461, 48)
+
+
+def _decimal(x: float) -> Fraction:
+    """The number as written: the shortest decimal that gives the float back, exactly
+    (``0.1`` is 1/10, not 0.1000000000000000055...), so comparisons on sums and
+    products of such numbers do not drift."""
+    return Fraction(repr(float(x)))
+
+
+def _check_cadence(value: object, name: str, where: str = "") -> float:
+    real = as_real(value)
+    if real is None or not math.isfinite(real) or real < 0:
+        raise MentormatchError(
+            f"{where}{name} must be a number of meetings a month >= 0, not {value!r}",
+            field=name,
+            value=value,
+        )
+    return real
+
+
 def _expected_rate(r: Relationship, default: float | None) -> float | None:
     raw = r.attributes.get("expected_meetings_per_month")
     if raw:
+        where = f"{_pair(r.mentee_id, r.mentor_id)}: "
         try:
-            return float(raw.replace(",", "."))
+            number = float(raw.replace(",", "."))
         except ValueError:
             raise MentormatchError(
-                f"{_pair(r.mentee_id, r.mentor_id)}: expected_meetings_per_month {raw!r} "
-                "is not a number",
+                f"{where}expected_meetings_per_month {raw!r} is not a number",
                 field="expected_meetings_per_month",
                 participant_id=r.mentee_id,
                 value=raw,
             ) from None
+        return _check_cadence(number, "expected_meetings_per_month", where)
     return default
+
+
+def _scores_until(history: Iterable[Any], day: date, r: Relationship) -> list[float]:
+    """The pair's satisfaction scores dated on or before ``day``, oldest first."""
+    dated: list[tuple[date, float]] = []
+    for i, item in enumerate(history):
+        try:
+            when, score = item
+        except (TypeError, ValueError):
+            raise MentormatchError(
+                f"satisfaction_history for {_pair(r.mentee_id, r.mentor_id)}: entry {i} must "
+                f"be a (date, score) pair, not {item!r}",
+                field="satisfaction_history",
+                participant_id=r.mentee_id,
+            ) from None
+        d = to_date(when, f"satisfaction_history[{r.key!r}][{i}] date")
+        real = as_real(score)
+        if real is None or not math.isfinite(real):
+            raise MentormatchError(
+                f"satisfaction_history for {_pair(r.mentee_id, r.mentor_id)}: score {score!r} "
+                "is not a number",
+                field="satisfaction_history",
+                participant_id=r.mentee_id,
+                value=score,
+            )
+        if d <= day:
+            dated.append((d, real))
+    dated.sort()
+    return [score for _, score in dated]
 
 
 def at_risk(
     relationships: Iterable[Relationship],
-    as_of: date,
+    as_of: DateLike | None = None,
     max_gap_days: int = 30,
     *,
     expected_per_month: float | None = None,
@@ -1225,6 +1643,12 @@ def at_risk(
 
     Sorted by urgency: more reasons first, then longer silence.
 
+    Each relationship is judged as it stood on ``as_of`` (default today; any
+    date-like), by :meth:`Relationship.as_of`: a pair that starts later is not in
+    the cohort yet, a pair that ended later is still active (and may be at risk on
+    that day), and meetings later are ignored.  A date before the programme began
+    (the earliest start) is a :class:`MentormatchError`.
+
     >>> rs = [Relationship(mentee_id="e1", mentor_id="m1", started="2025-01-01",
     ...                    meetings=["2025-01-10"]),
     ...       Relationship(mentee_id="e2", mentor_id="m1", started="2025-01-01",
@@ -1233,16 +1657,27 @@ def at_risk(
     ...     print(flag.mentee_id, flag.days_since_last_meeting, flag.reason)
     e1 50 no meeting for 50 days (last 2025-01-10)
     """
-    if max_gap_days < 1:
-        raise MentormatchError("max_gap_days must be at least 1", field="max_gap_days")
-    history = satisfaction_history or {}
+    max_gap_days = check_int("at_risk", "max_gap_days", max_gap_days, minimum=1)
+    if expected_per_month is not None:
+        expected_per_month = _check_cadence(expected_per_month, "expected_per_month")
+    drop_limit = as_real(satisfaction_drop)
+    if drop_limit is None or not math.isfinite(drop_limit) or drop_limit <= 0:
+        raise MentormatchError(
+            f"satisfaction_drop must be a number > 0, not {satisfaction_drop!r}",
+            field="satisfaction_drop",
+            value=satisfaction_drop,
+        )
+    history = _mapping(
+        {} if satisfaction_history is None else satisfaction_history, "satisfaction_history"
+    )
+    day, rels = _cohort(relationships, as_of)
     flagged: list[AtRisk] = []
-    for r in _relationships(relationships):
-        if r.status != "active" or r.started > as_of:
+    for r in rels:
+        if r.status != "active":
             continue
-        held = [m for m in r.meetings if m <= as_of]
+        held = r.meetings
         last = held[-1] if held else None
-        gap = (as_of - (last or r.started)).days
+        gap = (day - (last or r.started)).days
         reasons: list[str] = []
         if gap > max_gap_days:
             reasons.append(
@@ -1253,17 +1688,21 @@ def at_risk(
         behind: float | None = None
         expected = _expected_rate(r, expected_per_month)
         if expected is not None:
-            due = expected * (as_of - r.started).days / DAYS_PER_MONTH
-            if due - len(held) >= 1:
-                behind = due - len(held)
+            # exact: the expected rate as written (0.1 is 1/10), days over 365.25 / 12
+            due_exact = _decimal(expected) * (day - r.started).days / _MONTH
+            if due_exact - len(held) >= 1:
+                due = float(due_exact)
+                behind = float(due_exact - len(held))
                 reasons.append(
                     f"{len(held)} meetings against about {due:.0f} expected ({expected:g} a month)"
                 )
         drop: float | None = None
-        scores = [s for d, s in sorted(history.get(r.key, ())) if d <= as_of]
+        scores = _scores_until(_iterable(history.get(r.key, ()), "satisfaction_history"), day, r)
         if len(scores) >= 2:
-            fall = statistics.fmean(scores[:-1]) - scores[-1]
-            if fall >= satisfaction_drop:
+            earlier = [_decimal(x) for x in scores[:-1]]
+            fall_exact = sum(earlier, Fraction(0)) / len(earlier) - _decimal(scores[-1])
+            fall = float(fall_exact)
+            if fall_exact >= _decimal(drop_limit):
                 drop = fall
                 reasons.append(f"satisfaction fell to {scores[-1]:g} ({fall:.1f} below earlier)")
         if reasons:
@@ -1310,11 +1749,15 @@ class Breakdown(Value):
     min_group_size: int
 
     def summary(self) -> str:
-        lines = [f"{self.kpi} by {self.by} (groups under {self.min_group_size} suppressed)"]
-        width = max([len(g.group) for g in self.groups] + [5])
-        for g in self.groups:
+        plain = _text.plain
+        lines = [
+            f"{plain(self.kpi)} by {plain(self.by)} (groups under {self.min_group_size} suppressed)"
+        ]
+        names = [plain(g.group) for g in self.groups]
+        width = max([len(name) for name in names] + [5])
+        for name, g in zip(names, self.groups, strict=True):
             text = "suppressed (small group)" if g.rate is None else g.rate.summary()
-            lines.append(f"  {g.group:<{width}}  {text}")
+            lines.append(f"  {name:<{width}}  {text}")
         total = "suppressed (small total)" if self.total is None else self.total.summary()
         lines.append(f"  {'total':<{width}}  {total}")
         return "\n".join(lines)
@@ -1350,30 +1793,122 @@ def _as_rate(result: object) -> Rate:
     )
 
 
-def _check_min_group_size(min_group_size: object) -> None:
-    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int):
-        raise MentormatchError("min_group_size must be a whole number", field="min_group_size")
-    if min_group_size < 3:
+def _check_min_group_size(min_group_size: object) -> int:
+    """``min_group_size`` as an int, at least 3 (numpy integers taken, bools not)."""
+    whole = as_whole(min_group_size)
+    if whole is None:
         raise MentormatchError(
-            f"min_group_size must be at least 3 (got {min_group_size}); smaller groups "
+            f"min_group_size must be a whole number, not {min_group_size!r}",
+            field="min_group_size",
+            value=min_group_size,
+        )
+    if whole < 3:
+        raise MentormatchError(
+            f"min_group_size must be at least 3 (got {whole}); smaller groups "
             "could identify people",
             field="min_group_size",
             value=min_group_size,
         )
+    return whole
 
 
-def _suppressed(sizes: Mapping[str, int], min_group_size: int) -> set[str]:
-    """The groups to hide: those under ``min_group_size``, and when that is exactly one
-    group, the next smallest too, so the hidden one cannot be recovered by subtracting
-    the others from the total.
+def _suppressed(
+    people: Mapping[str, AbstractSet[Hashable]],
+    min_group_size: int,
+    hidden: AbstractSet[str] = frozenset(),
+) -> set[str]:
+    """The groups to hide, by the one anonymity rule of every group figure.
 
-    >>> sorted(_suppressed({"a": 2, "b": 6, "c": 9}, 5))
-    ['a', 'b']
+    ``people`` maps each group to the people (distinct mentees) in the KPI's
+    denominator for that group.  A group with fewer than ``min_group_size`` is
+    hidden (as is every group in ``hidden``).  When a hidden group has anyone in
+    it, more groups are hidden, smallest first (then by name), until at least two
+    hidden groups have people in them and the hidden groups together hold at least
+    ``min_group_size`` people: then no hidden group's figure can be worked out from
+    the shown groups and the total.  A group with nobody in the denominator is
+    hidden but shields nothing, so it is not counted.
+
+    >>> p = {"a": {1, 2}, "b": {3, 4, 5, 6, 7, 8}, "c": set(range(9, 18)), "d": set()}
+    >>> sorted(_suppressed(p, 5))
+    ['a', 'b', 'd']
+    >>> sorted(_suppressed({"a": {1}, "b": {2}, "c": set(range(3, 12))}, 5))
+    ['a', 'b', 'c']
     """
-    hidden = {g for g, n in sizes.items() if n < min_group_size}
-    if len(hidden) == 1 and len(sizes) > 1:
-        hidden.add(min((n, g) for g, n in sizes.items() if g not in hidden)[1])
-    return hidden
+    out = set(hidden) | {g for g, who in people.items() if len(who) < min_group_size}
+
+    def shielded() -> bool:
+        holding = [g for g in out if people[g]]
+        if not holding:
+            return True
+        pooled: set[Hashable] = set().union(*(people[g] for g in holding))
+        return len(holding) >= 2 and len(pooled) >= min_group_size
+
+    for _, group in sorted((len(who), g) for g, who in people.items() if g not in out and who):
+        if shielded():
+            break
+        out.add(group)
+    return out
+
+
+def _person_key(record: object, index: int) -> Hashable:
+    """Who a record is about: its ``mentee_id`` (attribute or key), else the record itself
+    (by position: each record without an id counts as one person)."""
+    pid = getattr(record, "mentee_id", None)
+    if pid is None and isinstance(record, Mapping):
+        pid = record.get("mentee_id")
+    return ("id", str(pid)) if pid is not None else ("row", index)
+
+
+@dataclass(frozen=True)
+class _GroupFigure:
+    rate: Rate | None
+    people: frozenset[Hashable]
+
+
+def _named_figure(
+    name: str, subset: Sequence[Relationship], options: Mapping[str, Any]
+) -> _GroupFigure:
+    """A built-in KPI on a group, and the mentees in its denominator."""
+    as_of = options.get("as_of")
+    if name in ("completion_rate", "early_termination_rate"):
+        members: Sequence[Relationship] = _due_pairs(subset, as_of)
+    else:  # goal_attainment, goals_met: pairs with goals set among the finished
+        include = bool(options.get("include_active", False))
+        members = [r for r in _goal_pairs(subset, as_of, include) if r.goals_set > 0]
+    try:
+        rate: Rate | None = _as_rate(_KPI_BY_NAME[name](subset, **options))
+    except NoDataError:
+        rate = None
+    return _GroupFigure(rate, frozenset(("id", r.mentee_id) for r in members))
+
+
+def _custom_figure(
+    func: Callable[..., Any],
+    subset: Sequence[Any],
+    keys: Sequence[Hashable],
+    options: Mapping[str, Any],
+) -> _GroupFigure:
+    """Your own KPI on a group.  A person is in its denominator when the KPI on that
+    person's records alone has someone in its denominator."""
+
+    def evaluate(records: list[Any]) -> Rate | None:
+        try:
+            return _as_rate(func(records, **options))
+        except NoDataError:
+            return None
+
+    rate = evaluate(list(subset))
+    if rate is None or rate.denominator == 0:
+        return _GroupFigure(rate, frozenset())
+    by_person: dict[Hashable, list[Any]] = defaultdict(list)
+    for key, record in zip(keys, subset, strict=True):
+        by_person[key].append(record)
+    people = frozenset(
+        key
+        for key, own in by_person.items()
+        if (mine := evaluate(own)) is not None and mine.denominator > 0
+    )
+    return _GroupFigure(rate, people)
 
 
 def breakdown(
@@ -1381,6 +1916,8 @@ def breakdown(
     records: Iterable[Any],
     by: str | Callable[[Any], object] = "department",
     min_group_size: int = 5,
+    *,
+    as_of: DateLike | None = None,
     **kpi_options: Any,
 ) -> Breakdown:
     """A KPI per group (department, cohort or any attribute), with suppression.
@@ -1392,19 +1929,31 @@ def breakdown(
         ``"goal_attainment"``, ``"goals_met"``) or a function from a list of records
         to a :class:`Rate` (or to a result with a ``.rate``).
     records : iterable
-        Relationships, or any records your ``kpi`` understands.
+        Relationships, or any records your ``kpi`` understands (any iterable:
+        list, tuple, generator, pandas Series, numpy object array).
     by : str or callable
         An attribute name (looked up in ``record.attributes``, then as a key or an
         attribute of the record) or a function giving the group.  Records without
         it form the group ``"(not recorded)"``.
     min_group_size : int
-        Groups whose ``n`` (the rate's denominator) is below this are suppressed:
-        no n, no value, no interval.  Must be at least 3.  When exactly one group
-        is suppressed, the next smallest is suppressed too, so the hidden group
-        cannot be recovered by subtracting the others from the total.  The total is
-        suppressed when it is itself below the threshold.
+        At least 3.  The threshold counts **people** (distinct mentees) in the
+        KPI's denominator, whatever the KPI counts (pairs, goals): a group with
+        fewer is suppressed (no n, no value, no interval).  When a suppressed group
+        has anyone in it, more groups are suppressed, smallest first, until at
+        least two suppressed groups have people and together they hold at least
+        ``min_group_size`` people, so that no suppressed figure can be worked out
+        from the shown groups and the total.  A group with nobody in the
+        denominator shields nothing.  The total is suppressed when it holds fewer
+        than ``min_group_size`` people.  For your own ``kpi`` a person is in the
+        denominator when the KPI on that person's records alone has one.
+    as_of : date-like, optional
+        Relationships are judged as they stood on this day (default today), by
+        :meth:`Relationship.as_of`: a pair that starts later is not in the cohort
+        yet (and is in no group), a pair that ended later is still active, and
+        meetings and goals met later are ignored.  Passed on to the named KPIs,
+        and to your own KPI when it takes ``as_of``.
     **kpi_options
-        Passed to the KPI, e.g. ``as_of=...``.
+        Passed to the KPI, e.g. ``confidence=0.9``.
 
     Examples
     --------
@@ -1420,11 +1969,11 @@ def breakdown(
       People       3/6 = 50.0% (95% CI 18.8%–81.2%, Wilson)
       total        22/35 = 62.9% (95% CI 46.3%–76.8%, Wilson)
     """
-    _check_min_group_size(min_group_size)
+    min_group_size = _check_min_group_size(min_group_size)
+    items = list(_iterable(records, "records"))
     if isinstance(kpi, str):
         name = kpi
-        func = _KPI_BY_NAME.get(kpi)
-        if func is None:
+        if kpi not in _KPI_BY_NAME:
             raise MentormatchError(
                 f"unknown KPI {kpi!r} for breakdown; use one of "
                 + ", ".join(repr(k) for k in _KPI_BY_NAME)
@@ -1432,34 +1981,60 @@ def breakdown(
                 field="kpi",
                 value=kpi,
             )
+    elif callable(kpi):
+        name = str(getattr(kpi, "__name__", "kpi"))
     else:
-        name = getattr(kpi, "__name__", "kpi")
-        func = kpi
-    items = list(records)
-    by_name = by if isinstance(by, str) else getattr(by, "__name__", "group")
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for record in items:
-        grouped[_group_of(record, by)].append(record)
+        raise MentormatchError(
+            f"kpi must be a KPI name or a function, not {type(kpi).__name__}", field="kpi"
+        )
+    if not (isinstance(by, str) or callable(by)):
+        raise MentormatchError(
+            f"by must be an attribute name or a function, not {by!r}", field="by", value=by
+        )
+    day = _day(as_of)
+    if all(isinstance(r, Relationship) for r in items):
+        _, items = _cohort(items, day)
+    else:
+        items = [r.as_of(day) if isinstance(r, Relationship) else r for r in items]
+        items = [r for r in items if r is not None]
+    keys = [_person_key(r, i) for i, r in enumerate(items)]
+    options = dict(kpi_options)
+    if isinstance(kpi, str) or _takes_as_of(kpi):
+        options["as_of"] = day
+    by_name = by if isinstance(by, str) else str(getattr(by, "__name__", "group"))
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for i, record in enumerate(items):
+        grouped[_group_of(record, by)].append(i)
 
-    def evaluate(subset: list[Any]) -> Rate | None:
-        try:
-            return _as_rate(func(subset, **kpi_options))
-        except NoDataError:
-            return None
+    def figure(indices: Sequence[int]) -> _GroupFigure:
+        subset = [items[i] for i in indices]
+        if isinstance(kpi, str):
+            return _named_figure(kpi, subset, options)
+        return _custom_figure(kpi, subset, [keys[i] for i in indices], options)
 
-    computed = {g: evaluate(subset) for g, subset in grouped.items()}
-    sizes = {g: (r.denominator if r is not None else 0) for g, r in computed.items()}
-    hidden = _suppressed(sizes, min_group_size)
+    figures = {g: figure(indices) for g, indices in grouped.items()}
+    hidden = _suppressed({g: f.people for g, f in figures.items()}, min_group_size)
     groups = tuple(
         BreakdownGroup(g, None, None, True)
-        if g in hidden
-        else BreakdownGroup(g, sizes[g], computed[g], False)
+        if g in hidden or figures[g].rate is None
+        else BreakdownGroup(g, _denominator(figures[g].rate), figures[g].rate, False)
         for g in sorted(grouped, key=lambda g: (g == _NOT_RECORDED, g))
     )
-    total = evaluate(items)
-    if total is not None and total.denominator < min_group_size:
-        total = None
+    overall = figure(range(len(items)))
+    total = overall.rate if len(overall.people) >= min_group_size else None
     return Breakdown(name, by_name, groups, total, min_group_size)
+
+
+def _denominator(rate: Rate | None) -> int | None:
+    return None if rate is None else rate.denominator
+
+
+def _takes_as_of(func: Callable[..., Any]) -> bool:
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "as_of" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
 # ------------------------------------------------------------------------- targets
@@ -1499,8 +2074,8 @@ class Targets(Value):
 
 
 def _check_targets(values: Mapping[str, object]) -> None:
-    for kpi, target in values.items():
-        if kpi not in KPI_NAMES:
+    for kpi, target in _mapping(values, "targets").items():
+        if not isinstance(kpi, str) or kpi not in KPI_NAMES:
             raise MentormatchError(
                 f"unknown KPI {kpi!r} in targets; valid names: " + ", ".join(KPI_NAMES),
                 field=kpi,
@@ -1575,6 +2150,14 @@ def check_target(
     >>> check_target("early_termination_rate", 0.1, 0.12, ConfidenceInterval(0.05, 0.2)).text
     'inconclusive: CI spans target'
     """
+    if not isinstance(kpi, str):
+        raise MentormatchError(f"kpi must be a KPI name, not {kpi!r}", field="kpi", value=kpi)
+    if ci is not None and not isinstance(ci, ConfidenceInterval):
+        raise MentormatchError(
+            f"ci must be a ConfidenceInterval or None, not {type(ci).__name__}",
+            field="ci",
+            value=ci,
+        )
     _check_targets({kpi: target})
     direction = KPI_NAMES[kpi]
     if estimate is None or ci is None or math.isnan(ci.low) or math.isnan(ci.high):
@@ -1708,7 +2291,7 @@ def _try(notes: list[str], label: str, func: Callable[[], Any]) -> Any:
 def programme_report(
     relationships: Any,
     *,
-    as_of: date,
+    as_of: DateLike | None = None,
     match_result: Any = None,
     targets: Targets | Mapping[str, float] | str | os.PathLike[str] | None = None,
     by: str | Sequence[str] | None = None,
@@ -1726,9 +2309,13 @@ def programme_report(
     ----------
     relationships
         Relationship records, or anything :func:`read_relationships` reads.
-    as_of : date
-        The day the report describes; nothing defaults to today, so a report can
-        be reproduced.
+    as_of : date-like, optional
+        The day the report describes (default today; give it to reproduce a
+        report).  Every figure sees each relationship as it stood that day
+        (:meth:`Relationship.as_of`): a pair that starts later is not in the
+        cohort yet, a pair that ended later is still active, and meetings and
+        goals met later are ignored.  A day before the programme began (the
+        earliest start) is a :class:`MentormatchError`.
     match_result : optional
         A match result (``.matches``, ``.unmatched``) for the match rate; its
         capacity use is measured against ``capacities`` when both are given.
@@ -1737,7 +2324,8 @@ def programme_report(
         Attributes to break completion, early termination and goal attainment
         down by (e.g. ``"department"``, ``["department", "cohort"]``).
     min_group_size : int
-        Suppression threshold for breakdowns (at least 3).
+        Suppression threshold for breakdowns, in people (at least 3; see
+        :func:`breakdown`).
     survey : optional
         Any object with a ``summary()`` method; its text is included.
 
@@ -1752,14 +2340,26 @@ def programme_report(
         or hasattr(relationships, "read")
         or type(relationships).__name__ == "DataFrame"
     ):
-        rels = list(read_relationships(relationships))
+        records = list(read_relationships(relationships))
     else:
-        rels = _relationships(relationships)
+        records = _relationships(relationships)
+    day, rels = _cohort(records, as_of)
     if isinstance(targets, (str, os.PathLike)):
         targets = load_targets(targets)
     elif targets is not None and not isinstance(targets, Targets):
-        targets = Targets(dict(targets))
-    by_list = [by] if isinstance(by, str) else list(by or [])
+        targets = Targets(dict(_mapping(targets, "targets")))
+    if capacities is not None:
+        _mapping(capacities, "capacities")
+    if by is None:
+        by_list: list[str] = []
+    elif isinstance(by, str):
+        by_list = [by]
+    elif isinstance(by, (list, tuple)) and all(isinstance(name, str) for name in by):
+        by_list = list(by)
+    else:
+        raise MentormatchError(
+            f"by must be an attribute name or a list of them, not {by!r}", field="by", value=by
+        )
     known = sorted({k for r in rels for k in r.attributes})
     for name in by_list:
         if _normalise_column(name) not in known:
@@ -1770,27 +2370,35 @@ def programme_report(
                 value=name,
             )
 
-    _check_min_group_size(min_group_size)
+    min_group_size = _check_min_group_size(min_group_size)
     notes: list[str] = []
+    undated = sum(r.status != "active" and r.ended is None for r in rels)
+    if undated:
+        notes.append(
+            f"{undated} finished pair(s) have no end date; they are counted as finished "
+            f"on {day} whatever day they ended"
+        )
     match = (
         None
         if match_result is None
         else _try(notes, "match rate", lambda: match_rate(match_result, confidence=confidence))
     )
     completion = _try(
-        notes, "completion rate", lambda: completion_rate(rels, as_of=as_of, confidence=confidence)
+        notes, "completion rate", lambda: completion_rate(rels, as_of=day, confidence=confidence)
     )
     early = _try(
         notes,
         "early termination",
-        lambda: early_termination_rate(rels, as_of=as_of, confidence=confidence),
+        lambda: early_termination_rate(rels, as_of=day, confidence=confidence),
     )
-    goals = _try(notes, "goal attainment", lambda: goal_attainment(rels, confidence=confidence))
+    goals = _try(
+        notes, "goal attainment", lambda: goal_attainment(rels, as_of=day, confidence=confidence)
+    )
     cadence = _try(
-        notes, "meeting cadence", lambda: meeting_cadence(rels, as_of, confidence=confidence)
+        notes, "meeting cadence", lambda: meeting_cadence(rels, day, confidence=confidence)
     )
     satisfaction = _try(
-        notes, "satisfaction", lambda: satisfaction_summary(rels, confidence=confidence)
+        notes, "satisfaction", lambda: satisfaction_summary(rels, as_of=day, confidence=confidence)
     )
     utilisation = None
     if capacities is not None:
@@ -1798,14 +2406,14 @@ def programme_report(
         utilisation = _try(
             notes,
             "mentor utilisation",
-            lambda: mentor_utilisation(source, capacities, confidence=confidence),
+            lambda: mentor_utilisation(source, capacities, as_of=day, confidence=confidence),
         )
 
     breakdowns: list[Breakdown] = []
     for name in by_list:
         breakdowns.append(
             breakdown(
-                "completion_rate", rels, name, min_group_size, as_of=as_of, confidence=confidence
+                "completion_rate", rels, name, min_group_size, as_of=day, confidence=confidence
             )
         )
         breakdowns.append(
@@ -1814,12 +2422,14 @@ def programme_report(
                 rels,
                 name,
                 min_group_size,
-                as_of=as_of,
+                as_of=day,
                 confidence=confidence,
             )
         )
         breakdowns.append(
-            breakdown("goal_attainment", rels, name, min_group_size, confidence=confidence)
+            breakdown(
+                "goal_attainment", rels, name, min_group_size, as_of=day, confidence=confidence
+            )
         )
 
     checks: list[TargetCheck] = []
@@ -1840,7 +2450,7 @@ def programme_report(
             checks.append(check_target(kpi, target, *(est if est else (None, None))))
 
     return ProgrammeReport(
-        as_of=as_of,
+        as_of=day,
         pairs=len(rels),
         status_counts={s: sum(r.status == s for r in rels) for s in STATUSES},
         match=match,
@@ -1853,7 +2463,7 @@ def programme_report(
         breakdowns=tuple(breakdowns),
         at_risk=at_risk(
             rels,
-            as_of,
+            day,
             max_gap_days,
             expected_per_month=expected_per_month,
             satisfaction_history=satisfaction_history,

@@ -24,16 +24,18 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy import optimize, stats
 
-from mentormatch import _toml
+from mentormatch import _text, _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
+from mentormatch._validation import as_real
 from mentormatch._values import Value
 
 __all__ = [
@@ -78,7 +80,8 @@ def _warn(message: str) -> None:
 
 
 def _check_confidence(confidence: float) -> None:
-    if not (isinstance(confidence, (int, float)) and 0.0 < float(confidence) < 1.0):
+    real = as_real(confidence)
+    if real is None or not 0.0 < real < 1.0:
         raise MentormatchError(
             f"confidence must be strictly between 0 and 1 (e.g. 0.95), got {confidence!r}",
             field="confidence",
@@ -87,7 +90,7 @@ def _check_confidence(confidence: float) -> None:
 
 
 def _check_missing(missing: str) -> None:
-    if missing not in _MISSING_POLICIES:
+    if not isinstance(missing, str) or missing not in _MISSING_POLICIES:
         raise MentormatchError(
             f"missing={missing!r} is not a valid policy; valid values are "
             f"{', '.join(repr(m) for m in _MISSING_POLICIES)}",
@@ -120,9 +123,38 @@ def _fmt_p(p: float) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def _decimal(x: float) -> Fraction:
+    """The number as written: the shortest decimal that gives the float back, exactly
+    (``0.7`` is 7/10), so thresholds built from it do not drift."""
+    return Fraction(repr(float(x)))
+
+
 def _required(min_answered: float, n_items: int) -> int:
-    # the small tolerance keeps e.g. ceil(0.7 * 10) at 7 despite floating point
-    return max(1, math.ceil(min_answered * n_items - 1e-9))
+    # exact: ceil(0.7 * 10) is 7, although 0.7 * 10 is 7.000000000000001 in floating point
+    return max(1, math.ceil(_decimal(min_answered) * n_items))
+
+
+def _rounding(*arrays: FloatArray) -> float:
+    """How far apart two results of one subtraction or mean of these numbers may lie by
+    rounding alone: a few units in the last place of the largest magnitude."""
+    top = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
+    return float(8.0 * np.finfo(np.float64).eps * top)
+
+
+def _snap(values: FloatArray, tolerance: float) -> FloatArray:
+    """``values`` with numbers that differ by rounding only made equal (and those that
+    are zero but for rounding made 0), so ties and zeros are decided as written:
+    0.3 - 0.1 and 0.4 - 0.2 are the same change."""
+    out = values.astype(np.float64, copy=True)
+    if out.size == 0 or tolerance == 0:
+        return out
+    out[np.abs(out) <= tolerance] = 0.0
+    order = np.argsort(out, kind="stable")
+    ordered = out[order]
+    starts = np.concatenate([[True], np.diff(ordered) > tolerance])
+    leader = np.maximum.accumulate(np.where(starts, np.arange(ordered.size), 0))
+    out[order] = ordered[leader]
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -587,7 +619,10 @@ def _pairwise_cov(x: FloatArray) -> tuple[FloatArray, FloatArray]:
                 continue
             a = x[both, i]
             b = x[both, j]
-            c = float((a - a.mean()) @ (b - b.mean())) / (m - 1)
+            if np.ptp(a) == 0 or np.ptp(b) == 0:
+                c = 0.0  # exactly: a float mean of equal numbers can miss them by rounding
+            else:
+                c = float((a - a.mean()) @ (b - b.mean())) / (m - 1)
             cov[i, j] = cov[j, i] = c
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.sqrt(np.diag(cov))
@@ -611,18 +646,34 @@ def _prepare(x: FloatArray, missing: str) -> tuple[FloatArray, FloatArray, int]:
     return cov, cor, n
 
 
-def _alpha_from_cov(cov: FloatArray) -> float:
-    k = cov.shape[0]
-    if k < 2 or np.isnan(cov).any():
-        return math.nan
+def _no_total_variance(cov: FloatArray) -> bool:
+    """Whether the total score has no variance: ``sum(C) <= 0``, or so close to 0
+    against the size of its terms that only rounding is left."""
     total = float(cov.sum())
-    if not total > 0:
+    return not total > 64 * np.finfo(np.float64).eps * float(np.abs(cov).sum())
+
+
+def _is_psd(cov: FloatArray) -> bool:
+    """Whether a covariance matrix is positive semidefinite (up to rounding)."""
+    eig = np.linalg.eigvalsh(cov)
+    return bool(eig.min() >= -1e-10 * max(1.0, float(np.abs(eig).max())))
+
+
+def _alpha_from_cov(cov: FloatArray) -> float:
+    """Alpha of a covariance matrix.  Above 1 only by rounding when the matrix is
+    positive semidefinite (then it is 1); a value above 1 is kept only for a matrix
+    that is not (pairwise deletion), and is the caller's to flag."""
+    k = cov.shape[0]
+    if k < 2 or np.isnan(cov).any() or _no_total_variance(cov):
         return math.nan
-    return float((k / (k - 1)) * (1.0 - float(np.trace(cov)) / total))
+    alpha = float((k / (k - 1)) * (1.0 - float(np.trace(cov)) / float(cov.sum())))
+    if alpha > 1 and _is_psd(cov):
+        return 1.0
+    return alpha
 
 
 def _feldt(alpha: float, n: int, k: int, confidence: float) -> ConfidenceInterval:
-    if math.isnan(alpha) or n < 2 or k < 2:
+    if math.isnan(alpha) or alpha > 1 or n < 2 or k < 2:
         return ConfidenceInterval(math.nan, math.nan, confidence)
     df1 = n - 1
     df2 = (n - 1) * (k - 1)
@@ -644,7 +695,7 @@ def _undefined_reason(x: FloatArray, cov: FloatArray, n: int, k: int, missing: s
             f"items {i + 1} and {j + 1} were answered together by fewer than two respondents "
             "(pairwise covariance undefined)"
         )
-    if not float(cov.sum()) > 0:
+    if _no_total_variance(cov):
         return "the total score has no variance (everyone gave the same answers)"
     return None
 
@@ -707,7 +758,7 @@ class Reliability(Value):
         if finite:
             worst = min(finite, key=lambda name: finite[name])
             text += (
-                f" Weakest item: {worst} (item-rest r = {finite[worst]:.2f}, "
+                f" Weakest item: {_text.plain(worst)} (item-rest r = {finite[worst]:.2f}, "
                 f"alpha without it {_fmt(self.alpha_if_dropped.get(worst, math.nan))})."
             )
         return text
@@ -744,7 +795,8 @@ def cronbach_alpha(
     SurveyWarning
         When alpha is undefined (fewer than two items, fewer than two usable
         respondents, an item pair never answered together, or no variance); the
-        value is then ``nan``.
+        value is then ``nan``. Also when pairwise deletion gives an alpha above
+        1 (see Notes): the interval is then ``nan``.
 
     Notes
     -----
@@ -759,6 +811,17 @@ def cronbach_alpha(
     of the table, before dropping, for both policies: its pairwise interval
     equals ours whenever every row has two or more answers, but its listwise
     interval is too narrow when rows were dropped (it uses the pre-drop n).
+
+    **Alpha above 1.** Alpha cannot exceed 1 for a positive semidefinite ``C``.
+    With pairwise deletion each covariance comes from a different set of
+    respondents, ``C`` need not be positive semidefinite, and alpha can come out
+    above 1. We return that alpha as computed (so it can be compared with other
+    packages), warn with the reason, and give an undefined (``nan``) interval:
+    Feldt's formula would put both ends above 1, low above high. pingouin 0.7.0
+    returns the same alpha with such an inverted interval (e.g. ``[1.156,
+    1.002]``) and no word of why. Use ``missing="listwise"``, whose ``C`` is
+    always positive semidefinite, for an interval. An alpha above 1 by rounding
+    alone (identical items) is 1.
 
     ``item_rest`` is computed from ``C``: ``cov(i, rest) / sqrt(var(i) var(rest))``
     with ``rest`` the sum of the other items (as R psych's ``r.drop``); with
@@ -809,16 +872,23 @@ def cronbach_alpha(
         )
     alpha = _alpha_from_cov(cov)
     ci = _feldt(alpha, n, k, confidence)
+    if alpha > 1:
+        _warn(
+            f"Cronbach's alpha is {alpha:.3f}, above its maximum of 1: with pairwise "
+            "deletion the item covariances come from different respondents and their "
+            "matrix is not positive semidefinite. The interval is undefined (nan); use "
+            "missing='listwise', or collect the missing answers"
+        )
     dropped: dict[str, float] = {}
     rest_r: dict[str, float] = {}
     for j, name in enumerate(names):
         keep = [i for i in range(k) if i != j]
         sub = cov[np.ix_(keep, keep)]
         dropped[name] = _alpha_from_cov(sub) if k > 2 else math.nan
-        var_rest = float(sub.sum())
         cov_rest = float(cov[j, keep].sum())
-        denom = cov[j, j] * var_rest
-        rest_r[name] = cov_rest / math.sqrt(denom) if denom > 0 else math.nan
+        no_spread = cov[j, j] == 0 or _no_total_variance(sub)
+        denom = cov[j, j] * float(sub.sum())
+        rest_r[name] = math.nan if no_spread or not denom > 0 else cov_rest / math.sqrt(denom)
     if k == 2:
         _warn("alpha if an item is dropped is undefined with only two items; returning nan")
     no_var = [name for name, r in rest_r.items() if math.isnan(r)]
@@ -1357,6 +1427,13 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
     (Hedges' approximate small-sample correction); ``d_av = mean(diff) /
     ((sd_pre + sd_post) / 2)`` with the SDs of the complete pairs (ddof = 1).
 
+    Differences that are equal but for floating-point rounding (``0.3 - 0.1`` and
+    ``0.4 - 0.2``; within 8 units in the last place of the largest score) are taken
+    as equal, and as zero when they are zero but for rounding, before the
+    Wilcoxon ranks, ties and zeros, and the "everyone changed alike" check are
+    decided (R's ``wilcox.test(digits.rank=)`` offers the like; scipy and pingouin
+    rank the raw floats).
+
     Wilcoxon signed-rank: zero differences are dropped (``zero_method="wilcox"``);
     the p-value is exact when fewer than 50 non-zero differences remain and there are
     no ties and no zeros, otherwise the normal approximation with tie-corrected
@@ -1406,18 +1483,20 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
         raise MentormatchError("pre_post: no person has both a pre and a post value")
     a, b = a[ok], b[ok]
     diff = b - a
+    # changes equal but for rounding (0.3 - 0.1 and 0.4 - 0.2) are equal; zero is zero
+    snapped = _snap(diff, _rounding(a, b))
     mean_diff = float(diff.mean())
     nan_ci = ConfidenceInterval(math.nan, math.nan, confidence)
     df = n - 1
     if n < 2:
         _warn("pre_post: one pair gives no spread, so t, p, the interval and effect sizes are nan")
-        w, wp, rbc, method = _wilcoxon(diff)
+        w, wp, rbc, method = _wilcoxon(snapped)
         return PairedChange(
             n, mean_diff, nan_ci, math.nan, df, math.nan, math.nan, math.nan, math.nan,
             w, wp, rbc, method, int((~ok).sum()),
         )  # fmt: skip
     sd = float(diff.std(ddof=1))
-    if sd > 0:
+    if np.ptp(snapped) > 0:
         se = sd / math.sqrt(n)
         t = mean_diff / se
         p = float(2 * stats.t.sf(abs(t), df))
@@ -1433,12 +1512,12 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
         t = p = d_z = g_z = math.nan
         ci = nan_ci
     sd_avg = (float(a.std(ddof=1)) + float(b.std(ddof=1))) / 2
-    if sd_avg > 0:
+    if np.ptp(a) > 0 or np.ptp(b) > 0:
         d_av = mean_diff / sd_avg
     else:
         _warn("pre_post: neither pre nor post scores vary, so d_av is nan")
         d_av = math.nan
-    w, wp, rbc, method = _wilcoxon(diff)
+    w, wp, rbc, method = _wilcoxon(snapped)
     return PairedChange(
         n, mean_diff, ci, t, df, p, d_z, g_z, d_av, w, wp, rbc, method, int((~ok).sum())
     )
