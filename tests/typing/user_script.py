@@ -98,6 +98,8 @@ def programme_kpis() -> None:
     completion: kpis.Rate = kpis.completion_rate(relationships, as_of=as_of)
     low: float = completion.ci.low
     print(completion.summary(), low <= completion.value, report_day("2025-06-30"))
+    for day in (report_day("2025-06-30"), pd.Timestamp("2025-06-30"), np.datetime64("2025-06-30")):
+        assert kpis.completion_rate(relationships, as_of=day) == completion
     report = kpis.programme_report(relationships, as_of=as_of)
     print(report.summary().splitlines()[0])
 
