@@ -334,8 +334,8 @@ def test_csv_files_of_odd_text_load_exactly(
     ).writerows(rows)
     data = ("\ufeff" if bom else "") + out.getvalue()
     got = read_signups(io.BytesIO(data.encode("utf-8")))
-    assert got.mentees == mentees
-    assert got.mentors == mentors
+    assert got.mentees == tuple(mentees)
+    assert got.mentors == tuple(mentors)
 
 
 @settings(max_examples=150, deadline=None)
@@ -361,7 +361,7 @@ def test_json_signups_round_trip(programme: tuple[list[mm.Mentee], list[mm.Mento
     mentees, mentors = programme
     buffer = io.StringIO()
     mmio.write_signups(mentees, mentors, buffer, format="json")
-    assert read_signups(io.StringIO(buffer.getvalue())) == (mentees, mentors)
+    assert read_signups(io.StringIO(buffer.getvalue())) == (tuple(mentees), tuple(mentors))
 
 
 # ----------------------------------------------------------------------------- writing

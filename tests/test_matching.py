@@ -268,7 +268,10 @@ TWO = [mm.Mentor(id="m1"), mm.Mentor(id="m2")]
             r"criterion 'big' returned 1.5 .* must lie in \[0, 1\]",
         ),
         (_Bad("neg", np.array([[-0.1, 0.5]])), r"criterion 'neg' returned -0.1"),
-        (_Bad("text", [["a", "b"]]), r"criterion 'text' returned list, not an array of numbers"),
+        (
+            _Bad("text", [["a", "b"]]),
+            r"criterion 'text' returned list of text, not an array of numbers",
+        ),
     ],
     ids=["wrong-shape", "nan", "above-1", "below-0", "not-numbers"],
 )
@@ -365,3 +368,58 @@ def test_lower_scoring_full_runner_up_is_not_blamed_on_capacity() -> None:
     runner = result.explain("e1").runner_up
     assert runner is not None and runner.mentor_id == "m2"
     assert runner.why_not.startswith("scored 0.50, below m1's 1.00")
+
+
+# -- the words of an explanation do not follow the input order ------------------------------
+
+
+def test_unmatched_reasons_list_rules_in_their_order_and_mentors_best_first() -> None:
+    tee = mm.Mentee(id="e1", manager_id="m3", department="Eng", goals=["sql"])
+    tors = [
+        mm.Mentor(id="m3", department="Sales"),  # e1's manager
+        mm.Mentor(id="m1", department="Eng"),  # e1's department
+        mm.Mentor(id="m2", department="Eng/Data"),
+    ]
+    matcher = mm.Matcher([mm.GoalOverlap()], [mm.DifferentDepartment(), mm.NotInReportingLine()])
+    for order in (tors, tors[::-1], [tors[1], tors[0], tors[2]]):
+        (u,) = matcher.match([tee], order).unmatched
+        assert u.reason == (
+            "no mentor is allowed by the rules: of the 3 with a place, "
+            "2 in your own department, 1 in your reporting line"
+        )
+    full = [
+        mm.Mentor(id="m1", goals=["sql"]),
+        mm.Mentor(id="m2", goals=["sql", "go"]),
+        mm.Mentor(id="m0"),
+    ]
+    tees = [mm.Mentee(id=f"e{i}", goals=["sql", "go"]) for i in range(4)]
+    for order in (full, full[::-1]):
+        result = mm.Matcher([mm.GoalOverlap()]).match(tees, order)
+        reasons = {u.reason for u in result.unmatched}
+        assert reasons == {
+            "capacity exhausted: 3 places for 4 mentees, and your 3 possible mentors "
+            "(m2, m1, m0) went to mentees who had fewer options or scored higher with them"
+        }
+
+
+def test_the_runner_up_names_the_mentees_who_took_its_places_in_id_order() -> None:
+    tees = [mm.Mentee(id=f"e{i}", goals=["sql"]) for i in (3, 1, 2)]
+    tors = [mm.Mentor(id="m1", goals=["sql"], capacity=2), mm.Mentor(id="m2")]
+    for order in (tees, tees[::-1]):
+        result = mm.Matcher([mm.GoalOverlap()]).match(order, tors)
+        loser = next(m.mentee_id for m in result.matches if m.mentor_id == "m2")
+        why = result.explain(loser).runner_up
+        assert why is not None and why.mentor_id == "m1"
+        taken = sorted(m.mentee_id for m in result.matches if m.mentor_id == "m1")
+        assert f"2 places went to {', '.join(taken)}" in why.why_not
+
+
+def test_contributions_add_up_to_the_score_with_exact_shares() -> None:
+    e = [mm.Mentee(id="e1", goals=["a", "b", "c"], skills={"python": 1})]
+    m = [mm.Mentor(id="m1", goals=["a"], skills={"python": 4})]
+    for weights in [(3, 1), (0.3, 0.1), (np.int64(6), np.float32(2))]:
+        sm = mm.Matcher([mm.GoalOverlap(weight=weights[0]), mm.SkillGap(weight=weights[1])]).score(
+            e, m
+        )
+        assert dict(sm.shares) == {"goal_overlap": 0.75, "skill_gap": 0.25}
+        assert sum(sm.contributions(0, 0).values()) == sm.total[0, 0]

@@ -10,6 +10,7 @@ Examples
 """
 
 from mentormatch import calibrate, circles, fairness, kpis, lifecycle, presets, stability, surveys
+from mentormatch._dates import DateLike
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch.constraints import (
@@ -57,6 +58,7 @@ __all__ = [
     "AttributeMatch",
     "ConfidenceInterval",
     "Criterion",
+    "DateLike",
     "DepartmentDistance",
     "DifferentDepartment",
     "Explanation",

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from mentormatch._solve import PRICE_TOL, Duals, Pricer
+from mentormatch._validation import shares
 from mentormatch.constraints import (
     ConstraintLike,
     DifferentDepartment,
@@ -216,7 +217,8 @@ class ProgrammeScorer:
         self.min_score = min_score
         self.criteria = tuple(criteria)
         self.weights = {c.name: float(c.weight) for c in criteria}
-        self.wsum = sum(self.weights.values())
+        #: exact shares of the weights, as the dense path uses them (bitwise the same totals)
+        self.shares = shares(self.weights)
         #: only the built-ins are known to be safe to score from several threads at once
         self.thread_safe = all(_is_builtin(c) for c in criteria) and all(
             type(r) in _BUILTIN_RULES for r in constraints
@@ -270,13 +272,13 @@ class ProgrammeScorer:
         if not consume:
             total = np.zeros(shape)
             for name, s in by.items():
-                total += (self.weights[name] / self.wsum) * s
+                total += self.shares[name] * s
             np.clip(total, 0.0, 1.0, out=total)
             return total
         out: NDArray[np.float64] | None = None
         for name, s in by.items():
             s = np.asarray(s, dtype=np.float64)
-            np.multiply(s, self.weights[name] / self.wsum, out=s)
+            np.multiply(s, self.shares[name], out=s)
             if out is None:
                 out = s
             else:

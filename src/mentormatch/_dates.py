@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Any, Literal, TypeAlias, overload
+from typing import Literal, TypeAlias, overload
 
 import numpy as np
 
 from mentormatch._errors import MentormatchError
+from mentormatch._validation import shown
 
 #: What a date parameter accepts (``datetime`` and ``pandas.Timestamp`` are dates).
 DateLike: TypeAlias = date | str | np.datetime64
@@ -120,7 +121,7 @@ def to_date(value: object, param: str, *, missing: bool = False) -> date | None:
     if isinstance(value, str):
         return _from_text(value, param)
     raise MentormatchError(
-        f"The {param!r} parameter must be a date. Got {_shown(value)} instead; {_DATE_HELP}",
+        f"The {param!r} parameter must be a date. Got {shown(value)} instead; {_DATE_HELP}",
         field=param,
         value=value,
     )
@@ -148,13 +149,8 @@ def _from_text(value: str, param: str) -> date:
         return datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1)).date()
     except ValueError:
         raise MentormatchError(
-            f"The {param!r} parameter must be a date. Got {_shown(value)} instead; write it as "
+            f"The {param!r} parameter must be a date. Got {shown(value)} instead; write it as "
             "YYYY-MM-DD, e.g. '2025-06-30'",
             field=param,
             value=value,
         ) from None
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

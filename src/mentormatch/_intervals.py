@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from mentormatch._errors import MentormatchError
 from mentormatch._validation import as_real
+from mentormatch._values import Value
 
 
-@dataclass(frozen=True)
-class ConfidenceInterval:
+@dataclass(frozen=True, eq=False)
+class ConfidenceInterval(Value):
     """A two-sided confidence interval.
 
     Attributes
@@ -50,6 +51,7 @@ class ConfidenceInterval:
     level: float = 0.95
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         values = {}
         for name in ("low", "high", "level"):
             raw = getattr(self, name)

@@ -8,13 +8,42 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 
 from mentormatch._errors import MentormatchError
+
+#: What a real-number parameter accepts in a signature: Python's and numpy's numbers.
+#: (A bool is refused at run time, though a type checker counts it as an int.)
+RealLike: TypeAlias = "float | np.floating[Any] | np.integer[Any]"
+#: What a whole-number parameter accepts: Python's and numpy's integers (a whole float too,
+#: at run time).
+WholeLike: TypeAlias = "int | np.integer[Any]"
+#: What a True/False parameter accepts: Python's and numpy's bools.
+BoolLike: TypeAlias = "bool | np.bool_"
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message: cut to ``limit`` characters, and a huge integer by its size.
+
+    Python refuses to print an int of more than 4300 digits, and a message
+    should not carry one of 400: such a number is shown by its digit count.
+
+    Examples
+    --------
+    >>> shown(3), shown(2**70), shown("x" * 100)[-5:], shown(10**500)
+    ('3', '1180591620717411303424', 'xx...', 'an integer of 501 digits')
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
+        if value.bit_length() < 10_000:
+            return f"an integer of {len(str(abs(value)))} digits"
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def is_bool(value: object) -> bool:
@@ -26,7 +55,10 @@ def as_real(value: object) -> float | None:
     """``value`` as a float when it is a real number (numpy's included, bools not), else None."""
     if is_bool(value) or not isinstance(value, numbers.Real):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an int too large for a float: an infinity, refused where finite
+        return math.inf if cast(Any, value) > 0 else -math.inf
 
 
 def as_whole(value: object) -> int | None:
@@ -59,18 +91,50 @@ def as_whole(value: object) -> int | None:
     return None
 
 
+def check_bool(owner: str, param: str, value: Any) -> bool:
+    """Return ``value`` as a bool if it is one (Python's or numpy's); otherwise raise.
+
+    A number is not a bool: ``1`` and ``0`` are refused, as a bool is refused
+    where a number is expected.
+    """
+    if not is_bool(value):
+        raise MentormatchError(
+            f"The {param!r} parameter of {owner} must be True or False. Got {shown(value)} instead.",
+            field=param,
+            value=value,
+        )
+    return bool(value)
+
+
+def check_real(
+    owner: str, param: str, value: Any, *, minimum: float = -math.inf, strict: bool = False
+) -> float:
+    """Return ``value`` as a float if it is a finite real number >= ``minimum``
+    (> ``minimum`` when ``strict``); numpy's included, bools refused."""
+    real = as_real(value)
+    if real is not None and math.isfinite(real) and (real > minimum if strict else real >= minimum):
+        return real
+    bound = "" if minimum == -math.inf else f" {'>' if strict else '>='} {minimum:g}"
+    raise MentormatchError(
+        f"The {param!r} parameter of {owner} must be a finite number{bound}. "
+        f"Got {shown(value)} instead.",
+        field=param,
+        value=value,
+    )
+
+
 def check_weight(owner: str, weight: Any) -> float:
     """Return ``weight`` as a float, or raise if it is not a finite number > 0."""
     real = as_real(weight)
     if real is None or not math.isfinite(real):
         raise MentormatchError(
-            f"The 'weight' parameter of {owner} must be a number > 0. Got {weight!r} instead.",
+            f"The 'weight' parameter of {owner} must be a number > 0. Got {shown(weight)} instead.",
             field="weight",
             value=weight,
         )
     if real <= 0:
         raise MentormatchError(
-            f"The 'weight' parameter of {owner} must be a number > 0. Got {weight!r} instead; "
+            f"The 'weight' parameter of {owner} must be a number > 0. Got {shown(weight)} instead; "
             "leave the criterion out to ignore it.",
             field="weight",
             value=weight,
@@ -83,20 +147,26 @@ def check_option(owner: str, param: str, value: Any, valid: Sequence[str]) -> st
     if not isinstance(value, str) or value not in valid:
         listed = ", ".join(repr(v) for v in valid)
         raise MentormatchError(
-            f"The {param!r} parameter of {owner} must be one of {listed}. Got {value!r} instead.",
+            f"The {param!r} parameter of {owner} must be one of {listed}. Got {shown(value)} instead.",
             field=param,
             value=value,
         )
     return value
 
 
-def check_int(owner: str, param: str, value: Any, *, minimum: int) -> int:
-    """Return ``value`` as an int if it is a whole number >= ``minimum`` (see :func:`as_whole`)."""
+def check_int(
+    owner: str, param: str, value: Any, *, minimum: int, maximum: int | None = None
+) -> int:
+    """Return ``value`` as an int if it is a whole number >= ``minimum`` (and <= ``maximum``
+    when given); see :func:`as_whole`. Bools are refused; numpy integers and whole floats
+    are taken; a huge value is an int like any other (callers clip it where it cannot
+    matter)."""
     whole = as_whole(value)
-    if whole is None or whole < minimum:
+    if whole is None or whole < minimum or (maximum is not None and whole > maximum):
+        bound = f">= {minimum}" if maximum is None else f"in {minimum}..{maximum}"
         raise MentormatchError(
-            f"The {param!r} parameter of {owner} must be an integer >= {minimum}. "
-            f"Got {value!r} instead.",
+            f"The {param!r} parameter of {owner} must be an integer {bound}. "
+            f"Got {shown(value)} instead.",
             field=param,
             value=value,
         )
@@ -108,11 +178,32 @@ def check_unit_interval(owner: str, param: str, value: Any) -> float:
     real = as_real(value)
     if real is None or not math.isfinite(real) or not 0 <= real <= 1:
         raise MentormatchError(
-            f"The {param!r} parameter of {owner} must be a number in [0, 1]. Got {value!r} instead.",
+            f"The {param!r} parameter of {owner} must be a number in [0, 1]. Got {shown(value)} instead.",
             field=param,
             value=value,
         )
     return real
+
+
+def shares(weights: Mapping[str, float]) -> dict[str, float]:
+    """Each criterion's share of the total weight, ``w_i / sum(w)``, exactly rounded.
+
+    The weights are read at their shortest decimal form (``repr``) and
+    normalised in exact rational arithmetic, then rounded once. So weights
+    that differ only by a common factor (``2, 1``; ``4, 2``; ``0.2, 0.1``;
+    ``3, 1`` and ``0.3, 0.1``) give bit for bit the same shares, hence the
+    same scores and the same match.
+
+    Examples
+    --------
+    >>> shares({"a": 2, "b": 1}) == shares({"a": 0.2, "b": 0.1}) == shares({"a": 4e9, "b": 2e9})
+    True
+    >>> shares({"a": 0.3, "b": 0.1})
+    {'a': 0.75, 'b': 0.25}
+    """
+    exact = {k: Fraction(repr(float(w))) for k, w in weights.items()}
+    total = sum(exact.values(), Fraction(0))
+    return {k: float(q / total) for k, q in exact.items()}
 
 
 @lru_cache(maxsize=1 << 16)

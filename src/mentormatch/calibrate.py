@@ -22,22 +22,32 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
-from mentormatch._validation import check_int
-from mentormatch.matching import Matcher, ScoreMatrix
+from mentormatch._validation import (
+    BoolLike,
+    RealLike,
+    WholeLike,
+    as_real,
+    check_bool,
+    check_int,
+    shown,
+)
+from mentormatch._values import Value
+from mentormatch.criteria.base import CriterionLike
+from mentormatch.matching import Matcher, PairLike, ScoreMatrix
 
 __all__ = ["WeightFit", "fit_weights", "pair_features"]
 
 _CHANCE = {"roc_auc": 0.5, "r2": 0.0}
 
 
-def pair_features(scores: ScoreMatrix, pairs: Iterable[Any]) -> list[dict[str, Any]]:
+def pair_features(scores: ScoreMatrix, pairs: Iterable[PairLike]) -> list[dict[str, str | float]]:
     """Each pair's criterion scores ``s_i`` in [0, 1], ready for :func:`fit_weights`.
 
     Parameters
@@ -75,8 +85,8 @@ def pair_features(scores: ScoreMatrix, pairs: Iterable[Any]) -> list[dict[str, A
     ]
 
 
-@dataclass(frozen=True)
-class WeightFit:
+@dataclass(frozen=True, eq=False)
+class WeightFit(Value):
     """Criterion weights learned from outcomes, and how far to trust them.
 
     Attributes
@@ -103,8 +113,8 @@ class WeightFit:
         only then does :meth:`matcher` build a matcher without ``force``.
     """
 
-    weights: dict[str, float]
-    coefficients: dict[str, float]
+    weights: Mapping[str, float]
+    coefficients: Mapping[str, float]
     clipped: tuple[str, ...]
     kind: str
     metric: str
@@ -134,7 +144,9 @@ class WeightFit:
             )
         return "\n".join(lines)
 
-    def matcher(self, base: Matcher | Sequence[Any], *, force: bool = False) -> Matcher:
+    def matcher(
+        self, base: Matcher | Iterable[CriterionLike], *, force: BoolLike = False
+    ) -> Matcher:
         """A :class:`Matcher` with the learned weights.
 
         Parameters
@@ -156,6 +168,7 @@ class WeightFit:
         >>> fit.matcher([mm.GoalOverlap(), mm.DepartmentDistance()])
         Matcher(criteria=[GoalOverlap(weight=0.75), DepartmentDistance(weight=0.25)])
         """
+        force = check_bool("WeightFit.matcher", "force", force)
         if not self.supported and not force:
             label = "AUC" if self.metric == "roc_auc" else "R²"
             raise MentormatchError(
@@ -185,7 +198,14 @@ class WeightFit:
             )
             if w > 0:
                 c2 = copy.copy(c)
-                c2.weight = float(w)
+                try:
+                    cast(Any, c2).weight = float(w)
+                except AttributeError:
+                    raise MentormatchError(
+                        f"criterion {c.name!r} does not let its weight be set; give "
+                        "WeightFit.matcher criteria whose weight is a plain attribute",
+                        field="criteria",
+                    ) from None
                 out.append(c2)
         if isinstance(base, Matcher):
             return Matcher(out, base.constraints, min_score=base.min_score, solver=base.solver)
@@ -210,24 +230,46 @@ def _column(records: Sequence[Mapping[str, Any]], key: str, what: str) -> NDArra
     return out
 
 
+def _records(records: object) -> list[dict[str, object]]:
+    """The records as dicts: any iterable of mappings, a pandas DataFrame (one row each), read once."""
+    if type(records).__name__ == "DataFrame":
+        records = cast(Any, records).to_dict("records")
+    if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
+        raise MentormatchError(
+            "records must be an iterable of mappings (one per past pair) or a DataFrame; got "
+            f"{type(records).__name__}; see pair_features",
+            field="records",
+        )
+    rows = []
+    for n, r in enumerate(records):
+        if not isinstance(r, Mapping):
+            raise MentormatchError(
+                f"record {n} is a {type(r).__name__}, not a mapping of criterion scores and the "
+                "outcome; see pair_features",
+                field="records",
+            )
+        rows.append(dict(r))
+    return rows
+
+
 def fit_weights(
-    records: Iterable[Mapping[str, Any]],
+    records: Iterable[Mapping[str, object]],
     outcome: str = "outcome",
     *,
     features: Sequence[str] | None = None,
     kind: str = "auto",
-    min_pairs: int = 30,
-    min_per_class: int = 10,
-    n_boot: int = 500,
-    confidence: float = 0.95,
-    seed: int = 0,
+    min_pairs: WholeLike = 30,
+    min_per_class: WholeLike = 10,
+    n_boot: WholeLike = 500,
+    confidence: RealLike = 0.95,
+    seed: WholeLike = 0,
 ) -> WeightFit:
     """Fit criterion weights to past pairs' outcomes, with an honest measure of fit.
 
     Parameters
     ----------
-    records : iterable of mapping
-        One per past pair: the criterion scores ``s_i`` in [0, 1] (as
+    records : iterable of mapping, or a pandas DataFrame
+        One per past pair (a row of a DataFrame; a generator is read once): the criterion scores ``s_i`` in [0, 1] (as
         :func:`pair_features` gives them, or ``ScoreMatrix.by_criterion``
         values) and the outcome.
     outcome : str, default "outcome"
@@ -298,13 +340,16 @@ def fit_weights(
             field="kind",
             value=kind,
         )
-    if not (isinstance(confidence, float) and 0 < confidence < 1):
+    level = as_real(confidence)
+    if level is None or not 0 < level < 1:
         raise MentormatchError(
-            f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence!r}",
+            f"confidence must be a number between 0 and 1 (e.g. 0.95), not {shown(confidence)}",
             field="confidence",
             value=confidence,
         )
-    rows = [dict(r) for r in records]
+    confidence = level
+    seed = check_int("fit_weights", "seed", seed, minimum=0, maximum=2**32 - 2)
+    rows = _records(records)
     n = len(rows)
     if n < min_pairs:
         raise MentormatchError(

@@ -12,7 +12,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,8 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import check_int, fold
+from mentormatch._validation import RealLike, WholeLike, check_int, check_real, fold
+from mentormatch._values import Value
 from mentormatch.criteria import GoalOverlap
 from mentormatch.matching import Matcher, Unmatched
 from mentormatch.participants import Mentee, Mentor, validate_programme
@@ -28,14 +30,15 @@ from mentormatch.participants import Mentee, Mentor, validate_programme
 __all__ = ["Circle", "Circles", "match_circles"]
 
 
-@dataclass(frozen=True)
-class Circle:
+@dataclass(frozen=True, eq=False)
+class Circle(Value):
     """One mentor and their group.
 
     Attributes
     ----------
     mentor_id : str
     mentee_ids : tuple of str
+        In id order.
     score : float
         Sum of the members' scores with the mentor.
     shared_goals : dict of str to tuple of str
@@ -45,7 +48,7 @@ class Circle:
     mentor_id: str
     mentee_ids: tuple[str, ...]
     score: float
-    shared_goals: dict[str, tuple[str, ...]]
+    shared_goals: Mapping[str, tuple[str, ...]]
 
     def explain(self) -> str:
         """One line: who, and which goals they share."""
@@ -61,8 +64,8 @@ class Circle:
         return f"{self.mentor_id} with {who}: {'; '.join(parts)}"
 
 
-@dataclass(frozen=True)
-class Circles:
+@dataclass(frozen=True, eq=False)
+class Circles(Value):
     """The circles formed, and who is left out.
 
     Attributes
@@ -70,6 +73,7 @@ class Circles:
     circles : tuple of Circle
         Sorted by mentor id.
     unmatched : tuple of Unmatched
+        In id order.
     total_score : float
     optimal : bool
         False when the time limit stopped the solver first (the answer is
@@ -99,17 +103,18 @@ def match_circles(
     mentees: Iterable[Mentee],
     mentors: Iterable[Mentor],
     *,
-    min_size: int = 3,
-    max_size: int = 6,
+    min_size: WholeLike = 3,
+    max_size: WholeLike = 6,
     matcher: Matcher | None = None,
-    time_limit: float = 30.0,
+    time_limit: RealLike = 30.0,
 ) -> Circles:
     """Form mentoring circles: each mentor leads at most one group of mentees.
 
     Parameters
     ----------
     mentees, mentors : iterable of Mentee, iterable of Mentor
-        Mentors with capacity 0 lead no circle; a mentor's capacity does not
+        Lists, tuples, generators, pandas Series or numpy object arrays; the
+        order does not change the circles. Mentors with capacity 0 lead no circle; a mentor's capacity does not
         limit the circle's size (``max_size`` does).
     min_size, max_size : int
         A circle has between ``min_size`` and ``max_size`` mentees.
@@ -147,6 +152,7 @@ def match_circles(
     """
     min_size = check_int("match_circles", "min_size", min_size, minimum=1)
     max_size = check_int("match_circles", "max_size", max_size, minimum=1)
+    time_limit = check_real("match_circles", "time_limit", time_limit, minimum=0, strict=True)
     if max_size < min_size:
         raise MentormatchError(
             f"max_size ({max_size}) is below min_size ({min_size}); raise max_size",
@@ -154,6 +160,9 @@ def match_circles(
             value=max_size,
         )
     tees, tors = validate_programme(mentees, mentors)
+    # in id order: the solver breaks ties by position, and the answer must not follow the input
+    tees = tuple(sorted(tees, key=lambda e: e.id))
+    tors = tuple(sorted(tors, key=lambda t: t.id))
     m = matcher if matcher is not None else Matcher([GoalOverlap()])
     scores = m.score(tees, tors)
     open_ = np.array([t.capacity > 0 for t in tors], dtype=bool)
@@ -169,12 +178,15 @@ def match_circles(
         per_mentee = sparse.csr_matrix((np.ones(v), (rows, ar)), shape=(n, nv))
         load = sparse.csr_matrix((np.ones(v), (cols, ar)), shape=(k, nv))
         z = sparse.csr_matrix((np.ones(k), (np.arange(k), v + np.arange(k))), shape=(k, nv))
+        # sizes beyond the number of mentees cannot matter: clipped, so no huge coefficient
+        # reaches the solver (min_size above n still forms no circle)
+        top, bottom = min(max_size, n), min(min_size, n + 1)
         cons = [
             LinearConstraint(per_mentee, -np.inf, 1),
-            LinearConstraint(load - max_size * z, -np.inf, 0),
-            LinearConstraint(load - min_size * z, 0, np.inf),
+            LinearConstraint(load - top * z, -np.inf, 0),
+            LinearConstraint(load - bottom * z, 0, np.inf),
         ]
-        opts = {"time_limit": float(time_limit), "mip_rel_gap": 0.0}
+        opts = {"time_limit": time_limit, "mip_rel_gap": 0.0}
         c1 = np.concatenate([-np.ones(v), np.zeros(k)])
         first = milp(
             c1, constraints=cons, integrality=np.ones(nv), bounds=Bounds(0, 1), options=opts
@@ -211,7 +223,7 @@ def match_circles(
             Circle(
                 tors[j].id,
                 tuple(tees[i].id for i in members),
-                float(scores.total[members, j].sum()),
+                math.fsum(scores.total[members, j].tolist()),
                 shared,
             )
         )
@@ -235,7 +247,7 @@ def match_circles(
     return Circles(
         tuple(out),
         tuple(unmatched),
-        float(sum(c.score for c in out)),
+        math.fsum(c.score for c in out),
         optimal,
         gap,
     )

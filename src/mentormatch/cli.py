@@ -527,7 +527,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.flush()
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was matched.", file=err)
         return EXIT_BAD_INPUT
-    mentors = _apply_capacity(mentors, capacity)
+    mentors = tuple(_apply_capacity(mentors, capacity))
     places = sum(m.capacity for m in mentors)
     print(
         f"OK: {len(mentees)} mentees, {len(mentors)} mentors, {places} places.",

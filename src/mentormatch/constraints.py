@@ -11,13 +11,13 @@ mentor comes back in ``MatchResult.unmatched`` with the reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import check_int
+from mentormatch._validation import WholeLike, check_int, shown
 from mentormatch.criteria.attributes import attribute_codes
 from mentormatch.criteria.departments import department_path
 from mentormatch.participants import Mentee, Mentor, manager_map
@@ -34,11 +34,19 @@ __all__ = [
 
 @runtime_checkable
 class ConstraintLike(Protocol):
-    """The shape every constraint has; user classes need not inherit anything."""
+    """The shape every constraint has; user classes need not inherit anything.
 
-    name: str
+    ``name`` may be a plain attribute or a property; ``allowed`` may return
+    any array-like of booleans (a numpy array, nested lists, a DataFrame of
+    booleans); the :class:`~mentormatch.Matcher` checks it.
+    """
 
-    def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[Any]:
+    @property
+    def name(self) -> str:
+        """The label in reasons."""
+        ...
+
+    def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> ArrayLike:
         """Booleans, shape ``(len(mentees), len(mentors))``; False refuses the pair."""
         ...
 
@@ -48,15 +56,24 @@ class ConstraintLike(Protocol):
 
 
 def _pairs(owner: str, pairs: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    def bad(p: object) -> MentormatchError:
+        return MentormatchError(
+            f"{owner} takes (mentee_id, mentor_id) pairs; got {shown(p)}. "
+            "Write pairs as tuples, e.g. [('e1', 'm3')].",
+            field="pairs",
+            value=p,
+        )
+
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
+        raise bad(pairs)
     out = []
     for p in pairs:
-        if isinstance(p, str) or len(tuple(p)) != 2:
-            raise MentormatchError(
-                f"{owner} takes (mentee_id, mentor_id) pairs; got {p!r}. "
-                "Write pairs as tuples, e.g. [('e1', 'm3')].",
-                value=p,
-            )
-        a, b = tuple(p)
+        if isinstance(p, str | bytes) or not isinstance(p, Iterable):
+            raise bad(p)
+        items = tuple(p)
+        if len(items) != 2:
+            raise bad(p)
+        a, b = items
         out.append((str(a), str(b)))
     return frozenset(out)
 
@@ -204,7 +221,7 @@ class NotInReportingLine:
 
     name = "reporting_line"
 
-    def __init__(self, depth: int = 2) -> None:
+    def __init__(self, depth: WholeLike = 2) -> None:
         self.depth = check_int("NotInReportingLine", "depth", depth, minimum=1)
         # the chains of the last programme seen by allowed(), so that explain()
         # can name a manager's manager who is not one of the two people asked about
@@ -280,7 +297,10 @@ class SameAttribute:
     def __init__(self, key: str) -> None:
         if not isinstance(key, str) or not key.strip():
             raise MentormatchError(
-                f"The 'key' parameter of SameAttribute must be a non-empty string. Got {key!r}."
+                "The 'key' parameter of SameAttribute must be a non-empty string. "
+                f"Got {shown(key)} instead.",
+                field="key",
+                value=key,
             )
         self.key = key
         self.name = f"same_{key}"
@@ -327,7 +347,7 @@ class DifferentDepartment:
 
     name = "different_department"
 
-    def __init__(self, level: int = 1) -> None:
+    def __init__(self, level: WholeLike = 1) -> None:
         self.level = check_int("DifferentDepartment", "level", level, minimum=1)
 
     def _prefix(self, department: str) -> str:

@@ -33,6 +33,7 @@ from scipy.sparse.csgraph import maximum_flow
 from mentormatch import _text
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
+from mentormatch._values import Value
 from mentormatch.kpis import (
     Rate,
     RateDifference,
@@ -42,7 +43,7 @@ from mentormatch.kpis import (
     proportion,
 )
 from mentormatch.lifecycle import _solve_in_id_order
-from mentormatch.matching import Matcher, MatchResult, _build_result
+from mentormatch.matching import Matcher, MatchResult, _build_result, _with_metadata
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["GroupGap", "GroupGaps", "group_gaps", "match_maximin"]
@@ -163,7 +164,8 @@ def match_maximin(
     )
     t2 = time.perf_counter()
     result = _build_result(matcher, scores, tees, tors, capacity, assignment)
-    result.metadata.update(
+    return _with_metadata(
+        result,
         solver="dense",
         objective="maximin",
         threshold=threshold,
@@ -174,14 +176,13 @@ def match_maximin(
             "explaining": time.perf_counter() - t2,
         },
     )
-    return result
 
 
 # -- group gaps ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GroupGap:
+@dataclass(frozen=True, eq=False)
+class GroupGap(Value):
     """One group's match rate and scores, against everyone else.
 
     Suppressed groups (fewer than ``min_group_size`` mentees, or hidden so
@@ -225,8 +226,8 @@ class GroupGap:
     score_suppressed: bool = False
 
 
-@dataclass(frozen=True)
-class GroupGaps:
+@dataclass(frozen=True, eq=False)
+class GroupGaps(Value):
     """Match rates and scores per group, and the gaps between groups.
 
     Attributes

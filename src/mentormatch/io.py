@@ -42,6 +42,7 @@ from pydantic import ValidationError
 
 from mentormatch import _tables
 from mentormatch._errors import MentormatchError
+from mentormatch._values import Value
 from mentormatch.matching import Explanation, Match, MatchResult, Unmatched
 from mentormatch.participants import Mentee, Mentor, validate_programme
 
@@ -86,8 +87,8 @@ _SEP = ";"
 # --------------------------------------------------------------------------- problems
 
 
-@dataclass(frozen=True)
-class Problem:
+@dataclass(frozen=True, eq=False)
+class Problem(Value):
     """One problem found in sign-up data.
 
     Attributes
@@ -168,6 +169,9 @@ class SignupsError(MentormatchError):
             value=first.row,
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:  # it travels, e.g. back from a process pool
+        return (type(self), (self.problems,))
+
 
 class _Problems:
     """Collects problems for one source."""
@@ -189,26 +193,42 @@ class _Problems:
 # --------------------------------------------------------------------------- results of reading
 
 
-class Signups(NamedTuple):
+class _SignupsFields(NamedTuple):
+    mentees: tuple[Mentee, ...]
+    mentors: tuple[Mentor, ...]
+
+
+class Signups(_SignupsFields):
     """Mentees and mentors read from sign-ups; unpacks as ``mentees, mentors``.
+
+    A value: both are tuples (any iterable given is read once into one), so
+    sign-ups cannot change under a result made from them. Add people with
+    ``Signups([*s.mentees, new], s.mentors)``.
 
     Attributes
     ----------
-    mentees : list of Mentee
+    mentees : tuple of Mentee
         In the order of the input.
-    mentors : list of Mentor
+    mentors : tuple of Mentor
         In the order of the input.
 
     Examples
     --------
     >>> s = Signups([Mentee(id="e1")], [Mentor(id="m1")])
     >>> mentees, mentors = s
-    >>> len(s.mentees), len(mentors)
-    (1, 1)
+    >>> len(s.mentees), len(mentors), type(s.mentees).__name__
+    (1, 1, 'tuple')
     """
 
-    mentees: list[Mentee]
-    mentors: list[Mentor]
+    __slots__ = ()
+
+    def __new__(cls, mentees: Iterable[Mentee], mentors: Iterable[Mentor]) -> Signups:
+        return super().__new__(cls, tuple(mentees), tuple(mentors))
+
+    def _replace(self, **changes: Iterable[Any]) -> Signups:
+        """As :meth:`typing.NamedTuple._replace`, reading what is given into tuples."""
+        fields = {"mentees": self.mentees, "mentors": self.mentors, **changes}
+        return Signups(fields["mentees"], fields["mentors"])
 
 
 @dataclass(frozen=True)
@@ -735,8 +755,8 @@ def read_signups(
     ... '''
     >>> mentees, mentors = read_signups(io.StringIO(csv_text))
     >>> mentees
-    [Mentee(id='e1', department='Engineering', skills={'python': 2}, goals=('Leadership',),
-            attributes={'location': 'Lyon'})]
+    (Mentee(id='e1', department='Engineering', skills={'python': 2}, goals=('Leadership',),
+            attributes={'location': 'Lyon'}),)
     >>> mentors[0].capacity
     2
     >>> read_signups(io.StringIO("role,id,skills\\nmentee,e1,python:9\\nboss,e2,\\n"))

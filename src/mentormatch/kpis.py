@@ -58,6 +58,7 @@ from mentormatch._intervals import ConfidenceInterval
 from mentormatch._tables import Row, read_table, write_csv
 from mentormatch._tables import normalise_column as _normalise_column
 from mentormatch._validation import as_real, as_whole, check_int
+from mentormatch._values import FrozenDict, Value
 
 __all__ = [
     "KPI_NAMES",
@@ -120,8 +121,8 @@ def _level(confidence: float) -> str:
     return f"{confidence * 100:g}%"
 
 
-@dataclass(frozen=True)
-class Rate:
+@dataclass(frozen=True, eq=False)
+class Rate(Value):
     """A proportion with its counts and confidence interval.
 
     Attributes
@@ -266,8 +267,8 @@ def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson")
     return Rate(p, k, n, ConfidenceInterval(low, high, confidence), key)
 
 
-@dataclass(frozen=True)
-class RateDifference:
+@dataclass(frozen=True, eq=False)
+class RateDifference(Value):
     """``first.value - second.value`` with its confidence interval.
 
     An association, never by itself a causal effect: see :func:`compare_rates`.
@@ -395,7 +396,7 @@ class Relationship(BaseModel):
     goals_set: int = Field(default=0, ge=0)
     goals_met: int = Field(default=0, ge=0)
     satisfaction: float | None = None
-    attributes: dict[str, str] = Field(default_factory=dict)
+    attributes: Mapping[str, str] = Field(default_factory=FrozenDict)
 
     @field_validator("mentee_id", "mentor_id")
     @classmethod
@@ -486,6 +487,11 @@ class Relationship(BaseModel):
         if problem is not None:
             raise ValueError(f"{_pair(self.mentee_id, self.mentor_id)}: {problem[1]}")
         return self
+
+    @field_validator("attributes", mode="after")
+    @classmethod
+    def _read_only_attributes(cls, value: Mapping[str, str]) -> Mapping[str, str]:
+        return FrozenDict(value)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -974,8 +980,8 @@ def early_termination_rate(
     return proportion(k, len(due), confidence, method)
 
 
-@dataclass(frozen=True)
-class GoalAttainment:
+@dataclass(frozen=True, eq=False)
+class GoalAttainment(Value):
     """Goals met among goals set (pooled) and pairs that met all their goals.
 
     ``goals`` pools goals across pairs; goals of one pair are not independent, so
@@ -1059,8 +1065,8 @@ def _t_interval(values: Sequence[float], confidence: float) -> ConfidenceInterva
     return ConfidenceInterval(mean - half, mean + half, confidence)
 
 
-@dataclass(frozen=True)
-class MeanSummary:
+@dataclass(frozen=True, eq=False)
+class MeanSummary(Value):
     """Mean with a t-interval, plus the standard deviation, median and n."""
 
     mean: float
@@ -1147,8 +1153,8 @@ def _iterable(records: object, what: str) -> Iterable[Any]:
     return records
 
 
-@dataclass(frozen=True)
-class MeetingCadence:
+@dataclass(frozen=True, eq=False)
+class MeetingCadence(Value):
     """Meetings per pair-month: the pooled rate and the distribution over pairs.
 
     Attributes
@@ -1249,8 +1255,8 @@ def meeting_cadence(
     )
 
 
-@dataclass(frozen=True)
-class MentorUtilisation:
+@dataclass(frozen=True, eq=False)
+class MentorUtilisation(Value):
     """Mentoring slots in use and mentors with at least one mentee.
 
     ``over_capacity`` counts mentors with more mentees than their capacity; their
@@ -1327,8 +1333,8 @@ def mentor_utilisation(
     )
 
 
-@dataclass(frozen=True)
-class TimeToMatch:
+@dataclass(frozen=True, eq=False)
+class TimeToMatch(Value):
     """Median days from sign-up to match, by Kaplan-Meier.
 
     People still unmatched on ``as_of`` are censored (they waited at least that
@@ -1516,8 +1522,8 @@ def time_to_match(
 
 
 # ------------------------------------------------------------------------- at risk
-@dataclass(frozen=True)
-class AtRisk:
+@dataclass(frozen=True, eq=False)
+class AtRisk(Value):
     """An active pair that needs a nudge.
 
     Attributes
@@ -1719,8 +1725,8 @@ def at_risk(
 
 
 # ----------------------------------------------------------------------- breakdown
-@dataclass(frozen=True)
-class BreakdownGroup:
+@dataclass(frozen=True, eq=False)
+class BreakdownGroup(Value):
     """One group of a breakdown; ``n`` and ``rate`` are None when suppressed."""
 
     group: str
@@ -1729,8 +1735,8 @@ class BreakdownGroup:
     suppressed: bool
 
 
-@dataclass(frozen=True)
-class Breakdown:
+@dataclass(frozen=True, eq=False)
+class Breakdown(Value):
     """A KPI by group, with small groups suppressed.
 
     ``n`` is the rate's denominator: the people the figure is about.
@@ -2054,15 +2060,16 @@ _RATE_KPIS = {
 }
 
 
-@dataclass(frozen=True)
-class Targets:
+@dataclass(frozen=True, eq=False)
+class Targets(Value):
     """Targets per KPI (see :data:`KPI_NAMES`) and the programme's stated goal."""
 
-    values: dict[str, float] = field(default_factory=dict)
+    values: Mapping[str, float] = field(default_factory=dict)
     goal: str | None = None
     name: str | None = None
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         _check_targets(self.values)
 
 
@@ -2119,8 +2126,8 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     )
 
 
-@dataclass(frozen=True)
-class TargetCheck:
+@dataclass(frozen=True, eq=False)
+class TargetCheck(Value):
     """A KPI against its target: ``verdict`` is ``"met"``, ``"not met"``,
     ``"inconclusive"`` or ``"not computed"``; ``text`` explains it."""
 
@@ -2177,8 +2184,8 @@ def check_target(
 
 
 # -------------------------------------------------------------------------- report
-@dataclass(frozen=True)
-class ProgrammeReport:
+@dataclass(frozen=True, eq=False)
+class ProgrammeReport(Value):
     """The cohort's KPIs, breakdowns, target checks and at-risk list.
 
     KPIs that could not be computed (no data yet) are None and explained in
@@ -2188,7 +2195,7 @@ class ProgrammeReport:
 
     as_of: date
     pairs: int
-    status_counts: dict[str, int]
+    status_counts: Mapping[str, int]
     match: Rate | None
     completion: Rate | None
     early_termination: Rate | None

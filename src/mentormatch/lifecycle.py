@@ -25,7 +25,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -33,7 +32,18 @@ from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._solve import solve_dense
-from mentormatch.matching import Explanation, Matcher, MatchResult, ScoreMatrix, _build_result
+from mentormatch._validation import RealLike, check_real
+from mentormatch._values import Value
+from mentormatch.matching import (
+    Explanation,
+    Matcher,
+    MatchResult,
+    PairLike,
+    ScoreMatrix,
+    _build_result,
+    _Explainer,
+    _with_metadata,
+)
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["MatchDiff", "PairChange", "Review", "diff", "rematch", "review"]
@@ -229,8 +239,8 @@ def rematch(
     mentees: Iterable[Mentee],
     mentors: Iterable[Mentor],
     *,
-    keep: Iterable[Any] = (),
-    exclude: Iterable[Any] = (),
+    keep: Iterable[PairLike] = (),
+    exclude: Iterable[PairLike] = (),
 ) -> MatchResult:
     """Match again around pairs that stay, without pairs that did not work.
 
@@ -344,14 +354,10 @@ def _rematch(
     kept_by: dict[str, list[str]] = {}
     for i, j in zip(k_rows, k_cols, strict=True):
         kept_by.setdefault(tors[j].id, []).append(tees[i].id)
-    result = MatchResult(
-        built.matches,
-        built.unmatched,
-        built.total_score,
-        built.metadata,
-        _explainer=partial(_explain_kept, built, kept_by, params[0]),
-    )
-    result.metadata.update(
+    base = built._explainer
+    explainer = None if base is None else _KeptExplainer(base, kept_by, params[0])
+    return _with_metadata(
+        replace(built, _explainer=explainer),
         solver="dense",
         objective="rematch",
         kept=tuple((tees[i].id, tors[j].id) for i, j in zip(k_rows, k_cols, strict=True)),
@@ -363,29 +369,42 @@ def _rematch(
             "explaining": time.perf_counter() - t2,
         },
     )
-    return result
 
 
-def _explain_kept(
-    built: MatchResult, kept_by: dict[str, list[str]], param: str, mentee_id: str
-) -> Explanation:
-    """The explanation of :meth:`MatchResult.explain`, naming kept pairs that hold a place."""
-    ex = built.explain(mentee_id)
-    r = ex.runner_up
-    if r is None or r.mentor_id not in kept_by or " went to " not in r.why_not:
-        return ex
-    listed = ", ".join(kept_by[r.mentor_id][:3]) + (
-        "" if len(kept_by[r.mentor_id]) <= 3 else ", ..."
-    )
-    why = f"{r.why_not.split(' went to ')[0]} went to {_KEPT_WORD.get(param, param)} pairs ({listed}) or other mentees"
-    return replace(ex, runner_up=replace(r, why_not=why))
+class _KeptExplainer:
+    """The explanations of a rematch: the base ones, naming the kept pairs that hold a place.
+
+    Plain data (the base explainer, the kept mentees per mentor, a word), so the
+    result pickles; immutable, so copies share it.
+    """
+
+    def __init__(self, base: _Explainer, kept_by: dict[str, list[str]], param: str) -> None:
+        self.base = base
+        self.kept_by = {m: tuple(sorted(ids)) for m, ids in kept_by.items()}
+        self.word = _KEPT_WORD.get(param, param)
+
+    def explain(self, mentee_id: str) -> Explanation:
+        ex = self.base.explain(mentee_id)
+        r = ex.runner_up
+        if r is None or r.mentor_id not in self.kept_by or " went to " not in r.why_not:
+            return ex
+        kept = self.kept_by[r.mentor_id]
+        listed = ", ".join(kept[:3]) + ("" if len(kept) <= 3 else ", ...")
+        why = f"{r.why_not.split(' went to ')[0]} went to {self.word} pairs ({listed}) or other mentees"
+        return replace(ex, runner_up=replace(r, why_not=why))
+
+    def __copy__(self) -> _KeptExplainer:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _KeptExplainer:
+        return self
 
 
 # -- diff ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PairChange:
+@dataclass(frozen=True, eq=False)
+class PairChange(Value):
     """How one mentee's match changed between two results.
 
     Attributes
@@ -426,8 +445,8 @@ class PairChange:
         return f"{self.mentee_id}  {a} -> {b}  score {sa} -> {sb} ({self.delta:+.2f})"
 
 
-@dataclass(frozen=True)
-class MatchDiff:
+@dataclass(frozen=True, eq=False)
+class MatchDiff(Value):
     """What changed from one result to another, and what it cost.
 
     Attributes
@@ -512,7 +531,7 @@ class MatchDiff:
         ]
 
 
-def diff(before: MatchResult, after: MatchResult, *, tol: float = 1e-9) -> MatchDiff:
+def diff(before: MatchResult, after: MatchResult, *, tol: RealLike = 1e-9) -> MatchDiff:
     """What changed between two results, mentee by mentee, with the score cost.
 
     Parameters
@@ -543,6 +562,7 @@ def diff(before: MatchResult, after: MatchResult, *, tol: float = 1e-9) -> Match
     >>> d.cost, d.changed[0].summary()
     (1.0, 'e1  m1 -> m2  score 1.00 -> 0.00 (-1.00)')
     """
+    tol = check_real("diff", "tol", tol, minimum=0)
     if not isinstance(before, MatchResult) or not isinstance(after, MatchResult):
         raise MentormatchError(
             "diff compares two MatchResult objects (from Matcher.match or rematch); got "
@@ -598,8 +618,8 @@ def diff(before: MatchResult, after: MatchResult, *, tol: float = 1e-9) -> Match
 # -- review --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Review:
+@dataclass(frozen=True, eq=False)
+class Review(Value):
     """An administrator's review: the optimum, the overridden result, and the difference.
 
     Attributes
@@ -639,8 +659,8 @@ def review(
     mentees: Iterable[Mentee],
     mentors: Iterable[Mentor],
     *,
-    lock: Iterable[Any] = (),
-    forbid: Iterable[Any] = (),
+    lock: Iterable[PairLike] = (),
+    forbid: Iterable[PairLike] = (),
     baseline: MatchResult | None = None,
 ) -> Review:
     """Apply an administrator's locks and vetoes, re-solve, and cost each override.

@@ -1,15 +1,25 @@
-"""The matcher: criteria and rules in, an exact, explained assignment out."""
+"""The matcher: criteria and rules in, an exact, explained assignment out.
+
+Results are values (see :mod:`mentormatch._values`): :class:`MatchResult`,
+:class:`Match`, :class:`Explanation` ... are frozen, compare equal when they
+give the same answer (timings and run metadata aside), pickle and
+deep-copy. Explanations are computed on demand from the data kept in the
+result, by a small explainer object (never a closure), so a result travels
+through ``multiprocessing``, joblib or a cache with its explanations.
+"""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, cast
+from dataclasses import FrozenInstanceError, dataclass, field, replace
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,16 +29,35 @@ from mentormatch._blocks import (
     ProgrammeScorer,
     ProgressFn,
     RowCache,
+    _is_builtin,
     block_rows,
     candidate_pass,
     make_pricer,
 )
+from mentormatch._dates import is_missing
 from mentormatch._errors import MentormatchError
 from mentormatch._solve import have_ortools, solve_dense, solve_sparse
-from mentormatch._validation import check_int, check_option, check_unit_interval
+from mentormatch._validation import (
+    RealLike,
+    WholeLike,
+    as_real,
+    check_int,
+    check_option,
+    check_unit_interval,
+    is_bool,
+    shares,
+    shown,
+)
+from mentormatch._values import FrozenDict, Value, same, value_hash
 from mentormatch.constraints import ConstraintLike
 from mentormatch.criteria.base import CriterionLike
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mentormatch.lifecycle import MatchDiff
+    from mentormatch.shortlist import Shortlist
 
 __all__ = [
     "Alternative",
@@ -65,23 +94,27 @@ def _rule_phrase(name: str) -> str:
     return f"refused by the rule {name!r}"
 
 
-@dataclass(frozen=True)
-class ScoreMatrix:
+@dataclass(frozen=True, eq=False)
+class ScoreMatrix(Value):
     """All pair scores of a programme, with the rules applied.
+
+    A value: its arrays are read-only and its mappings too; ``==`` compares
+    every field, arrays element by element.
 
     Attributes
     ----------
     mentee_ids, mentor_ids : tuple of str
         Row and column labels, in the order given.
     total : ndarray of shape (n_mentees, n_mentors)
-        Weighted mean of the criterion scores, ``sum(w_i s_i) / sum(w_i)``.
-    by_criterion : dict of str to ndarray
+        Weighted mean of the criterion scores, ``sum(w_i s_i) / sum(w_i)``,
+        computed as ``sum(share_i * s_i)`` with the exact :func:`shares`.
+    by_criterion : mapping of str to ndarray
         Each criterion's own scores ``s_i`` in [0, 1].
-    weights : dict of str to float
+    weights : mapping of str to float
         Each criterion's weight.
     allowed : ndarray of bool
         Pairs that every hard rule allows (and that are not the same person).
-    refused_by : dict of str to ndarray of bool
+    refused_by : mapping of str to ndarray of bool
         For each rule, the pairs it refuses.
     min_score : float
         Pairs scoring below it are not made.
@@ -101,11 +134,16 @@ class ScoreMatrix:
     mentee_ids: tuple[str, ...]
     mentor_ids: tuple[str, ...]
     total: NDArray[np.float64]
-    by_criterion: dict[str, NDArray[np.float64]]
-    weights: dict[str, float]
+    by_criterion: Mapping[str, NDArray[np.float64]]
+    weights: Mapping[str, float]
     allowed: NDArray[np.bool_]
-    refused_by: dict[str, NDArray[np.bool_]]
+    refused_by: Mapping[str, NDArray[np.bool_]]
     min_score: float = 0.0
+
+    @cached_property
+    def shares(self) -> Mapping[str, float]:
+        """Each criterion's share of the total weight (see :func:`shares`)."""
+        return FrozenDict(shares(self.weights))
 
     @property
     def eligible(self) -> NDArray[np.bool_]:
@@ -114,27 +152,35 @@ class ScoreMatrix:
 
     def contributions(self, i: int, j: int) -> dict[str, float]:
         """The terms ``w_k s_k / sum(w)`` of pair ``(i, j)``; they add up to ``total[i, j]``."""
-        wsum = sum(self.weights.values())
-        return {
-            name: self.weights[name] * float(s[i, j]) / wsum
-            for name, s in self.by_criterion.items()
-        }
+        share = self.shares
+        return {name: share[name] * float(s[i, j]) for name, s in self.by_criterion.items()}
+
+
+def _frozen_setattr(self: object, name: str, value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}: {type(self).__name__} is a value")
+
+
+def _frozen_delattr(self: object, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}: {type(self).__name__} is a value")
 
 
 class Match:
     """One mentee-mentor pair of a result.
+
+    A value: frozen, equal to another match of the same pair with the same
+    score, contributions and reasons; it pickles and deep-copies.
 
     Attributes
     ----------
     mentee_id, mentor_id : str
     score : float
         The pair's score in [0, 1]; equals ``sum(contributions.values())``.
-    contributions : dict of str to float
+    contributions : mapping of str to float
         Each criterion's share of the score, ``w_i s_i / sum(w)``, largest first.
     reasons : tuple of str
         One sentence per criterion, in the order of ``contributions``. Built
         on first access (a large programme does not pay for sentences nobody
-        reads), then kept.
+        reads), then kept; comparing or pickling a match builds them.
 
     Examples
     --------
@@ -144,31 +190,42 @@ class Match:
 
     __slots__ = ("_make_reasons", "_reasons", "contributions", "mentee_id", "mentor_id", "score")
 
+    mentee_id: str
+    mentor_id: str
+    score: float
+    contributions: Mapping[str, float]
+    _reasons: tuple[str, ...] | None
+    _make_reasons: Callable[[], tuple[str, ...]] | None
+
     def __init__(
         self,
         mentee_id: str,
         mentor_id: str,
         score: float,
-        contributions: dict[str, float],
-        reasons: tuple[str, ...] | None = None,
+        contributions: Mapping[str, float],
+        reasons: Iterable[str] | None = None,
         *,
         make_reasons: Callable[[], tuple[str, ...]] | None = None,
     ) -> None:
         if reasons is None and make_reasons is None:
-            raise TypeError("Match needs reasons or make_reasons")
-        self.mentee_id = mentee_id
-        self.mentor_id = mentor_id
-        self.score = score
-        self.contributions = contributions
-        self._reasons = None if reasons is None else tuple(reasons)
-        self._make_reasons = make_reasons
+            raise MentormatchError("Match needs reasons or make_reasons", field="reasons")
+        put = object.__setattr__
+        put(self, "mentee_id", mentee_id)
+        put(self, "mentor_id", mentor_id)
+        put(self, "score", score)
+        put(self, "contributions", FrozenDict(contributions))
+        put(self, "_reasons", None if reasons is None else tuple(reasons))
+        put(self, "_make_reasons", make_reasons if reasons is None else None)
+
+    __setattr__ = _frozen_setattr
+    __delattr__ = _frozen_delattr
 
     @property
     def reasons(self) -> tuple[str, ...]:
         """One sentence per criterion, largest contribution first."""
         if self._reasons is None and self._make_reasons is not None:
-            self._reasons = self._make_reasons()
-            self._make_reasons = None
+            object.__setattr__(self, "_reasons", tuple(self._make_reasons()))
+            object.__setattr__(self, "_make_reasons", None)
         return self._reasons or ()
 
     def _key(self) -> tuple[Any, ...]:
@@ -177,9 +234,22 @@ class Match:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Match):
             return NotImplemented
-        return self._key() == other._key()
+        return same(self._key(), other._key())
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:  # the reasons follow from the rest: left out, not built
+        return value_hash((self.mentee_id, self.mentor_id, self.score, self.contributions))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            Match,
+            (self.mentee_id, self.mentor_id, self.score, dict(self.contributions), self.reasons),
+        )
+
+    def __copy__(self) -> Match:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Match:
+        return self  # immutable: a copy would be the same value
 
     def __repr__(self) -> str:
         return (
@@ -189,8 +259,12 @@ class Match:
         )
 
 
-@dataclass(frozen=True)
-class Unmatched:
+#: A pair to keep, exclude, lock or forbid: ``(mentee_id, mentor_id)``, or a :class:`Match`.
+PairLike: TypeAlias = "tuple[str, str] | Match"
+
+
+@dataclass(frozen=True, eq=False)
+class Unmatched(Value):
     """A mentee left without a mentor, and why.
 
     Attributes
@@ -204,8 +278,8 @@ class Unmatched:
     reason: str
 
 
-@dataclass(frozen=True)
-class Alternative:
+@dataclass(frozen=True, eq=False)
+class Alternative(Value):
     """Another mentor a mentee could have had, and why they did not get them.
 
     Attributes
@@ -213,19 +287,19 @@ class Alternative:
     mentor_id : str
     score : float
         The pair's score (0 contributions when refused by a rule).
-    contributions : dict of str to float
+    contributions : mapping of str to float
     why_not : str
         One sentence: full, lower score, below ``min_score``, or a rule.
     """
 
     mentor_id: str
     score: float
-    contributions: dict[str, float]
+    contributions: Mapping[str, float]
     why_not: str
 
 
-@dataclass(frozen=True)
-class Explanation:
+@dataclass(frozen=True, eq=False)
+class Explanation(Value):
     """Why a mentee got their mentor (or none), and why not the runner-up.
 
     Attributes
@@ -234,7 +308,7 @@ class Explanation:
     mentor_id : str or None
         None when the mentee is unmatched.
     score : float or None
-    contributions : dict of str to float
+    contributions : mapping of str to float
     reasons : tuple of str
     unmatched_reason : str or None
     runner_up : Alternative or None
@@ -244,7 +318,7 @@ class Explanation:
     mentee_id: str
     mentor_id: str | None
     score: float | None
-    contributions: dict[str, float]
+    contributions: Mapping[str, float]
     reasons: tuple[str, ...]
     unmatched_reason: str | None
     runner_up: Alternative | None
@@ -325,12 +399,30 @@ class Explanation:
         )
 
 
-@dataclass(frozen=True)
-class MatchResult:
+class _Explainer(Protocol):
+    """What a :class:`MatchResult` asks for an explanation (see the classes at the end)."""
+
+    def explain(self, mentee_id: str) -> Explanation: ...
+
+
+def _by_mentee(items: Iterable[Any]) -> list[Any]:
+    return sorted(items, key=lambda x: x.mentee_id)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class MatchResult(Value):
     """The outcome of :meth:`Matcher.match`.
 
     Every mentee given appears exactly once, in :attr:`matches` or in
     :attr:`unmatched`.
+
+    A value: frozen, with read-only mappings; it pickles and deep-copies
+    (explanations included: they are built from data kept in the result).
+    Two results are ``==`` when they give the same answer: the same pairs
+    with the same scores, contributions and reasons, the same mentees
+    unmatched for the same reasons, and the same total, whatever the order
+    in which the mentees were given; ``metadata`` (timings, the solver path)
+    is left out.
 
     Attributes
     ----------
@@ -339,21 +431,42 @@ class MatchResult:
     unmatched : tuple of Unmatched
         In the order the mentees were given, each with its reason.
     total_score : float
-        Sum of the matched pairs' scores.
-    metadata : dict
+        Sum of the matched pairs' scores (:func:`math.fsum`: exactly rounded,
+        whatever their order).
+    metadata : mapping
         ``solver`` (``"dense"`` or ``"sparse"``: the path used), ``timings``
         (seconds per phase: scoring, solving, pricing, explaining),
         ``n_mentees``, ``n_mentors``, ``places``, ``criteria``, ``min_score``;
         the sparse path adds ``backend``, ``pricing_rounds``, ``pairs_added``,
         ``candidate_pairs``, ``rows_rescored`` and ``certified`` (the
-        optimality proof held for every eligible pair).
+        optimality proof held for every eligible pair). Not part of ``==``.
     """
 
     matches: tuple[Match, ...]
     unmatched: tuple[Unmatched, ...]
     total_score: float
-    metadata: dict[str, Any] = field(default_factory=dict)
-    _explainer: Callable[[str], Explanation] | None = field(default=None, repr=False, compare=False)
+    metadata: Mapping[str, Any] = field(default_factory=FrozenDict, compare=False)
+    _explainer: _Explainer | None = field(default=None, repr=False, compare=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MatchResult):
+            return NotImplemented
+        return (
+            same(self.total_score, other.total_score)
+            and len(self.matches) == len(other.matches)
+            and len(self.unmatched) == len(other.unmatched)
+            and _by_mentee(self.matches) == _by_mentee(other.matches)
+            and _by_mentee(self.unmatched) == _by_mentee(other.unmatched)
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                value_hash(self.total_score),
+                frozenset(self.matches),
+                frozenset(self.unmatched),
+            )
+        )
 
     def explain(self, mentee_id: str) -> Explanation:
         """Why this mentee got this mentor, or none, and why not the runner-up.
@@ -365,6 +478,8 @@ class MatchResult:
         Returns
         -------
         Explanation
+            The same, word for word, whatever the order in which the
+            mentees and mentors were given.
 
         Examples
         --------
@@ -380,17 +495,17 @@ class MatchResult:
         known = {m.mentee_id for m in self.matches} | {u.mentee_id for u in self.unmatched}
         if mentee_id not in known:
             raise MentormatchError(
-                f"mentee {mentee_id!r} is not in this result; check the id",
-                participant_id=mentee_id,
+                f"mentee {shown(mentee_id)} is not in this result; check the id",
+                participant_id=str(mentee_id),
             )
         if self._explainer is None:
             raise MentormatchError(
                 "this result was rebuilt without its score matrix; explanations are stored "
                 "in the JSON export (mentormatch.io)"
             )
-        return self._explainer(mentee_id)
+        return self._explainer.explain(mentee_id)
 
-    def diff(self, other: MatchResult) -> Any:
+    def diff(self, other: MatchResult) -> MatchDiff:
         """What changed from this result to ``other``, mentee by mentee, with the score cost.
 
         See :func:`mentormatch.lifecycle.diff`.
@@ -428,18 +543,13 @@ class MatchResult:
         >>> r.explain("e1").unmatched_reason
         'no mentors'
         """
-        stored = dict(explanations)
-
-        def explainer(mentee_id: str) -> Explanation:
-            if mentee_id not in stored:
-                raise MentormatchError(
-                    f"no explanation was stored for mentee {mentee_id!r}; export the result "
-                    "again with its explanations (write_results(..., format='json'))",
-                    participant_id=mentee_id,
-                )
-            return stored[mentee_id]
-
-        return cls(tuple(matches), tuple(unmatched), float(total_score), dict(metadata), explainer)
+        return cls(
+            tuple(matches),
+            tuple(unmatched),
+            float(total_score),
+            dict(metadata),
+            _StoredExplanations(explanations),
+        )
 
     @property
     def n_matched(self) -> int:
@@ -484,7 +594,7 @@ class MatchResult:
             rows.append(row)
         return rows
 
-    def to_dataframe(self) -> Any:
+    def to_dataframe(self) -> pd.DataFrame:
         """The records of :meth:`to_records` as a pandas DataFrame (needs pandas).
 
         Examples
@@ -501,7 +611,7 @@ class MatchResult:
             raise ImportError(
                 "to_dataframe needs pandas: pip install 'mentormatch-engine[pandas]'"
             ) from exc
-        return pd.DataFrame.from_records(self.to_records())
+        return cast("pd.DataFrame", pd.DataFrame.from_records(self.to_records()))
 
     def __repr__(self) -> str:
         n = len(self.matches) + len(self.unmatched)
@@ -527,10 +637,19 @@ def _check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
                 "(wrap a plain function in FunctionCriterion)",
                 field="criteria",
             )
-        w = c.weight
-        if isinstance(w, bool) or not isinstance(w, int | float) or not math.isfinite(w) or w <= 0:
+        if not isinstance(c.name, str) or not c.name.strip():
             raise MentormatchError(
-                f"criterion {c.name!r} has weight {w!r}; weights must be numbers > 0",
+                f"criterion {shown(c)} has name {shown(c.name)}; a criterion's name is a "
+                "non-empty string, used in contributions and exports",
+                field="name",
+                value=c.name,
+            )
+        w = c.weight
+        real = as_real(w)
+        if real is None or not math.isfinite(real) or real <= 0:
+            raise MentormatchError(
+                f"criterion {c.name!r} has weight {shown(w)}; weights must be finite numbers > 0 "
+                "(True and False are not weights)",
                 field="weight",
                 value=w,
             )
@@ -555,6 +674,13 @@ def _check_constraints(constraints: Iterable[Any]) -> tuple[ConstraintLike, ...]
                 f"constraint {c!r} lacks {', '.join(missing)}; a constraint has a name, "
                 "allowed(mentees, mentors) and explain(mentee, mentor)",
                 field="constraints",
+            )
+        if not isinstance(c.name, str) or not c.name.strip():
+            raise MentormatchError(
+                f"constraint {shown(c)} has name {shown(c.name)}; a rule's name is a non-empty "
+                "string, used in the reasons",
+                field="name",
+                value=c.name,
             )
         if c.name in names or c.name == SELF_RULE:
             raise MentormatchError(
@@ -610,8 +736,16 @@ class Matcher:
     ``w_i s_i / sum(w_i)``. :meth:`match` first matches as many mentees as
     capacities and rules allow, then maximises the total score among those
     assignments, exactly (see :func:`mentormatch._solve.solve_dense`).
-    Ties are broken by sorting mentees and mentors by id before solving, so
-    the result does not depend on the order of the input.
+    The weights enter through their exact shares (:func:`shares`), so
+    weights that differ only by a common factor give bit for bit the same
+    scores and the same match. Ties are broken by sorting mentees and mentors
+    by id before solving, and every explanation ranks and lists mentors and
+    mentees by score, then id, so neither the result nor a word of its
+    explanations depends on the order of the input.
+
+    A matcher made of the built-in criteria and rules pickles (for a process
+    pool, say); so does one with your own criteria when they are defined at
+    module level.
 
     Examples
     --------
@@ -632,12 +766,12 @@ class Matcher:
 
     def __init__(
         self,
-        criteria: Sequence[Any],
-        constraints: Sequence[Any] = (),
+        criteria: Iterable[CriterionLike],
+        constraints: Iterable[ConstraintLike] = (),
         *,
-        min_score: float = 0.0,
+        min_score: RealLike = 0.0,
         solver: str = "auto",
-        candidates: int | None = None,
+        candidates: WholeLike | None = None,
         backend: str = "auto",
         progress: ProgressFn | None = None,
     ) -> None:
@@ -685,6 +819,8 @@ class Matcher:
         ----------
         mentees : iterable of Mentee
         mentors : iterable of Mentor
+            Lists, tuples, generators (read once), pandas Series or numpy
+            object arrays.
 
         Returns
         -------
@@ -705,11 +841,11 @@ class Matcher:
         by: dict[str, NDArray[np.float64]] = {}
         for c in self.criteria:
             by[c.name] = _checked_scores(c, tees, tors, shape)
-        weights = {c.name: float(c.weight) for c in self.criteria}
-        wsum = sum(weights.values())
+        weights = {c.name: _weight(c) for c in self.criteria}
+        share = shares(weights)
         total = np.zeros(shape)
         for name, s in by.items():
-            total += (weights[name] / wsum) * s
+            total += share[name] * s
         np.clip(total, 0.0, 1.0, out=total)
         refused: dict[str, NDArray[np.bool_]] = {}
         both = {m.id: j for j, m in enumerate(tors)}
@@ -743,8 +879,8 @@ class Matcher:
         mentees: Iterable[Mentee],
         mentors: Iterable[Mentor],
         *,
-        keep: Iterable[Any] = (),
-        exclude: Iterable[Any] = (),
+        keep: Iterable[PairLike] = (),
+        exclude: Iterable[PairLike] = (),
     ) -> MatchResult:
         """Match mentees with mentors: the most matches, then the largest total score.
 
@@ -752,6 +888,8 @@ class Matcher:
         ----------
         mentees : iterable of Mentee
         mentors : iterable of Mentor
+            Lists, tuples, generators (read once), pandas Series or numpy
+            object arrays; the order does not change the result.
         keep : iterable of (mentee_id, mentor_id) pairs or Match, optional
             Pairs that stay as they are (an administrator's locks, pairs that
             work); everyone else is matched optimally into the places left.
@@ -792,7 +930,8 @@ class Matcher:
         result = _build_result(self, scores, tees, tors, capacity, assignment)
         t3 = time.perf_counter()
         _report(self.progress, "explaining", len(tees), len(tees))
-        result.metadata.update(
+        return _with_metadata(
+            result,
             solver="dense",
             timings={
                 "scoring": t1 - t0,
@@ -801,16 +940,15 @@ class Matcher:
                 "explaining": t3 - t2,
             },
         )
-        return result
 
     def shortlist(
         self,
         mentees: Iterable[Mentee],
         mentors: Iterable[Mentor],
         *,
-        k: int = 5,
-        ration: float = 2.0,
-    ) -> Any:
+        k: WholeLike = 5,
+        ration: RealLike = 2.0,
+    ) -> Shortlist:
         """Suggest ``k`` mentors to each mentee, rationed so popular mentors are not swamped.
 
         See :func:`mentormatch.shortlist.shortlist` for the objective and the
@@ -894,7 +1032,9 @@ def _match_sparse(
         matcher.criteria, matcher.constraints, tees, tors, matcher.min_score, SELF_RULE
     )
     open_cols = capacity > 0
-    k = matcher.candidates or _default_candidates(len(tees), capacity)
+    # far more candidates than mentors cannot matter: clipped, so a huge value never reaches
+    # numpy (the usual values, up to 32, are left as they are)
+    k = min(matcher.candidates or _default_candidates(len(tees), capacity), max(len(tors), 32))
     workers = min(os.cpu_count() or 1, 4)
     cand = candidate_pass(ps, open_cols, k, 3 * k, matcher.progress, workers)
     t1 = time.perf_counter()
@@ -906,7 +1046,8 @@ def _match_sparse(
     _report(matcher.progress, "solving", 1, 1)
     result = _build_sparse_result(matcher, ps, tees, tors, capacity, sol.assignment)
     t3 = time.perf_counter()
-    result.metadata.update(
+    return _with_metadata(
+        result,
         solver="sparse",
         backend=sol.backend,
         timings={
@@ -922,24 +1063,6 @@ def _match_sparse(
         rows_rescored=int(cand.stats.get("rows_rescored", 0)),
         certified=True,
     )
-    return result
-
-
-def _contrib_from_values(weights: dict[str, float], values: dict[str, float]) -> dict[str, float]:
-    """As :func:`_contributions`, from a pair's criterion scores: largest first."""
-    wsum = sum(weights.values())
-    contrib = {name: weights[name] * s / wsum for name, s in values.items()}
-    names = list(contrib)
-    order = sorted(range(len(names)), key=lambda k: -contrib[names[k]])
-    return {names[k]: contrib[names[k]] for k in order}
-
-
-def _reasons_from_values(
-    matcher: Matcher, tee: Mentee, tor: Mentor, order: Sequence[str], values: dict[str, float]
-) -> tuple[str, ...]:
-    """As :func:`_reasons`, from a pair's criterion scores."""
-    by_name = {c.name: c for c in matcher.criteria}
-    return tuple(by_name[k].explain(tee, tor, values[k]) for k in order)
 
 
 def _build_sparse_result(
@@ -957,6 +1080,16 @@ def _build_sparse_result(
     demand against all mentors, through the same :func:`_unmatched_reason`
     and :func:`_explain` as the dense path.
     """
+    ex = _SparseExplainer(
+        matcher.criteria,
+        matcher.constraints,
+        matcher.min_score,
+        tees,
+        tors,
+        capacity,
+        assignment,
+        ps,
+    )
     made = np.flatnonzero(assignment >= 0)
     by_mentor = made[np.argsort(assignment[made], kind="stable")]
     pair_values: dict[int, dict[str, float]] = {}
@@ -975,7 +1108,7 @@ def _build_sparse_result(
     for i in map(int, made):
         j = int(assignment[i])
         values = pair_values[i]
-        contrib = _contrib_from_values(ps.weights, values)
+        contrib = _contrib_from_values(ps.shares, values)
         matches.append(
             Match(
                 tees[i].id,
@@ -983,116 +1116,172 @@ def _build_sparse_result(
                 pair_total[i],
                 contrib,
                 make_reasons=partial(
-                    _reasons_from_values, matcher, tees[i], tors[j], tuple(contrib), values
+                    _reasons_from_values, ex.criteria, tees[i], tors[j], tuple(contrib), values
                 ),
             )
         )
-    total_score = float(sum(m.score for m in matches))
-    cache = RowCache(ps)
-    scores = ScoreMatrix(
-        mentee_ids=tuple(e.id for e in tees),
-        mentor_ids=tuple(m.id for m in tors),
-        total=cast(NDArray[np.float64], LazyRows(cache, "total")),
-        by_criterion={
-            c.name: cast(NDArray[np.float64], LazyRows(cache, "c:" + c.name))
-            for c in matcher.criteria
-        },
-        weights=dict(ps.weights),
-        allowed=cast(NDArray[np.bool_], LazyRows(cache, "allowed")),
-        refused_by={
-            r.name: cast(NDArray[np.bool_], LazyRows(cache, "r:" + r.name)) for r in ps.rules
-        },
-        min_score=matcher.min_score,
-    )
-    eligible = cast(NDArray[np.bool_], LazyRows(cache, "eligible"))
-    load = np.bincount(assignment[made], minlength=len(tors))
     unmatched: list[Unmatched] = []
     lonely = np.flatnonzero(assignment < 0)
     step = block_rows(len(tors))
     for lo in range(0, lonely.size, step):
         rows = lonely[lo : lo + step]
-        cache.prefetch(rows)
+        ex.cache.prefetch(rows)
         for i in map(int, rows):
-            reason = _unmatched_reason(matcher, scores, eligible, tees, tors, capacity, load, i)
-            unmatched.append(Unmatched(tees[i].id, reason))
+            unmatched.append(Unmatched(tees[i].id, _unmatched_reason(ex, i)))
         _report(matcher.progress, "explaining", min(lo + step, lonely.size), lonely.size)
 
-    return _assemble(
-        matcher, scores, eligible, tees, tors, capacity, assignment, matches, unmatched, total_score
-    )
+    return _assemble(matcher, ex, matches, unmatched)
+
+
+def _weight(c: CriterionLike) -> float:
+    """A criterion's weight as a float (checked again: a criterion is a user's object)."""
+    real = as_real(c.weight)
+    if real is None or not math.isfinite(real) or real <= 0:
+        raise MentormatchError(
+            f"criterion {c.name!r} has weight {shown(c.weight)}; weights must be finite "
+            "numbers > 0 (True and False are not weights)",
+            field="weight",
+            value=c.weight,
+        )
+    return real
+
+
+def _dense(raw: Any) -> NDArray[Any]:
+    """What a criterion or rule returned, as an array: any array-like, a DataFrame or a
+    scipy sparse matrix included."""
+    if not isinstance(raw, np.ndarray) and callable(getattr(raw, "toarray", None)):
+        raw = raw.toarray()
+    return np.asarray(raw)
+
+
+_is_bool_each = np.frompyfunc(is_bool, 1, 1)
+_is_number_each = np.frompyfunc(lambda v: is_bool(v) or as_real(v) is not None, 1, 1)
+_KINDS = {"U": "text", "S": "bytes", "M": "dates", "m": "time spans", "c": "complex numbers"}
 
 
 def _checked_scores(
     c: CriterionLike, tees: Sequence[Mentee], tors: Sequence[Mentor], shape: tuple[int, int]
 ) -> NDArray[np.float64]:
     raw = c.score(tees, tors)
+    what = type(raw).__name__
     try:
-        s = np.asarray(raw, dtype=np.float64)
+        arr = _dense(raw)
     except (TypeError, ValueError) as exc:
         raise MentormatchError(
-            f"criterion {c.name!r} returned {type(raw).__name__}, not an array of numbers",
+            f"criterion {c.name!r} returned {what}, not an array of numbers in [0, 1]",
             field="criteria",
         ) from exc
-    if s.shape != shape:
+    if arr.shape != shape:
         raise MentormatchError(
-            f"criterion {c.name!r} returned shape {s.shape}; expected {shape} for "
+            f"criterion {c.name!r} returned shape {arr.shape}; expected {shape} for "
             f"{shape[0]} mentees x {shape[1]} mentors",
             field="criteria",
-            value=s.shape,
+            value=arr.shape,
         )
+    if arr.size and arr.dtype.kind not in "biuf" and arr.dtype != object:
+        held = _KINDS.get(arr.dtype.kind, f"values of dtype {arr.dtype}")
+        raise MentormatchError(
+            f"criterion {c.name!r} returned {what} of {held}, not an array of numbers in [0, 1]",
+            field="criteria",
+            value=str(arr.dtype),
+        )
+    if arr.dtype == object and arr.size:  # numbers of any kind, or text, None, pd.NA ...
+        ok = np.asarray(_is_number_each(arr), dtype=bool)
+        if not ok.all():
+            i, j = (int(x) for x in np.argwhere(~ok)[0])
+            value = arr[i, j]
+            raise MentormatchError(
+                f"criterion {c.name!r} returned {shown(value)} for mentee {tees[i].id!r} and "
+                f"mentor {tors[j].id!r}; scores must be numbers in [0, 1]"
+                + (" (a missing value is not a score)" if is_missing(value) else ""),
+                field="criteria",
+                participant_id=tees[i].id,
+            )
+    s = np.asarray(arr, dtype=np.float64)
     if s.size == 0:
         return s
     if not np.isfinite(s).all():
-        bad = np.argwhere(~np.isfinite(s))[0]
+        bad_ij = np.argwhere(~np.isfinite(s))[0]
         raise MentormatchError(
-            f"criterion {c.name!r} returned a non-finite value ({s[tuple(bad)]}) for mentee "
-            f"{tees[bad[0]].id!r} and mentor {tors[bad[1]].id!r}; scores must be numbers in [0, 1]",
+            f"criterion {c.name!r} returned a non-finite value ({s[tuple(bad_ij)]}) for mentee "
+            f"{tees[bad_ij[0]].id!r} and mentor {tors[bad_ij[1]].id!r}; scores must be numbers "
+            "in [0, 1]",
             field="criteria",
-            participant_id=tees[bad[0]].id,
+            participant_id=tees[bad_ij[0]].id,
         )
     lo, hi = float(s.min()), float(s.max())
     if lo < -_TOL or hi > 1 + _TOL:
-        bad = np.argwhere((s < -_TOL) | (s > 1 + _TOL))[0]
+        bad_ij = np.argwhere((s < -_TOL) | (s > 1 + _TOL))[0]
         raise MentormatchError(
-            f"criterion {c.name!r} returned {s[tuple(bad)]} for mentee {tees[bad[0]].id!r} and "
-            f"mentor {tors[bad[1]].id!r}; scores must lie in [0, 1] (rescale them)",
+            f"criterion {c.name!r} returned {s[tuple(bad_ij)]} for mentee "
+            f"{tees[bad_ij[0]].id!r} and mentor {tors[bad_ij[1]].id!r}; scores must lie in "
+            "[0, 1] (rescale them)",
             field="criteria",
-            participant_id=tees[bad[0]].id,
+            participant_id=tees[bad_ij[0]].id,
         )
     if lo < 0 or hi > 1:
         s = np.clip(s, 0.0, 1.0)  # rounding noise within 1e-9 only
+    if s is raw and not _is_builtin(c):
+        s = s.copy()  # ours: a user's criterion may keep and change what it returned
     return s
 
 
 def _checked_mask(
     rule: ConstraintLike, tees: Sequence[Mentee], tors: Sequence[Mentor], shape: tuple[int, int]
 ) -> NDArray[np.bool_]:
-    raw = np.asarray(rule.allowed(tees, tors))
-    if raw.shape != shape:
+    raw = rule.allowed(tees, tors)
+    try:
+        arr = _dense(raw)
+    except (TypeError, ValueError) as exc:
         raise MentormatchError(
-            f"constraint {rule.name!r} returned shape {raw.shape}; expected {shape} for "
+            f"constraint {rule.name!r} returned {type(raw).__name__}, not an array of booleans",
+            field="constraints",
+        ) from exc
+    if arr.shape != shape:
+        raise MentormatchError(
+            f"constraint {rule.name!r} returned shape {arr.shape}; expected {shape} for "
             f"{shape[0]} mentees x {shape[1]} mentors",
             field="constraints",
-            value=raw.shape,
+            value=arr.shape,
         )
-    if raw.dtype != np.bool_:
+    if arr.dtype == np.bool_:
+        return arr.copy() if arr is raw else arr
+    if arr.dtype == object:  # pandas' nullable booleans, lists of numpy bools ...
+        ok = np.asarray(_is_bool_each(arr), dtype=bool) if arr.size else np.ones(shape, bool)
+        if ok.all():
+            return arr.astype(bool)
+        i, j = (int(x) for x in np.argwhere(~ok)[0])
+        value = arr[i, j]
         raise MentormatchError(
-            f"constraint {rule.name!r} returned dtype {raw.dtype}; allowed() must return booleans",
+            f"constraint {rule.name!r} returned {shown(value)} for mentee {tees[i].id!r} and "
+            f"mentor {tors[j].id!r}; allowed() must return True or False for every pair"
+            + (" (a missing value is neither)" if is_missing(value) else ""),
             field="constraints",
-            value=str(raw.dtype),
+            participant_id=tees[i].id,
         )
-    return raw
+    if arr.size == 0:
+        return np.ones(shape, dtype=bool)
+    raise MentormatchError(
+        f"constraint {rule.name!r} returned dtype {arr.dtype}; allowed() must return booleans "
+        "(True where the pair may be made), not numbers",
+        field="constraints",
+        value=str(arr.dtype),
+    )
 
 
 # -- building the result ----------------------------------------------------------
 
 
+def _ordered(contrib: Mapping[str, float]) -> dict[str, float]:
+    """Contributions largest first, ties in criterion order."""
+    names = list(contrib)
+    order = sorted(range(len(names)), key=lambda k: -contrib[names[k]])
+    return {names[k]: contrib[names[k]] for k in order}
+
+
 def _contributions(scores: ScoreMatrix, i: int, j: int) -> dict[str, float]:
     """Contributions of pair (i, j), largest first (ties in criterion order)."""
-    contrib = scores.contributions(i, j)
-    order = sorted(range(len(contrib)), key=lambda k: -list(contrib.values())[k])
-    names = list(contrib)
-    return {names[k]: contrib[names[k]] for k in order}
+    return _ordered(scores.contributions(i, j))
 
 
 def _reasons(
@@ -1106,6 +1295,27 @@ def _reasons(
     )
 
 
+def _contrib_from_values(share: Mapping[str, float], values: dict[str, float]) -> dict[str, float]:
+    """As :func:`_contributions`, from a pair's criterion scores and the weights' shares."""
+    return _ordered({name: share[name] * s for name, s in values.items()})
+
+
+def _reasons_from_values(
+    criteria: Mapping[str, CriterionLike],
+    tee: Mentee,
+    tor: Mentor,
+    order: Sequence[str],
+    values: dict[str, float],
+) -> tuple[str, ...]:
+    """As :func:`_reasons`, from a pair's criterion scores."""
+    return tuple(criteria[k].explain(tee, tor, values[k]) for k in order)
+
+
+def _with_metadata(result: MatchResult, **extra: Any) -> MatchResult:
+    """``result`` with more run metadata (a new value: results are frozen)."""
+    return replace(result, metadata={**result.metadata, **extra})
+
+
 def _build_result(
     matcher: Matcher,
     scores: ScoreMatrix,
@@ -1114,166 +1324,351 @@ def _build_result(
     capacity: NDArray[np.int64],
     assignment: NDArray[np.intp],
 ) -> MatchResult:
-    matches: list[Match] = []
-    unmatched: list[Unmatched] = []
-    eligible = scores.eligible
-    for i, j in enumerate(assignment):
-        if j >= 0:
-            matches.append(
-                Match(
-                    tees[i].id,
-                    tors[j].id,
-                    float(scores.total[i, j]),
-                    _contributions(scores, i, int(j)),
-                    make_reasons=partial(_reasons, matcher, scores, tees[i], tors[j], i, int(j)),
-                )
-            )
-    total = float(sum(m.score for m in matches))
-    load = np.bincount(assignment[assignment >= 0], minlength=len(tors))
-    for i, j in enumerate(assignment):
-        if j < 0:
-            reason = _unmatched_reason(matcher, scores, eligible, tees, tors, capacity, load, i)
-            unmatched.append(Unmatched(tees[i].id, reason))
-
-    return _assemble(
-        matcher, scores, eligible, tees, tors, capacity, assignment, matches, unmatched, total
+    """The result of the dense path: matches, unmatched with reasons, an explainer."""
+    ex = _DenseExplainer(
+        matcher.criteria, matcher.constraints, scores, tees, tors, capacity, assignment
     )
+    matches = [
+        Match(
+            tees[i].id,
+            tors[j].id,
+            float(scores.total[i, j]),
+            _contributions(scores, i, int(j)),
+            make_reasons=partial(ex.reasons, i, int(j)),
+        )
+        for i, j in enumerate(assignment.tolist())
+        if j >= 0
+    ]
+    unmatched = [
+        Unmatched(tees[i].id, _unmatched_reason(ex, i))
+        for i, j in enumerate(assignment.tolist())
+        if j < 0
+    ]
+    return _assemble(matcher, ex, matches, unmatched)
 
 
 def _assemble(
     matcher: Matcher,
-    scores: ScoreMatrix,
-    eligible: NDArray[np.bool_],
-    tees: Sequence[Mentee],
-    tors: Sequence[Mentor],
-    capacity: NDArray[np.int64],
-    assignment: NDArray[np.intp],
+    ex: _LiveExplainer,
     matches: list[Match],
     unmatched: list[Unmatched],
-    total: float,
 ) -> MatchResult:
-    """The result of either path, explaining on demand from ``scores``."""
-    index = {e.id: i for i, e in enumerate(tees)}
-
-    def explainer(mentee_id: str) -> Explanation:
-        return _explain(
-            matcher, scores, eligible, tees, tors, capacity, assignment, index[mentee_id]
-        )
-
+    """The result of either path, explaining on demand through ``ex``."""
     return MatchResult(
         matches=tuple(matches),
         unmatched=tuple(unmatched),
-        total_score=total,
+        total_score=math.fsum(m.score for m in matches),
         metadata={
-            "n_mentees": len(tees),
-            "n_mentors": len(tors),
-            "places": int(capacity.sum()),
+            "n_mentees": len(ex.tees),
+            "n_mentors": len(ex.tors),
+            "places": int(ex.capacity.sum()),
             "criteria": tuple(c.name for c in matcher.criteria),
             "min_score": matcher.min_score,
         },
-        _explainer=explainer,
+        _explainer=ex,
     )
+
+
+# -- explainers: explanations from data kept in the result, never from a closure ----------
+
+
+def _snapshot(obj: Any) -> Any:
+    """A shallow copy taken as the result is built, so that a rule's state from this
+    programme (the manager chains of :class:`NotInReportingLine`) explains this result,
+    whatever the matcher is asked next."""
+    try:
+        return copy.copy(obj)
+    except Exception:  # an object that refuses copying is used as it is
+        return obj
+
+
+def _read_only(a: NDArray[Any]) -> NDArray[Any]:
+    out = np.array(a, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+class _StoredExplanations:
+    """Explanations kept as data: restored from a file, or built for pickling."""
+
+    def __init__(self, explanations: Mapping[str, Explanation]) -> None:
+        self.explanations: Mapping[str, Explanation] = FrozenDict(explanations)
+
+    def explain(self, mentee_id: str) -> Explanation:
+        if mentee_id not in self.explanations:
+            raise MentormatchError(
+                f"no explanation was stored for mentee {mentee_id!r}; export the result "
+                "again with its explanations (write_results(..., format='json'))",
+                participant_id=mentee_id,
+            )
+        return self.explanations[mentee_id]
+
+    def __copy__(self) -> _StoredExplanations:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _StoredExplanations:
+        return self  # immutable
+
+
+class _LiveExplainer:
+    """Explanations computed on demand from the result's own scores, rules and assignment.
+
+    Subclasses give ``scores`` (a :class:`ScoreMatrix`, dense or computed row
+    by row) and ``eligible``. Immutable once built: copies share it.
+    """
+
+    scores: ScoreMatrix
+    eligible: NDArray[np.bool_]
+
+    def __init__(
+        self,
+        criteria: Iterable[CriterionLike],
+        rules: Iterable[ConstraintLike],
+        tees: Sequence[Mentee],
+        tors: Sequence[Mentor],
+        capacity: NDArray[np.int64],
+        assignment: NDArray[np.intp],
+    ) -> None:
+        self.criteria: dict[str, CriterionLike] = {c.name: _snapshot(c) for c in criteria}
+        self.rules: dict[str, ConstraintLike] = {r.name: _snapshot(r) for r in rules}
+        self.tees: tuple[Mentee, ...] = tuple(tees)
+        self.tors: tuple[Mentor, ...] = tuple(tors)
+        self.capacity = _read_only(capacity)
+        self.assignment = _read_only(assignment)
+        self.index = {e.id: i for i, e in enumerate(self.tees)}
+        made = self.assignment[self.assignment >= 0]
+        self.load = _read_only(np.bincount(made, minlength=len(self.tors)).astype(np.int64))
+        ids = np.array([t.id for t in self.tors], dtype=object)
+        rank = np.empty(len(self.tors), dtype=np.intp)
+        rank[np.argsort(ids, kind="stable")] = np.arange(len(self.tors), dtype=np.intp)
+        self.tor_rank = _read_only(rank)  # mentor j's place in id order: the tie-break
+
+    def explain(self, mentee_id: str) -> Explanation:
+        return _explain(self, self.index[mentee_id])
+
+    def reasons(self, i: int, j: int) -> tuple[str, ...]:
+        """One sentence per criterion for pair (i, j), in the order of its contributions."""
+        tee, tor = self.tees[i], self.tors[j]
+        by = self.scores.by_criterion
+        return tuple(
+            self.criteria[k].explain(tee, tor, float(by[k][i, j]))
+            for k in _contributions(self.scores, i, j)
+        )
+
+    def materialise(self) -> dict[str, Explanation]:
+        """Every mentee's explanation, as data."""
+        return {e.id: _explain(self, i) for i, e in enumerate(self.tees)}
+
+    def __copy__(self) -> _LiveExplainer:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _LiveExplainer:
+        return self  # immutable: its arrays are read-only, its snapshots private
+
+
+class _DenseExplainer(_LiveExplainer):
+    """The dense path's explainer: the full score matrix is at hand.
+
+    Pickled, it becomes the explanations themselves (:class:`_StoredExplanations`):
+    one per mentee is far smaller than the score matrices, and needs none of the
+    criteria to be picklable.
+    """
+
+    def __init__(
+        self,
+        criteria: Iterable[CriterionLike],
+        rules: Iterable[ConstraintLike],
+        scores: ScoreMatrix,
+        tees: Sequence[Mentee],
+        tors: Sequence[Mentor],
+        capacity: NDArray[np.int64],
+        assignment: NDArray[np.intp],
+    ) -> None:
+        super().__init__(criteria, rules, tees, tors, capacity, assignment)
+        self.scores = scores
+        self.eligible = _read_only(scores.eligible)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_StoredExplanations, (self.materialise(),))
+
+
+class _SparseExplainer(_LiveExplainer):
+    """The large path's explainer: a mentee's row is scored when asked for.
+
+    Pickled, it travels as its recipe (criteria, rules, participants,
+    assignment) and scores rows again where it lands, with the same result
+    bit for bit; when a criterion or rule cannot be pickled, as the
+    explanations themselves.
+    """
+
+    def __init__(
+        self,
+        criteria: Iterable[CriterionLike],
+        rules: Iterable[ConstraintLike],
+        min_score: float,
+        tees: Sequence[Mentee],
+        tors: Sequence[Mentor],
+        capacity: NDArray[np.int64],
+        assignment: NDArray[np.intp],
+        ps: ProgrammeScorer | None = None,
+    ) -> None:
+        super().__init__(criteria, rules, tees, tors, capacity, assignment)
+        self.min_score = min_score
+        self._ps = ps
+
+    @cached_property
+    def cache(self) -> RowCache:
+        ps = self._ps
+        if ps is None:
+            ps = ProgrammeScorer(
+                tuple(self.criteria.values()),
+                tuple(self.rules.values()),
+                self.tees,
+                self.tors,
+                self.min_score,
+                SELF_RULE,
+            )
+        return RowCache(ps)
+
+    @cached_property
+    def scores(self) -> ScoreMatrix:  # type: ignore[override]
+        cache = self.cache
+        return ScoreMatrix(
+            mentee_ids=tuple(e.id for e in self.tees),
+            mentor_ids=tuple(m.id for m in self.tors),
+            total=cast(NDArray[np.float64], LazyRows(cache, "total")),
+            by_criterion={
+                name: cast(NDArray[np.float64], LazyRows(cache, "c:" + name))
+                for name in self.criteria
+            },
+            weights={name: _weight(c) for name, c in self.criteria.items()},
+            allowed=cast(NDArray[np.bool_], LazyRows(cache, "allowed")),
+            refused_by={
+                r.name: cast(NDArray[np.bool_], LazyRows(cache, "r:" + r.name))
+                for r in cache.ps.rules
+            },
+            min_score=self.min_score,
+        )
+
+    @cached_property
+    def eligible(self) -> NDArray[np.bool_]:  # type: ignore[override]
+        return cast(NDArray[np.bool_], LazyRows(self.cache, "eligible"))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        recipe = (
+            tuple(self.criteria.values()),
+            tuple(self.rules.values()),
+            self.min_score,
+            self.tees,
+            self.tors,
+            np.asarray(self.capacity),
+            np.asarray(self.assignment),
+        )
+        try:
+            pickle.dumps(recipe[:2])
+        except Exception:  # a user's criterion or rule that cannot travel: send the answers
+            return (_StoredExplanations, (self.materialise(),))
+        return (_SparseExplainer, recipe)
 
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _unmatched_reason(
-    matcher: Matcher,
-    scores: ScoreMatrix,
-    eligible: NDArray[np.bool_],
-    tees: Sequence[Mentee],
-    tors: Sequence[Mentor],
-    capacity: NDArray[np.int64],
-    load: NDArray[np.int64],
-    i: int,
-) -> str:
+def _by_score_then_id(ex: _LiveExplainer, i: int, cols: NDArray[np.intp]) -> NDArray[np.intp]:
+    """``cols`` ranked for mentee ``i``: highest score first, ties by mentor id."""
+    if cols.size <= 1:
+        return cols
+    order = np.lexsort((ex.tor_rank[cols], -np.asarray(ex.scores.total[i, cols])))
+    return cols[order]
+
+
+def _mentee_ids(ex: _LiveExplainer, rows: NDArray[np.intp]) -> list[str]:
+    """The ids of mentees ``rows``, sorted: lists in sentences do not follow the input order."""
+    return sorted(ex.tees[int(r)].id for r in rows)
+
+
+def _unmatched_reason(ex: _LiveExplainer, i: int) -> str:
+    scores, tees, tors, capacity = ex.scores, ex.tees, ex.tors, ex.capacity
     if not tors:
         return "there are no mentors in this programme"
     open_ = capacity > 0
     if not open_.any():
         return "no mentor has a place (every capacity is 0)"
-    candidates = np.flatnonzero(open_ & scores.allowed[i])
+    allowed_i = np.asarray(scores.allowed[i], dtype=bool)
+    candidates = np.flatnonzero(open_ & allowed_i)
     if candidates.size == 0:
-        cols = np.flatnonzero(open_)
-        first: dict[str, list[int]] = {}
-        for j in cols:
-            for name, mask in scores.refused_by.items():
-                if mask[i, j]:
-                    first.setdefault(name, []).append(int(j))
-                    break
-        n = cols.size
+        # each open mentor is put down to the first rule (in the rules' order) refusing it
+        left = open_.copy()
+        first: dict[str, NDArray[np.intp]] = {}
+        for name, mask in scores.refused_by.items():
+            hit = left & np.asarray(mask[i], dtype=bool)
+            if hit.any():
+                first[name] = np.flatnonzero(hit)
+                left &= ~hit
+        n = int(open_.sum())
         if len(first) == 1:
             ((name, js),) = first.items()
             if n == 1:
-                sentence = _rule_sentence(matcher, name, tees[i], tors[js[0]])
+                sentence = _rule_sentence(ex, name, tees[i], tors[int(js[0])])
                 return f"the only mentor with a free place is refused: {sentence}"
             return f"all {n} mentors with a place are {_rule_phrase(name)}"
         parts = ", ".join(f"{len(js)} {_rule_phrase(name)}" for name, js in first.items())
         return f"no mentor is allowed by the rules: of the {n} with a place, {parts}"
-    above = candidates[eligible[i, candidates]]
+    above = candidates[np.asarray(ex.eligible[i, candidates], dtype=bool)]
     if above.size == 0:
-        best = candidates[np.argmax(scores.total[i, candidates])]
+        best = int(_by_score_then_id(ex, i, candidates)[0])
         return (
             f"no allowed mentor scores at least min_score {scores.min_score:g} "
             f"(the best, {tors[best].id}, scores {scores.total[i, best]:.2f})"
         )
     places = int(capacity.sum())
-    full = above[load[above] >= capacity[above]]
-    shown = ", ".join(tors[j].id for j in full[:3]) + (", ..." if full.size > 3 else "")
+    full = _by_score_then_id(ex, i, above[ex.load[above] >= capacity[above]])
+    shown_ids = ", ".join(tors[int(j)].id for j in full[:3]) + (", ..." if full.size > 3 else "")
     return (
         f"capacity exhausted: {_plural(places, 'place', 'places')} for {len(tees)} mentees, and your "
-        f"{_plural(above.size, 'possible mentor', 'possible mentors')} ({shown}) went to mentees "
+        f"{_plural(above.size, 'possible mentor', 'possible mentors')} ({shown_ids}) went to mentees "
         "who had fewer options or scored higher with them"
     )
 
 
-def _rule_sentence(matcher: Matcher, name: str, tee: Mentee, tor: Mentor) -> str:
+def _rule_sentence(ex: _LiveExplainer, name: str, tee: Mentee, tor: Mentor) -> str:
     if name == SELF_RULE:
         return "that mentor is you"
-    for rule in matcher.constraints:
-        if rule.name == name:
-            return rule.explain(tee, tor)
+    rule = ex.rules.get(name)
+    if rule is not None:
+        return str(rule.explain(tee, tor))
     return _rule_phrase(name)  # pragma: no cover - every refusal comes from a known rule
 
 
 def _diff_sentence(scores: ScoreMatrix, i: int, chosen: int, other: int) -> str:
     a, b = scores.contributions(i, chosen), scores.contributions(i, other)
     diffs = sorted(((b[k] - a[k], k) for k in a), key=lambda t: (-abs(t[0]), t[1]))
-    shown = [f"{k} {d:+.2f}" for d, k in diffs[:2] if abs(d) >= 0.005]
-    return "; the difference: " + ", ".join(shown) if shown else ""
+    shown_ = [f"{k} {d:+.2f}" for d, k in diffs[:2] if abs(d) >= 0.005]
+    return "; the difference: " + ", ".join(shown_) if shown_ else ""
 
 
-def _explain(
-    matcher: Matcher,
-    scores: ScoreMatrix,
-    eligible: NDArray[np.bool_],
-    tees: Sequence[Mentee],
-    tors: Sequence[Mentor],
-    capacity: NDArray[np.int64],
-    assignment: NDArray[np.intp],
-    i: int,
-) -> Explanation:
+def _explain(ex: _LiveExplainer, i: int) -> Explanation:
+    scores, eligible, tees, tors = ex.scores, ex.eligible, ex.tees, ex.tors
+    capacity, assignment, load = ex.capacity, ex.assignment, ex.load
     tee = tees[i]
     j = int(assignment[i])
-    load = np.bincount(assignment[assignment >= 0], minlength=len(tors))
-    others = np.array([k for k in range(len(tors)) if k != j and capacity[k] > 0], dtype=np.intp)
+    others = np.flatnonzero(capacity > 0)
+    others = others[others != j]
     runner: Alternative | None = None
     if others.size:
-        order = np.lexsort((np.array([tors[k].id for k in others]), -scores.total[i, others]))
-        ranked = others[order]
-        ok = ranked[eligible[i, ranked]]
+        ranked = _by_score_then_id(ex, i, others)
+        ok = ranked[np.asarray(eligible[i, ranked], dtype=bool)]
         k = int(ok[0]) if ok.size else int(ranked[0])
         s_k = float(scores.total[i, k])
         contrib_k = scores.contributions(i, k)
         if not scores.allowed[i, k]:
             name = next(n for n, mask in scores.refused_by.items() if mask[i, k])
-            why = f"refused by a rule: {_rule_sentence(matcher, name, tee, tors[k])}"
+            why = f"refused by a rule: {_rule_sentence(ex, name, tee, tors[k])}"
         elif not eligible[i, k]:
             why = f"scores {s_k:.2f}, below min_score {scores.min_score:g}"
         elif load[k] >= capacity[k]:
-            taken = [tees[int(r)].id for r in np.flatnonzero(assignment == k)]
+            taken = _mentee_ids(ex, np.flatnonzero(assignment == k))
             listed = ", ".join(taken[:3]) + (", ..." if len(taken) > 3 else "")
             places = _plural(int(capacity[k]), "place", "places")
             if j >= 0 and s_k < scores.total[i, j]:
@@ -1297,11 +1692,13 @@ def _explain(
             )
         runner = Alternative(tors[k].id, s_k, contrib_k, why)
     if j < 0:
-        load_u = load.astype(np.int64)
-        reason = _unmatched_reason(matcher, scores, eligible, tees, tors, capacity, load_u, i)
-        return Explanation(tee.id, None, None, {}, (), reason, runner)
-    contrib = _contributions(scores, i, j)
-    reasons = _reasons(matcher, scores, tee, tors[j], i, j)
+        return Explanation(tee.id, None, None, {}, (), _unmatched_reason(ex, i), runner)
     return Explanation(
-        tee.id, tors[j].id, float(scores.total[i, j]), contrib, reasons, None, runner
+        tee.id,
+        tors[j].id,
+        float(scores.total[i, j]),
+        _contributions(scores, i, j),
+        ex.reasons(i, j),
+        None,
+        runner,
     )

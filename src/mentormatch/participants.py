@@ -9,17 +9,44 @@ the other side, and no cycle in the manager chain.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from mentormatch._dates import is_missing
 from mentormatch._errors import MentormatchError
+from mentormatch._validation import as_whole, is_bool, shown
+from mentormatch._values import FrozenDict
 
 __all__ = ["Mentee", "Mentor", "validate_programme"]
 
 SKILL_LEVELS = (1, 5)
+
+#: Fields that may be left out; a missing marker (None, NaN, pd.NA, NaT) given for
+#: one of them means "not given": the field takes its default.
+_OPTIONAL = (
+    "name",
+    "department",
+    "manager_id",
+    "skills",
+    "goals",
+    "preferences",
+    "about",
+    "attributes",
+    "capacity",
+)
+
+_P = TypeVar("_P", bound="_Participant")
+_PT = TypeVar("_PT", "Mentee", "Mentor")
 
 
 class _Participant(BaseModel):
@@ -31,13 +58,58 @@ class _Participant(BaseModel):
     name: str | None = None
     department: str = ""
     manager_id: str | None = None
-    skills: dict[str, int] = Field(default_factory=dict)
+    skills: Mapping[str, int] = Field(default_factory=FrozenDict)
     goals: tuple[str, ...] = ()
     preferences: tuple[str, ...] = ()
     about: str = ""
-    attributes: dict[str, str] = Field(default_factory=dict)
+    attributes: Mapping[str, str] = Field(default_factory=FrozenDict)
 
     _role: ClassVar[str] = "participant"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _missing_means_default(cls, data: Any) -> Any:
+        """What pandas hands in: a missing marker for an optional field is "not given"."""
+        if not isinstance(data, Mapping):
+            return data
+        if "id" in data and is_missing(data["id"]):
+            raise ValueError(f"{cls._role} id is missing; give every row an id")
+        out = {k: v for k, v in data.items() if not (k in _OPTIONAL and is_missing(v))}
+        for key in ("goals", "preferences"):  # a numpy array or pandas Series of text
+            value = out.get(key)
+            if (
+                value is not None
+                and not isinstance(value, str | list | tuple)
+                and hasattr(value, "tolist")
+            ):
+                out[key] = value.tolist()
+        for key in ("skills", "attributes"):  # a pandas Series indexed by name
+            value = out.get(key)
+            if value is not None and not isinstance(value, Mapping) and hasattr(value, "to_dict"):
+                out[key] = value.to_dict()
+        return out
+
+    def model_copy(self: _P, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> _P:
+        """A copy, with ``update`` validated like the constructor's arguments.
+
+        pydantic's own ``model_copy`` puts updates in unchecked; here they go
+        through validation, so no copy holds a value a participant may not have.
+
+        Examples
+        --------
+        >>> Mentee(id="e1").model_copy(update={"skills": {"sql": 9}})
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: 1 validation error for Mentee
+        skills
+          Value error, mentee 'e1': skill 'sql' has level 9; levels run from 1 to 5 ...
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        fields = {
+            k: getattr(self, k) for k in type(self).model_fields if k in self.model_fields_set
+        }
+        return type(self).model_validate({**fields, **dict(update)})
 
     @field_validator("id")
     @classmethod
@@ -53,9 +125,37 @@ class _Participant(BaseModel):
             )
         return value
 
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skill_levels(cls, value: Any, info: ValidationInfo) -> Any:
+        """Levels from numpy and pandas are whole numbers; a bool or a missing level is refused."""
+        if not isinstance(value, Mapping):
+            return value
+        who = _who(cls._role, info)
+        out: dict[Any, Any] = {}
+        for skill, level in value.items():
+            if is_bool(level):
+                raise ValueError(
+                    f"{who}: skill {skill!r} has level {level!r}; a level is a whole number "
+                    "from 1 to 5, not True or False"
+                )
+            if is_missing(level):
+                raise ValueError(
+                    f"{who}: skill {skill!r} has no level ({shown(level)}); give a level "
+                    "from 1 to 5, or leave the skill out"
+                )
+            whole = as_whole(level)
+            if whole is None:
+                raise ValueError(
+                    f"{who}: skill {skill!r} has level {shown(level)}; a level is a whole "
+                    "number from 1 to 5"
+                )
+            out[skill] = whole
+        return out
+
     @field_validator("skills", mode="after")
     @classmethod
-    def _check_skills(cls, value: dict[str, int], info: ValidationInfo) -> dict[str, int]:
+    def _check_skills(cls, value: Mapping[str, int], info: ValidationInfo) -> Mapping[str, int]:
         who = _who(cls._role, info)
         low, high = SKILL_LEVELS
         for skill, level in value.items():
@@ -71,7 +171,20 @@ class _Participant(BaseModel):
                 f"{who}: skills {sorted(value)} name the same skill twice (names are compared "
                 "case-folded and trimmed); keep one level per skill"
             )
-        return value
+        return FrozenDict(value)
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attribute_values(cls, value: Any) -> Any:
+        """A missing value (None, NaN, pd.NA) means the attribute is not recorded."""
+        if not isinstance(value, Mapping):
+            return value
+        return {k: v for k, v in value.items() if not is_missing(v)}
+
+    @field_validator("attributes", mode="after")
+    @classmethod
+    def _read_only_attributes(cls, value: Mapping[str, str]) -> Mapping[str, str]:
+        return FrozenDict(value)
 
     @field_validator("manager_id")
     @classmethod
@@ -181,20 +294,18 @@ class Mentor(_Participant):
     @classmethod
     def _check_capacity(cls, value: Any, info: ValidationInfo) -> int:
         who = _who("mentor", info)
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                raise ValueError(
-                    f"{who}: capacity must be a whole number >= 0, got {value!r}; "
-                    "give the number of mentees this mentor can take"
-                )
-        if value < 0:
+        whole = as_whole(value)
+        if whole is None:
             raise ValueError(
-                f"{who}: capacity must be a whole number >= 0, got {value}; "
+                f"{who}: capacity must be a whole number >= 0, got {shown(value)}; "
+                "give the number of mentees this mentor can take"
+            )
+        if whole < 0:
+            raise ValueError(
+                f"{who}: capacity must be a whole number >= 0, got {shown(whole)}; "
                 "set it to 0 to exclude this mentor"
             )
-        return int(value)
+        return whole
 
     def __repr__(self) -> str:
         return _repr(self)
@@ -213,25 +324,75 @@ def _repr(p: _Participant) -> str:
     return f"{type(p).__name__}({', '.join(parts)})"
 
 
-def _as_tuple(people: Iterable[Any], cls: type[_Participant], role: str) -> tuple[Any, ...]:
-    out = tuple(people)
+def as_people(people: object, cls: type[_PT], role: str) -> tuple[_PT, ...]:
+    """Read a collection of participants once, as a tuple.
+
+    Lists, tuples, generators (read once), pandas Series and one-dimensional
+    numpy object arrays all give the same tuple. A single participant, a text,
+    a dict or a DataFrame is refused with the fix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_people(np.array([Mentee(id="e1")], dtype=object), Mentee, "mentee")
+    (Mentee(id='e1'),)
+    >>> as_people(Mentee(id="e1"), Mentee, "mentee")
+    Traceback (most recent call last):
+    ...
+    mentormatch._errors.MentormatchError: mentees must be a collection of Mentee objects (a list, tuple, generator, pandas Series or numpy array); got a single Mentee: wrap it in a list, [person]
+    """
+    plural = f"{role}s"
+    kinds = "(a list, tuple, generator, pandas Series or numpy array)"
+    if isinstance(people, _Participant):
+        raise MentormatchError(
+            f"{plural} must be a collection of {cls.__name__} objects {kinds}; got a single "
+            f"{type(people).__name__}: wrap it in a list, [person]",
+            field=plural,
+        )
+    if isinstance(people, str | bytes | Mapping) or type(people).__name__ == "DataFrame":
+        fix = (
+            "read a table of sign-ups with mentormatch.io.read_signups(frame)"
+            if type(people).__name__ == "DataFrame"
+            else f"pass the {cls.__name__} objects themselves"
+        )
+        raise MentormatchError(
+            f"{plural} must be a collection of {cls.__name__} objects {kinds}; got a "
+            f"{type(people).__name__}: {fix}",
+            field=plural,
+        )
+    if isinstance(people, np.ndarray) and people.ndim != 1:
+        raise MentormatchError(
+            f"{plural} must be one-dimensional; got an array of shape {people.shape}: "
+            "flatten it with .ravel()",
+            field=plural,
+        )
+    try:
+        out: tuple[Any, ...] = tuple(cast(Iterable[Any], people))
+    except TypeError:
+        raise MentormatchError(
+            f"{plural} must be a collection of {cls.__name__} objects {kinds}; got "
+            f"{type(people).__name__}, which cannot be iterated",
+            field=plural,
+        ) from None
     for i, p in enumerate(out):
         if isinstance(p, Mapping):
             raise MentormatchError(
                 f"{role} #{i} is a dict; build {cls.__name__}(**row) first, or read files with "
                 "mentormatch.io",
+                field=plural,
                 participant_id=str(p.get("id")),
             )
         if not isinstance(p, cls):
             raise MentormatchError(
                 f"{role} #{i} is a {type(p).__name__}, not a {cls.__name__}; "
                 f"pass {cls.__name__} objects",
+                field=plural,
             )
     return out
 
 
 def validate_programme(
-    mentees: Sequence[Mentee] | Iterable[Mentee], mentors: Sequence[Mentor] | Iterable[Mentor]
+    mentees: Iterable[Mentee], mentors: Iterable[Mentor]
 ) -> tuple[tuple[Mentee, ...], tuple[Mentor, ...]]:
     """Check mentees and mentors as one programme; return them as tuples.
 
@@ -239,6 +400,8 @@ def validate_programme(
     ----------
     mentees : iterable of Mentee
     mentors : iterable of Mentor
+        A list, tuple, generator (read once), pandas Series or numpy object
+        array; see :func:`as_people`.
 
     Returns
     -------
@@ -260,8 +423,8 @@ def validate_programme(
     ...
     mentormatch._errors.MentormatchError: mentee 'e1': preferences name 'm9', who is not a mentor in this programme; remove it or add that mentor
     """
-    tees = _as_tuple(mentees, Mentee, "mentee")
-    tors = _as_tuple(mentors, Mentor, "mentor")
+    tees = as_people(mentees, Mentee, "mentee")
+    tors = as_people(mentors, Mentor, "mentor")
     for role, people in (("mentee", tees), ("mentor", tors)):
         seen: set[str] = set()
         for p in people:

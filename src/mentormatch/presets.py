@@ -6,11 +6,10 @@ A programme's goal decides what a good pair is. Each preset returns a new
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable
 
-from mentormatch._validation import check_option
-from mentormatch.constraints import NotInReportingLine
+from mentormatch._validation import RealLike, check_option
+from mentormatch.constraints import ConstraintLike, NotInReportingLine
 from mentormatch.criteria import (
     DepartmentDistance,
     GoalOverlap,
@@ -30,7 +29,9 @@ __all__ = [
 ]
 
 
-def career_guidance(*, min_score: float = 0.0, constraints: Sequence[Any] = ()) -> Matcher:
+def career_guidance(
+    *, min_score: RealLike = 0.0, constraints: Iterable[ConstraintLike] = ()
+) -> Matcher:
     """Career guidance: a mentor from elsewhere in the organisation who offers your goals.
 
     Goals weigh most (3): the mentee came with themes to work on. Distance
@@ -57,7 +58,9 @@ def career_guidance(*, min_score: float = 0.0, constraints: Sequence[Any] = ()) 
     )
 
 
-def skills_training(*, min_score: float = 0.0, constraints: Sequence[Any] = ()) -> Matcher:
+def skills_training(
+    *, min_score: RealLike = 0.0, constraints: Iterable[ConstraintLike] = ()
+) -> Matcher:
     """Skills training: the same skill at a higher level, ideally two levels up.
 
     The skill gap weighs most (3): the mentor must be ahead in the skills the
@@ -78,7 +81,7 @@ def skills_training(*, min_score: float = 0.0, constraints: Sequence[Any] = ()) 
     )
 
 
-def onboarding(*, min_score: float = 0.0, constraints: Sequence[Any] = ()) -> Matcher:
+def onboarding(*, min_score: RealLike = 0.0, constraints: Iterable[ConstraintLike] = ()) -> Matcher:
     """Onboarding buddies: someone close by in the organisation who knows the ropes.
 
     Closeness in the org tree weighs most (3): a newcomer needs someone who
@@ -97,7 +100,9 @@ def onboarding(*, min_score: float = 0.0, constraints: Sequence[Any] = ()) -> Ma
     )
 
 
-def reverse_mentoring(*, min_score: float = 0.0, constraints: Sequence[Any] = ()) -> Matcher:
+def reverse_mentoring(
+    *, min_score: RealLike = 0.0, constraints: Iterable[ConstraintLike] = ()
+) -> Matcher:
     """Reverse mentoring: a (usually junior) mentor teaches a senior mentee a new skill.
 
     The skill gap weighs most (3): the point is expertise the mentee lacks
@@ -130,8 +135,11 @@ PRESETS: dict[str, Callable[..., Matcher]] = {
 }
 
 
-def preset(name: str, **kwargs: Any) -> Matcher:
-    """The preset matcher called ``name`` (see :data:`PRESETS`).
+def preset(
+    name: str, *, min_score: RealLike = 0.0, constraints: Iterable[ConstraintLike] = ()
+) -> Matcher:
+    """The preset matcher called ``name`` (see :data:`PRESETS`), with ``min_score`` and
+    extra ``constraints`` as each preset takes them.
 
     Examples
     --------
@@ -143,4 +151,4 @@ def preset(name: str, **kwargs: Any) -> Matcher:
     mentormatch._errors.MentormatchError: The 'name' parameter of preset must be one of 'career_guidance', 'onboarding', 'reverse_mentoring', 'skills_training'. Got 'speed_dating' instead.
     """
     check_option("preset", "name", name, tuple(PRESETS))
-    return PRESETS[name](**kwargs)
+    return PRESETS[name](min_score=min_score, constraints=constraints)

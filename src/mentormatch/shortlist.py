@@ -20,7 +20,7 @@ lists together so that they are as good as possible overall.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,15 +30,16 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mentormatch._errors import MentormatchError
-from mentormatch._validation import check_int
+from mentormatch._validation import RealLike, WholeLike, check_int
+from mentormatch._values import Value
 from mentormatch.matching import Matcher, _contributions, _reasons
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["Shortlist", "ShortlistEntry", "shortlist", "slot_bonus"]
 
 
-@dataclass(frozen=True)
-class ShortlistEntry:
+@dataclass(frozen=True, eq=False)
+class ShortlistEntry(Value):
     """One suggested mentor.
 
     Attributes
@@ -54,12 +55,12 @@ class ShortlistEntry:
 
     mentor_id: str
     score: float
-    contributions: dict[str, float]
+    contributions: Mapping[str, float]
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Shortlist:
+@dataclass(frozen=True, eq=False)
+class Shortlist(Value):
     """Every mentee's suggested mentors, rationed.
 
     Attributes
@@ -78,12 +79,12 @@ class Shortlist:
         The sum of all listed pairs' scores (what the lists maximise).
     """
 
-    lists: dict[str, tuple[ShortlistEntry, ...]]
-    notes: dict[str, str]
+    lists: Mapping[str, tuple[ShortlistEntry, ...]]
+    notes: Mapping[str, str]
     k: int
     ration: float
-    limits: dict[str, int]
-    load: dict[str, int]
+    limits: Mapping[str, int]
+    load: Mapping[str, int]
     total_score: float
 
     def for_mentee(self, mentee_id: str) -> tuple[ShortlistEntry, ...]:
@@ -198,8 +199,8 @@ def shortlist(
     mentees: Iterable[Mentee],
     mentors: Iterable[Mentor],
     *,
-    k: int = 5,
-    ration: float = 2.0,
+    k: WholeLike = 5,
+    ration: RealLike = 2.0,
 ) -> Shortlist:
     """Suggest ``k`` mentors to each mentee, so that no mentor is on too many lists.
 
@@ -276,7 +277,12 @@ def shortlist(
     # ceil with a tolerance, so that 2.0000000001 * 1 stays 2
     limits = np.ceil(ration * capacity - 1e-9).astype(np.int64)
     eligible = scores.eligible
-    chosen = _solve_lists(scores.total, eligible, k, limits)
+    # solved with mentees and mentors in id order, so that ties do not follow the input order
+    re = np.argsort(np.array(scores.mentee_ids, dtype=object), kind="stable")
+    rm = np.argsort(np.array(scores.mentor_ids, dtype=object), kind="stable")
+    grid = np.ix_(re, rm)
+    chosen = np.zeros_like(eligible)
+    chosen[grid] = _solve_lists(scores.total[grid], eligible[grid], k, limits[rm])
     available = (eligible & (limits > 0)[None, :]).sum(axis=1)
     load = chosen.sum(axis=0)
     lists: dict[str, tuple[ShortlistEntry, ...]] = {}
@@ -313,7 +319,7 @@ def shortlist(
         float(ration),
         {t.id: int(limits[j]) for j, t in enumerate(tors)},
         {t.id: int(load[j]) for j, t in enumerate(tors)},
-        float(scores.total[chosen].sum()),
+        math.fsum(scores.total[chosen].tolist()),  # exactly rounded: no order to depend on
     )
 
 

@@ -21,15 +21,16 @@ pairs a result leaves, and which.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
+from mentormatch._values import Value
 from mentormatch.matching import Matcher, MatchResult
-from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
+from mentormatch.participants import Mentee, Mentor, as_people, capacities, validate_programme
 
 __all__ = ["BlockingPair", "StabilityReport", "blocking_pairs", "rank_matrices"]
 
@@ -40,13 +41,13 @@ def _ordinal(n: int) -> str:
 
 
 def rank_matrices(
-    mentees: Sequence[Mentee], mentors: Sequence[Mentor]
+    mentees: Iterable[Mentee], mentors: Iterable[Mentor]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The stated ranks of every pair, from both sides.
 
     Parameters
     ----------
-    mentees, mentors : sequence of Mentee, sequence of Mentor
+    mentees, mentors : iterable of Mentee, iterable of Mentor
 
     Returns
     -------
@@ -63,6 +64,8 @@ def rank_matrices(
     >>> re, rm
     (array([[1., 0.]]), array([[inf,  0.]]))
     """
+    mentees = as_people(mentees, Mentee, "mentee")
+    mentors = as_people(mentors, Mentor, "mentor")
     n, m = len(mentees), len(mentors)
     ie = {e.id: i for i, e in enumerate(mentees)}
     im = {t.id: j for j, t in enumerate(mentors)}
@@ -82,8 +85,8 @@ def rank_matrices(
     return rank_e, rank_m
 
 
-@dataclass(frozen=True)
-class BlockingPair:
+@dataclass(frozen=True, eq=False)
+class BlockingPair(Value):
     """A mentee and a mentor who would both rather be with each other.
 
     Attributes
@@ -104,8 +107,8 @@ class BlockingPair:
     reason: str
 
 
-@dataclass(frozen=True)
-class StabilityReport:
+@dataclass(frozen=True, eq=False)
+class StabilityReport(Value):
     """The blocking pairs of a result.
 
     Attributes
@@ -249,7 +252,8 @@ def blocking_pairs(
             m_why = f"{t.id} ranks {e.id} {_ordinal(rm_)} and has a free place"
         else:
             assigned = np.flatnonzero(is_mine[:, j])
-            w = assigned[np.argmax(rank_m[assigned, j])]
+            worst_ones = assigned[rank_m[assigned, j] == worst[j]]
+            w = min(worst_ones, key=lambda r: tees[r].id)  # ties by id, not by input order
             where = "unranked" if np.isinf(worst[j]) else _ordinal(int(worst[j]) + 1)
             m_why = f"{t.id} ranks {e.id} {_ordinal(rm_)}, above {tees[w].id} ({where})"
         pairs.append(BlockingPair(e.id, t.id, re_, rm_, f"{e_why}; {m_why}"))

@@ -36,6 +36,7 @@ from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
 from mentormatch._validation import as_real
+from mentormatch._values import Value
 
 __all__ = [
     "NPS",
@@ -156,8 +157,8 @@ def _snap(values: FloatArray, tolerance: float) -> FloatArray:
     return out
 
 
-@dataclass(frozen=True)
-class ScoredSurvey:
+@dataclass(frozen=True, eq=False)
+class ScoredSurvey(Value):
     """Scores of one administration of an :class:`Instrument`.
 
     Attributes
@@ -190,7 +191,7 @@ class ScoredSurvey:
     """
 
     total: FloatArray
-    subscales: dict[str, FloatArray]
+    subscales: Mapping[str, FloatArray]
     n_answered: npt.NDArray[np.int64]
     keyed: FloatArray
     items: tuple[str, ...]
@@ -699,8 +700,8 @@ def _undefined_reason(x: FloatArray, cov: FloatArray, n: int, k: int, missing: s
     return None
 
 
-@dataclass(frozen=True)
-class Reliability:
+@dataclass(frozen=True, eq=False)
+class Reliability(Value):
     """Cronbach's alpha with its Feldt interval and item diagnostics.
 
     Attributes
@@ -735,8 +736,8 @@ class Reliability:
     n: int
     k: int
     missing: str
-    alpha_if_dropped: dict[str, float] = field(default_factory=dict)
-    item_rest: dict[str, float] = field(default_factory=dict)
+    alpha_if_dropped: Mapping[str, float] = field(default_factory=dict)
+    item_rest: Mapping[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         """A short plain-text report for a slide.
@@ -949,8 +950,8 @@ def standardized_alpha(data: Any, missing: MissingPolicy | str = "pairwise") -> 
     return float(k * rbar / (1 + (k - 1) * rbar))
 
 
-@dataclass(frozen=True)
-class Omega:
+@dataclass(frozen=True, eq=False)
+class Omega(Value):
     """McDonald's omega total from a one-factor model.
 
     Attributes
@@ -980,8 +981,8 @@ class Omega:
     """
 
     omega: float
-    loadings: dict[str, float]
-    uniquenesses: dict[str, float]
+    loadings: Mapping[str, float]
+    uniquenesses: Mapping[str, float]
     n: int
     k: int
     method: str
@@ -1124,8 +1125,8 @@ def omega_total(data: Any, missing: MissingPolicy | str = "pairwise") -> Omega:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NPS:
+@dataclass(frozen=True, eq=False)
+class NPS(Value):
     """A Net Promoter Score with its adjusted-Wald interval.
 
     Attributes
@@ -1278,8 +1279,8 @@ def nps(answers: Any, confidence: float = 0.95) -> NPS:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PairedChange:
+@dataclass(frozen=True, eq=False)
+class PairedChange(Value):
     """Matched before/after change (``diff = post - pre``).
 
     Attributes
@@ -1527,8 +1528,8 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GoalAttainment:
+@dataclass(frozen=True, eq=False)
+class GoalAttainment(Value):
     """Kiresuk-Sherman goal attainment T-scores.
 
     Attributes

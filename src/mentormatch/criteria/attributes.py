@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._validation import check_option
+from mentormatch._errors import MentormatchError
+from mentormatch._validation import RealLike, check_option, shown
 from mentormatch.criteria._encode import codes
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
@@ -55,11 +56,14 @@ class AttributeMatch(Criterion):
     """
 
     def __init__(
-        self, key: str, prefer: str = "same", *, weight: float = 1.0, name: str | None = None
+        self, key: str, prefer: str = "same", *, weight: RealLike = 1.0, name: str | None = None
     ) -> None:
         if not isinstance(key, str) or not key.strip():
-            raise ValueError(
-                f"The 'key' parameter of AttributeMatch must be a non-empty string. Got {key!r}."
+            raise MentormatchError(
+                "The 'key' parameter of AttributeMatch must be a non-empty string. "
+                f"Got {shown(key)} instead.",
+                field="key",
+                value=key,
             )
         self.key = key
         self.default_name = key

@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from mentormatch._validation import check_weight
+from mentormatch._errors import MentormatchError
+from mentormatch._validation import RealLike, check_weight, shown
 
 if TYPE_CHECKING:
     from mentormatch.participants import Mentee, Mentor
@@ -31,12 +32,25 @@ BlockScorer = Callable[[NDArray[np.intp], "NDArray[np.intp] | None"], NDArray[np
 
 @runtime_checkable
 class CriterionLike(Protocol):
-    """The shape every criterion has; user classes need not inherit anything."""
+    """The shape every criterion has; user classes need not inherit anything.
 
-    name: str
-    weight: float
+    ``name`` and ``weight`` may be plain attributes or properties. ``score``
+    may return any array-like of shape ``(len(mentees), len(mentors))``: a
+    numpy array, nested lists, a pandas DataFrame, a scipy sparse matrix; the
+    :class:`~mentormatch.Matcher` checks its shape and values.
+    """
 
-    def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[Any]:
+    @property
+    def name(self) -> str:
+        """The label in contributions and exports."""
+        ...
+
+    @property
+    def weight(self) -> float:
+        """Relative importance, > 0."""
+        ...
+
+    def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> ArrayLike:
         """Scores in [0, 1], shape ``(len(mentees), len(mentors))``."""
         ...
 
@@ -71,12 +85,14 @@ class Criterion(ABC):
 
     default_name: str = "criterion"
 
-    def __init__(self, *, weight: float = 1.0, name: str | None = None) -> None:
+    def __init__(self, *, weight: RealLike = 1.0, name: str | None = None) -> None:
         self.weight = check_weight(type(self).__name__, weight)
         if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise ValueError(
+            raise MentormatchError(
                 f"The 'name' parameter of {type(self).__name__} must be a non-empty string. "
-                f"Got {name!r} instead."
+                f"Got {shown(name)} instead.",
+                field="name",
+                value=name,
             )
         self.name = name if name is not None else self.default_name
 
@@ -190,12 +206,22 @@ class FunctionCriterion(Criterion):
         func: Callable[[Sequence[Mentee], Sequence[Mentor]], Any],
         *,
         name: str,
-        weight: float = 1.0,
+        weight: RealLike = 1.0,
         explain: Callable[[Mentee, Mentor, float], str] | None = None,
     ) -> None:
         if not callable(func):
-            raise ValueError(
-                f"The 'func' parameter of FunctionCriterion must be callable. Got {func!r} instead."
+            raise MentormatchError(
+                "The 'func' parameter of FunctionCriterion must be callable. "
+                f"Got {shown(func)} instead.",
+                field="func",
+                value=func,
+            )
+        if explain is not None and not callable(explain):
+            raise MentormatchError(
+                "The 'explain' parameter of FunctionCriterion must be callable or None. "
+                f"Got {shown(explain)} instead.",
+                field="explain",
+                value=explain,
             )
         super().__init__(weight=weight, name=name)
         self.func = func

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._validation import check_option, fold
+from mentormatch._validation import RealLike, check_option, fold
 from mentormatch.criteria._encode import codes
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
@@ -91,7 +91,7 @@ class DepartmentDistance(Criterion):
     default_name = "department"
 
     def __init__(
-        self, prefer: str = "different", *, weight: float = 1.0, name: str | None = None
+        self, prefer: str = "different", *, weight: RealLike = 1.0, name: str | None = None
     ) -> None:
         super().__init__(weight=weight, name=name)
         self.prefer = check_option("DepartmentDistance", "prefer", prefer, ("different", "same"))

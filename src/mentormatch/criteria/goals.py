@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._validation import fold
+from mentormatch._validation import RealLike, fold
 from mentormatch.criteria._encode import indicator, take_rows, vocabulary
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
@@ -46,7 +46,7 @@ class GoalOverlap(Criterion):
 
     default_name = "goal_overlap"
 
-    def __init__(self, *, weight: float = 1.0, name: str | None = None) -> None:
+    def __init__(self, *, weight: RealLike = 1.0, name: str | None = None) -> None:
         super().__init__(weight=weight, name=name)
 
     def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.float64]:

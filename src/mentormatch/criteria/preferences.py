@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch._validation import BoolLike, RealLike, check_bool
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
@@ -87,15 +88,10 @@ class StatedPreferences(Criterion):
     default_name = "preferences"
 
     def __init__(
-        self, mutual: bool = False, *, weight: float = 1.0, name: str | None = None
+        self, mutual: BoolLike = False, *, weight: RealLike = 1.0, name: str | None = None
     ) -> None:
         super().__init__(weight=weight, name=name)
-        if not isinstance(mutual, bool):
-            raise ValueError(
-                f"The 'mutual' parameter of StatedPreferences must be True or False. "
-                f"Got {mutual!r} instead."
-            )
-        self.mutual = mutual
+        self.mutual = check_bool("StatedPreferences", "mutual", mutual)
 
     def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.float64]:
         """Score every pair (see Notes)."""

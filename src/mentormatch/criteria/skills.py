@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._validation import check_int, fold
+from mentormatch._errors import MentormatchError
+from mentormatch._validation import RealLike, WholeLike, check_int, fold, shown
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import SKILL_LEVELS, Mentee, Mentor
@@ -60,13 +61,17 @@ class SkillGap(Criterion):
 
     default_name = "skill_gap"
 
-    def __init__(self, ideal_gap: int = 2, *, weight: float = 1.0, name: str | None = None) -> None:
+    def __init__(
+        self, ideal_gap: WholeLike = 2, *, weight: RealLike = 1.0, name: str | None = None
+    ) -> None:
         super().__init__(weight=weight, name=name)
         self.ideal_gap = check_int("SkillGap", "ideal_gap", ideal_gap, minimum=1)
         if self.ideal_gap > 4:
-            raise ValueError(
+            raise MentormatchError(
                 "The 'ideal_gap' parameter of SkillGap must be an integer in 1..4 (levels run "
-                f"1..5). Got {ideal_gap!r} instead."
+                f"1..5). Got {shown(ideal_gap)} instead.",
+                field="ideal_gap",
+                value=ideal_gap,
             )
 
     def credit(self, gap: NDArray[np.float64]) -> NDArray[np.float64]:

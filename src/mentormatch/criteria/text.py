@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch._errors import MentormatchError
+from mentormatch._validation import RealLike, shown
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
@@ -52,16 +54,23 @@ class TextSimilarity(Criterion):
     default_name = "text"
 
     def __init__(
-        self, stop_words: str | None = "english", *, weight: float = 1.0, name: str | None = None
+        self, stop_words: str | None = "english", *, weight: RealLike = 1.0, name: str | None = None
     ) -> None:
         super().__init__(weight=weight, name=name)
-        if stop_words not in ("english", None):
-            raise ValueError(
+        if not (stop_words is None or (isinstance(stop_words, str) and stop_words == "english")):
+            raise MentormatchError(
                 "The 'stop_words' parameter of TextSimilarity must be one of 'english', None. "
-                f"Got {stop_words!r} instead."
+                f"Got {shown(stop_words)} instead.",
+                field="stop_words",
+                value=stop_words,
             )
         self.stop_words = stop_words
         self._analyse: Callable[[str], list[str]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_analyse"] = None  # a cache, rebuilt on first use: it need not travel
+        return state
 
     def _vectorizer(self) -> Any:
         # imported here: scikit-learn takes seconds to import, and most runs of the
@@ -70,14 +79,33 @@ class TextSimilarity(Criterion):
 
         return TfidfVectorizer(stop_words=self.stop_words, sublinear_tf=True)
 
-    def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.float64]:
-        """Score every pair (see Notes)."""
+    def _fit(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> Any:
+        """TF-IDF rows of everyone (mentees, then mentors, in the order given), or None.
+
+        Fitted on the texts in id order, whatever the order given: the
+        vectoriser's rows hold their terms in the order the corpus first used
+        them, so the floating-point sums (the norms, the products) would
+        otherwise change in their last bits with the input order.
+        """
         texts = [e.about for e in mentees] + [m.about for m in mentors]
         if not any(t.strip() for t in texts):
-            return np.zeros((len(mentees), len(mentors)))
+            return None
+        n_e = len(mentees)
+        order = sorted(range(n_e), key=lambda i: mentees[i].id) + sorted(
+            range(n_e, len(texts)), key=lambda j: mentors[j - n_e].id
+        )
         try:
-            x = self._vectorizer().fit_transform(texts)
+            x = self._vectorizer().fit_transform([texts[k] for k in order]).tocsr()
         except ValueError:  # only stop words: an empty vocabulary
+            return None
+        where = np.empty(len(order), dtype=np.intp)
+        where[np.asarray(order, dtype=np.intp)] = np.arange(len(order), dtype=np.intp)
+        return x[where]  # back to the order given; each row's entries unchanged
+
+    def score(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.float64]:
+        """Score every pair (see Notes)."""
+        x = self._fit(mentees, mentors)
+        if x is None:
             return np.zeros((len(mentees), len(mentors)))
         a, b = x[: len(mentees)], x[len(mentees) :]
         sim = np.asarray((a @ b.T).todense(), dtype=np.float64)
@@ -86,13 +114,7 @@ class TextSimilarity(Criterion):
     def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> BlockScorer:
         """Fit TF-IDF once on everyone's texts (as :meth:`score` does); a block is a product."""
         n_e, n_m = len(mentees), len(mentors)
-        texts = [e.about for e in mentees] + [m.about for m in mentors]
-        x = None
-        if any(t.strip() for t in texts):
-            try:
-                x = self._vectorizer().fit_transform(texts).tocsr()
-            except ValueError:  # only stop words: an empty vocabulary
-                x = None
+        x = self._fit(mentees, mentors)
 
         def scorer(rows: NDArray[np.intp], cols: NDArray[np.intp] | None) -> NDArray[np.float64]:
             width = n_m if cols is None else len(cols)
