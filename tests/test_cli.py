@@ -276,7 +276,7 @@ def test_explain_errors(capsys: pytest.CaptureFixture[str], results_json: Path) 
     code, _, err = run(capsys, "explain", str(results_json), "e99")
     assert code == 2 and "'e99' is not in this result" in err
     code, _, err = run(capsys, "explain", str(EXAMPLE), "e1")
-    assert code == 2 and "is not JSON" in err
+    assert code == 2 and "is not valid JSON" in err
 
 
 # ----------------------------------------------------------------------------- unexpected errors

@@ -1,0 +1,166 @@
+"""One error style for every input file (private).
+
+Every reader collects what is wrong with a file as :class:`Problem` records
+(file, row as a spreadsheet numbers it, column, id, and the fix) and raises
+them together in one :class:`ProblemsError`, so that a file is fixed in one
+pass. :func:`nearest` finds the valid name a typo was meant to be.
+
+Examples
+--------
+>>> sink = Problems("programme.toml")
+>>> sink.add("unknown key 'min_scor'" + did_you_mean("min_scor", ["min_score", "preset"]),
+...          column="min_scor")
+>>> sink.raise_if_any("the programme file")
+Traceback (most recent call last):
+...
+mentormatch._problems.ProblemsError: 1 problem in the programme file:
+  programme.toml, column 'min_scor': unknown key 'min_scor'; did you mean 'min_score'?
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from mentormatch._errors import MentormatchError
+
+__all__ = ["Problem", "Problems", "ProblemsError", "did_you_mean", "nearest"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in input data.
+
+    Attributes
+    ----------
+    message : str
+        What is wrong and how to fix it.
+    row : int or None
+        The row as a spreadsheet numbers it (the header is row 1, the first
+        person row 2); for JSON the entry number (from 1) in its list; for a
+        DataFrame the position of the row plus 2, as if it were saved as CSV.
+        ``None`` for a problem with the file as a whole.
+    column : str or None
+        The column (field, or key of a TOML or JSON file) at fault, normalised
+        (``"manager_id"``).
+    participant_id : str or None
+        The id on that row, when there is one.
+    source : str or None
+        The file (or ``"mentees"`` / ``"mentors"`` for in-memory data).
+
+    Examples
+    --------
+    >>> p = Problem("skill level 7 is outside 1..5", row=4, column="skills",
+    ...             participant_id="e03", source="signups.csv")
+    >>> str(p)
+    "signups.csv, row 4, column 'skills', id 'e03': skill level 7 is outside 1..5"
+    """
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    participant_id: str | None = None
+    source: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.source:
+            where.append(self.source)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        if self.participant_id:
+            where.append(f"id {self.participant_id!r}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class ProblemsError(MentormatchError):
+    """Input with problems; ``problems`` lists every one of them.
+
+    The message lists them all, one per line. ``field``, ``participant_id`` and
+    ``value`` describe the first problem (``value`` is its row).
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+        At least one.
+    what : str
+        What was read, for the first line ("the sign-ups", "the relationships").
+
+    Examples
+    --------
+    >>> err = ProblemsError([Problem("id is empty", row=3, column="id")], "the relationships")
+    >>> print(err)
+    1 problem in the relationships:
+      row 3, column 'id': id is empty
+    """
+
+    def __init__(self, problems: Sequence[Problem], what: str = "the input") -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in {what}:"
+        lines = [head, *(f"  {p}" for p in self.problems)]
+        first = self.problems[0] if self.problems else Problem("")
+        super().__init__(
+            "\n".join(lines),
+            field=first.column,
+            participant_id=first.participant_id,
+            value=first.row,
+        )
+
+
+class Problems:
+    """Collects the problems of one source."""
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.items: list[Problem] = []
+
+    def add(
+        self,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        participant_id: str | None = None,
+    ) -> None:
+        """Record one problem of this source."""
+        self.items.append(Problem(message, row, column, participant_id or None, self.source))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def raise_if_any(self, what: str) -> None:
+        """Raise one :class:`ProblemsError` with every problem recorded, if there is any."""
+        if self.items:
+            raise ProblemsError(self.items, what)
+
+
+def nearest(word: object, choices: Iterable[str]) -> str | None:
+    """The valid name closest to ``word`` (a likely typo), or None when none is close.
+
+    Compared case-insensitively, with :func:`difflib.get_close_matches`.
+
+    Examples
+    --------
+    >>> nearest("tragets", ["targets", "criteria"]), nearest("zzz", ["targets"])
+    ('targets', None)
+    """
+    options = list(dict.fromkeys(choices))
+    folded = {c.casefold(): c for c in options}
+    text = str(word).casefold()
+    if text in folded:
+        return folded[text]
+    got = difflib.get_close_matches(text, list(folded), n=1, cutoff=0.6)
+    return folded[got[0]] if got else None
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the nearest valid name, or ``""`` when none is close.
+
+    >>> did_you_mean("GoalOverlapp", ["GoalOverlap", "SkillGap"])
+    "; did you mean 'GoalOverlap'?"
+    """
+    best = nearest(word, choices)
+    return f"; did you mean {best!r}?" if best is not None else ""
