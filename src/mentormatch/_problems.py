@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from mentormatch._errors import MentormatchError
 
-__all__ = ["Problem", "Problems", "ProblemsError", "did_you_mean", "nearest"]
+__all__ = ["Problem", "Problems", "ProblemsError", "did_you_mean", "nearest", "ordered"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,11 @@ class Problem:
     ----------
     message : str
         What is wrong and how to fix it.
-    row : int or None
+    row : int, str or None
         The row as a spreadsheet numbers it (the header is row 1, the first
         person row 2); for JSON the entry number (from 1) in its list; for a
-        DataFrame the position of the row plus 2, as if it were saved as CSV.
+        DataFrame the position of the row plus 2, as if it were saved as CSV
+        (the sign-ups), or its index label (relationships).
         ``None`` for a problem with the file as a whole.
     column : str or None
         The column (field, or key of a TOML or JSON file) at fault, normalised
@@ -58,7 +59,7 @@ class Problem:
     """
 
     message: str
-    row: int | None = None
+    row: int | str | None = None
     column: str | None = None
     participant_id: str | None = None
     source: str | None = None
@@ -121,7 +122,7 @@ class Problems:
     def add(
         self,
         message: str,
-        row: int | None = None,
+        row: int | str | None = None,
         column: str | None = None,
         participant_id: str | None = None,
     ) -> None:
@@ -132,9 +133,29 @@ class Problems:
         return len(self.items)
 
     def raise_if_any(self, what: str) -> None:
-        """Raise one :class:`ProblemsError` with every problem recorded, if there is any."""
+        """Raise one :class:`ProblemsError` with every problem recorded, if there is any,
+        in file order (:func:`ordered`)."""
         if self.items:
-            raise ProblemsError(self.items, what)
+            raise ProblemsError(ordered(self.items), what)
+
+
+def ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems by file (in order of first appearance), then file-level ones, then by row.
+
+    Rows that are not all numbers (DataFrame index labels) keep the order found.
+
+    >>> [p.row for p in ordered([Problem("b", row=3), Problem("a"), Problem("c", row=2)])]
+    [None, 2, 3]
+    """
+    items = list(problems)
+    order = {src: i for i, src in enumerate(dict.fromkeys(p.source for p in items))}
+    numbered = all(p.row is None or isinstance(p.row, int) for p in items)
+
+    def key(p: Problem) -> tuple[int, bool, int]:
+        row = p.row if numbered and isinstance(p.row, int) else 0
+        return (order[p.source], p.row is not None, row)
+
+    return sorted(items, key=key)
 
 
 def nearest(word: object, choices: Iterable[str]) -> str | None:

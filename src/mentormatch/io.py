@@ -42,7 +42,7 @@ from pydantic import ValidationError
 
 from mentormatch import _tables
 from mentormatch._errors import MentormatchError
-from mentormatch._problems import Problem, Problems, ProblemsError, did_you_mean
+from mentormatch._problems import Problem, Problems, ProblemsError, did_you_mean, ordered
 from mentormatch.matching import Alternative, Explanation, Match, MatchResult, Unmatched
 from mentormatch.participants import Mentee, Mentor, validate_programme
 
@@ -766,9 +766,7 @@ class _Entry:
     manager: str = ""
 
 
-def _ordered(problems: list[Problem]) -> list[Problem]:
-    order = {src: i for i, src in enumerate(dict.fromkeys(p.source for p in problems))}
-    return sorted(problems, key=lambda p: (order[p.source], p.row is not None, p.row or 0))
+_ordered = ordered
 
 
 def _manager_checks(entries: Sequence[_Entry], out: list[Problem]) -> None:
