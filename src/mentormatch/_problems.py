@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from mentormatch._errors import MentormatchError
 
-__all__ = ["Problem", "Problems", "ProblemsError", "did_you_mean", "nearest", "ordered"]
+__all__ = ["Problem", "Problems", "ProblemsError", "did_you_mean", "nearest", "ordered", "shown"]
 
 
 @dataclass(frozen=True)
@@ -185,3 +185,26 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """
     best = nearest(word, choices)
     return f"; did you mean {best!r}?" if best is not None else ""
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A value as a message shows it: ``repr``, huge integers abbreviated, long text cut.
+
+    >>> shown(2**70), shown(10**400), shown("x" * 100)[-6:], shown([1, 10**30])
+    ('1180591620717411303424', '1000…000 (401 digits)', "xxxx…'", '[1, 1000…000 (31 digits)]')
+    """
+
+    def one(v: object) -> str:
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**24:
+            digits = len(str(abs(v)))
+            text = str(v)
+            return f"{text[: 4 + (v < 0)]}…{text[-3:]} ({digits} digits)"
+        if isinstance(v, list):
+            return "[" + ", ".join(one(x) for x in v[:10]) + (", …]" if len(v) > 10 else "]")
+        return repr(v)
+
+    try:
+        text = one(value)
+    except ValueError:  # an integer too long to print
+        text = f"an integer of more than {4300} digits"
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]

@@ -42,7 +42,7 @@ from pydantic import ValidationError
 
 from mentormatch import _tables
 from mentormatch._errors import MentormatchError
-from mentormatch._problems import Problem, Problems, ProblemsError, did_you_mean, ordered
+from mentormatch._problems import Problem, Problems, ProblemsError, did_you_mean, ordered, shown
 from mentormatch.matching import Alternative, Explanation, Match, MatchResult, Unmatched
 from mentormatch.participants import Mentee, Mentor, validate_programme
 
@@ -1201,7 +1201,7 @@ def _finite(value: object) -> float | None:
 
 
 def _kind(value: object) -> str:
-    return "null" if value is None else f"{type(value).__name__} {value!r}"[:80]
+    return "null" if value is None else f"{type(value).__name__} {shown(value)}"
 
 
 class _ResultChecks:

@@ -45,7 +45,7 @@ from scipy import stats
 from mentormatch import _report, _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
-from mentormatch._problems import Problems, did_you_mean
+from mentormatch._problems import Problems, did_you_mean, shown
 from mentormatch._tables import Row, Table, read_table_checked, write_csv
 from mentormatch._tables import normalise_column as _normalise_column
 
@@ -1684,7 +1684,7 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
         if not isinstance(value, dict):
             sink.add(
                 f"[{key}] must be a table, written as a [{key}] header with one key = value "
-                f"per line; got {key} = {value!r}"[:300],
+                f"per line; got {key} = {shown(value)}",
                 column=key,
             )
     if not isinstance(table, dict):
@@ -1711,8 +1711,14 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
             except OverflowError:
                 number = None
         if number is None or not math.isfinite(number):
+            numeric = not isinstance(target, bool) and isinstance(target, (int, float))
             sink.add(
-                f"target for {kpi} must be a number, not {target!r}"[:300]
+                f"target for {kpi} "
+                + (
+                    f"is {shown(target)}, not a finite number"
+                    if numeric
+                    else f"must be a number, not {shown(target)}"
+                )
                 + ("; write rates as fractions (0.8 for 80%)" if kpi in _RATE_KPIS else ""),
                 column=column,
             )
@@ -1731,7 +1737,7 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     ):
         found = next((src[key] for src in sources if src.get(key) is not None), None)
         if found is not None and not isinstance(found, str):
-            sink.add(f"{key} must be text in quotes, not {found!r}"[:300], column=key)
+            sink.add(f"{key} must be text in quotes, not {shown(found)}", column=key)
             found = None
         texts[key] = found or None
     sink.raise_if_any("the targets")

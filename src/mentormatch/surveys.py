@@ -33,7 +33,7 @@ from scipy import optimize, stats
 from mentormatch import _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
-from mentormatch._problems import Problems, ProblemsError, did_you_mean
+from mentormatch._problems import Problems, ProblemsError, did_you_mean, shown
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
 
 __all__ = [
@@ -572,7 +572,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
         if not isinstance(table, dict):
             sink.add(
                 "[instrument] must be a table of items, scale, ...; write it as a [instrument] "
-                f"header, not instrument = {table!r}"[:300],
+                f"header, not instrument = {shown(table)}",
                 column="instrument",
             )
             sink.raise_if_any("the instrument file")
@@ -613,7 +613,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
         bounds = [_toml_number(v) for v in raw] if isinstance(raw, list) else []
         if len(bounds) != 2 or None in bounds:
             sink.add(
-                f"scale must be [min, max], two numbers such as [1, 5]; got {raw!r}"[:300],
+                f"scale must be [min, max], two numbers such as [1, 5]; got {shown(raw)}",
                 column="scale",
             )
         elif not bounds[0] < bounds[1]:  # type: ignore[operator]
@@ -633,7 +633,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
             sink.add(
                 "subscales must be a table of name = list of items, written as "
                 '[instrument.subscales] then growth = ["q4", "q5"]; got '
-                f"{raw_subs!r}"[:300],
+                f"{shown(raw_subs)}",
                 column="subscales",
             )
         else:
@@ -651,13 +651,13 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
         if share is None or not 0 < share <= 1:
             sink.add(
                 "min_answered is the share of items a respondent must answer, a number in "
-                f"(0, 1] such as 0.5; got {table['min_answered']!r}"[:300],
+                f"(0, 1] such as 0.5; got {shown(table['min_answered'])}",
                 column="min_answered",
             )
         else:
             min_answered = share
     if "name" in table and not isinstance(table["name"], str):
-        sink.add(f"name must be text in quotes; got {table['name']!r}"[:300], column="name")
+        sink.add(f"name must be text in quotes; got {shown(table['name'])}", column="name")
     sink.raise_if_any("the instrument file")
     assert items is not None and scale is not None  # else a problem was raised
     try:
