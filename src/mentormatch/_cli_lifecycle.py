@@ -174,7 +174,7 @@ def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         cli._say(
             cli._status(args, out, err),
             f"{head} Matched {result.n_matched} of {result.n_matched + len(result.unmatched)} "
-            f"mentees (total score {result.total_score:.2f}); wrote {args.output}",
+            f"mentees (total score {result.total_score:.2f}); wrote {cli._written(args)}",
         )
     else:
         cli._say(out, head)
@@ -235,7 +235,8 @@ def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = write_csv(header, [[r[h] for h in header] for r in records])
         cli._write(target, text, "utf-8", out)
         cli._say(
-            cli._status(args, out, err), f"{lists.summary().splitlines()[0]} Wrote {args.output}"
+            cli._status(args, out, err),
+            f"{lists.summary().splitlines()[0]} Wrote {cli._written(args)}",
         )
     else:
         cli._say(out, lists.summary())

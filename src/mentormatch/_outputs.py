@@ -34,7 +34,7 @@ Examples
 >>> resolve(folder / "matches.csv", inputs=[("the sign-ups", folder / "matches.csv")])
 Traceback (most recent call last):
 ...
-mentormatch._errors.MentormatchError: cannot write '...matches.csv': it is the sign-ups (...matches.csv), an input of this command; writing there would destroy it, so choose another name for the output
+mentormatch._errors.MentormatchError: cannot write '...matches.csv': it is the same file as an input of this command, the sign-ups '...matches.csv'; writing there would destroy it, so choose another name for the output
 >>> resolve(folder / "no-such-folder" / "matches.csv")
 Traceback (most recent call last):
 ...
@@ -172,8 +172,8 @@ def resolve(
             what, path = same
             raise _fail(
                 label,
-                f"it is {what} ({path}), an input of this command; writing there would "
-                "destroy it, so choose another name for the output",
+                f"it is the same file as an input of this command, {what} {path!r}; writing "
+                "there would destroy it, so choose another name for the output",
                 given,
             )
         mode = info.st_mode

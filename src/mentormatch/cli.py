@@ -229,6 +229,11 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> TextIO:
     return err if target is not None and target.kind == "stdout" else out
 
 
+def _written(args: argparse.Namespace) -> str:
+    """The output as a status line names it."""
+    return "standard output" if args.output == _outputs.STDOUT else str(args.output)
+
+
 def _write(target: _outputs.Output, text: str, encoding: str, out: TextIO) -> None:
     """Write ``text`` to a checked output; to a terminal, through :func:`_safe`."""
     if target.kind == "stdout" and getattr(out, "isatty", lambda: False)():
@@ -858,7 +863,7 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _say(
             _status(args, out, err),
             f"Matched {len(result.matches)} of {n} mentees (total score "
-            f"{result.total_score:.2f}); wrote {args.output}",
+            f"{result.total_score:.2f}); wrote {_written(args)}",
         )
     else:
         progress.done()
@@ -1150,7 +1155,7 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             text = report.to_markdown() if fmt == "md" else report.to_html()
             encoding = "utf-8"
         _write(target, text, encoding, out)
-        _say(_status(args, out, err), f"wrote {args.output}")
+        _say(_status(args, out, err), f"wrote {_written(args)}")
     else:
         _say(out, report.summary())
     return EXIT_OK
@@ -1283,7 +1288,7 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for k, pid in enumerate(post.ids)
         ]
         _write(target, write_csv(header, records), "utf-8-sig", out)
-        _say(_status(args, out, err), f"wrote {args.output}")
+        _say(_status(args, out, err), f"wrote {_written(args)}")
     return EXIT_OK
 
 

@@ -46,7 +46,7 @@ from mentormatch import _report, _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._problems import Problems, did_you_mean, shown
-from mentormatch._tables import Row, Table, read_table_checked, write_csv
+from mentormatch._tables import Row, Table, read_table_checked, write_atomically, write_csv
 from mentormatch._tables import normalise_column as _normalise_column
 
 __all__ = [
@@ -1861,9 +1861,11 @@ class ProgrammeReport:
         return _report.render_html(self, plots=plots)
 
     def save_html(self, path: str | os.PathLike[str], *, plots: bool = True) -> Path:
-        """Write :meth:`to_html` to ``path`` (UTF-8); returns the path."""
+        """Write :meth:`to_html` to ``path`` (UTF-8, atomically; a pipe or device is written
+        in place, never replaced); returns the path."""
         out = Path(path)
-        out.write_text(self.to_html(plots=plots), encoding="utf-8")
+        html = self.to_html(plots=plots)
+        write_atomically(out, lambda handle: handle.write(html), "utf-8")
         return out
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
