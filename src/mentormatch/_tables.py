@@ -488,7 +488,7 @@ def write_csv(
 
 
 def write_atomically(
-    path: str | os.PathLike[str], write: Callable[[IO[str]], None], encoding: str = "utf-8"
+    path: str | os.PathLike[str], write: Callable[[IO[str]], Any], encoding: str = "utf-8"
 ) -> None:
     """Write through ``write(handle)`` to ``path`` safely (see :mod:`mentormatch._outputs`).
 
