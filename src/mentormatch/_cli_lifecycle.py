@@ -185,6 +185,14 @@ def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --------------------------------------------------------------------------- shortlist
 
 
+def _number(text: str) -> int | float:
+    """A number as written: a whole number exactly (of any size), else a float."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)  # argparse reports a ValueError as "invalid _number value"
+
+
 def _add_shortlist(sub: Any) -> None:
     p = sub.add_parser(
         "shortlist",
@@ -201,9 +209,9 @@ def _add_shortlist(sub: Any) -> None:
     p.add_argument("-k", type=int, default=5, help="suggestions per mentee (default 5)")
     p.add_argument(
         "--ration",
-        type=float,
+        type=_number,
         default=2.0,
-        help="lists per place a mentor may appear on (default 2.0)",
+        help="lists per place a mentor may appear on (default 2.0; 'inf' for no rationing)",
     )
     cli._add_output_argument(p, "where to write the lists (CSV; '-' for standard output)")
     cli._add_programme_arguments(p)
@@ -217,10 +225,10 @@ def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"-k {args.k}: give the number of suggestions per mentee, a whole number >= 1",
             field="k",
         )
-    if not math.isfinite(args.ration) or args.ration <= 0:
+    if (isinstance(args.ration, float) and math.isnan(args.ration)) or args.ration <= 0:
         raise MentormatchError(
             f"--ration {args.ration}: give a number > 0 (2.0 lets two mentees see each place); "
-            "a very large number such as 1000 means no rationing",
+            "'inf' means no rationing",
             field="ration",
         )
     progress = cli._Progress(err)

@@ -87,13 +87,13 @@ _ALLOWED_FORMAT = {"\u200c", "\u200d"}  # zero-width (non-)joiners: needed by so
 def _unsafe(keep_layout: bool) -> re.Pattern[str]:
     """Characters that must not reach a terminal as they are."""
     bad = []
-    for code in range(0x10000):
+    # the planes that hold control and format characters: the BMP, 1 and 14 (tags)
+    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
         ch = chr(code)
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch not in _ALLOWED_FORMAT:
             if keep_layout and ch in "\n\t":
                 continue
             bad.append(f"\\U{code:08x}")
-    bad.append("\U000e0000-\U000e007f\U000f0000-\U0010ffff")  # tags and private use planes
     return re.compile("[" + "".join(bad) + "]")
 
 

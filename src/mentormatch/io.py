@@ -574,7 +574,8 @@ def _load(source: object, role: str | None, problems: _Problems) -> dict[str | N
         if name.lower().endswith(".json") or stripped[:1] in ("{", "["):
             data, problem = _tables.load_json(text)
             if problem is not None:
-                if name.lower().endswith(".json") or stripped[:1] == "{":
+                json_like = stripped[:1] == "{" or "nested more than" in problem
+                if name.lower().endswith(".json") or json_like:
                     problems.add(problem, row=None)
                     return {}
             else:
@@ -606,7 +607,9 @@ def _load(source: object, role: str | None, problems: _Problems) -> dict[str | N
     required = ["id"] if role is not None else ["id", "role"]
     missing = [c for c in required if c not in present]
     if missing:
-        found = ", ".join(sorted(k for k in present if k)) or "none"
+        names = sorted(k for k in present if k)
+        found = ", ".join(k if len(k) <= 40 else k[:39] + "…" for k in names[:30]) or "none"
+        found += ", …" if len(names) > 30 else ""
         problems.add(
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(columns found: {found}); "

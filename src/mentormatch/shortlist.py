@@ -218,8 +218,8 @@ def shortlist(
         A mentor appears on at most ``ceil(ration * capacity)`` lists: with
         capacity 1 and ration 2, two mentees compete for each place. A mentor
         with capacity 0 is never suggested. No mentor can be on more lists than
-        there are mentees, so a huge ration (an integer too large for a float
-        included) simply means no rationing; ``inf`` and ``nan`` are refused.
+        there are mentees, so a huge ration (``inf``, or an integer too large
+        for a float) simply means no rationing; ``nan`` is refused.
 
     Returns
     -------
@@ -316,14 +316,15 @@ def shortlist(
 
 
 def _ration(ration: object) -> float:
-    """``ration`` as a float > 0 (an integer too large for a float means no rationing: inf)."""
+    """``ration`` as a float > 0; ``inf`` (or an integer too large for a float) means no
+    rationing."""
     if isinstance(ration, bool) or not isinstance(ration, int | float | np.integer | np.floating):
         value = math.nan
     elif isinstance(ration, int | np.integer) and ration > 0:
         value = float(ration) if ration < 2**1023 else math.inf
     else:
         value = float(ration)
-    if math.isnan(value) or value <= 0 or (math.isinf(value) and not isinstance(ration, int)):
+    if math.isnan(value) or value <= 0:
         raise MentormatchError(
             f"The 'ration' parameter of shortlist must be a number > 0. Got {ration!r} instead; "
             "2.0 lets two mentees see each place.",
