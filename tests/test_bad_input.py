@@ -932,3 +932,27 @@ def test_a_narrow_terminal_encoding_never_crashes(
     stream.flush()
     assert b"Matched" in raw.getvalue()
     _ = os.linesep  # the stream is left to the fixture
+
+
+# --------------------------------------------------------------------------- all files at once
+
+SEVERAL = [
+    ("match", {"signups": "role,id\nboss,e1\n", "programme": "presett = 1\n"}),
+    ("rematch", {"signups": "role,id\nboss,e1\n", "keep": "a,b\n1,2\n", "exclude": ""}),
+    ("kpis", {"relationships": "mentee_id\ne1\n", "targets": "[targets]\nmatch_rat = 1\n",
+              "results": "{}", "signups": ""}),
+    ("survey", {"responses": "id,q1\ne1,9\n", "pre": "q1\n3\n"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "bad"), SEVERAL, ids=[c for c, _ in SEVERAL])
+def test_the_problems_of_every_file_are_reported_at_once(
+    tmp_path: Path, command: str, bad: dict[str, str]
+) -> None:
+    files = workspace(tmp_path)
+    for kind, text in bad.items():
+        files[kind].write_text(text)
+    code, _, err = run(BY_NAME[command].args(files))
+    assert code == 2, err
+    for kind in bad:
+        assert files[kind].name in err, (kind, err)

@@ -154,10 +154,18 @@ def test_a_named_pipe_is_written_in_place(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.fifo"]
 
 
+def _dev_null() -> os.stat_result:
+    """/dev/null, checked to be the device it should be before anything writes to it."""
+    info = os.stat("/dev/null")
+    if not stat.S_ISCHR(info.st_mode):
+        pytest.fail("/dev/null on this machine is not a device; restore it (mknod /dev/null c 1 3)")
+    return info
+
+
 @pytest.mark.parametrize("command", WRITERS, ids=[c.name for c in WRITERS])
 def test_dev_null_is_written_in_place(files: dict[str, Path], command: object) -> None:
     cmd = BY_NAME[command.name]  # type: ignore[attr-defined]
-    before = os.stat("/dev/null")
+    before = _dev_null()
     code, _, err = run([*cmd.args(files, "/dev/null"), *_format_flag(cmd)])
     assert code == 0, err
     after = os.stat("/dev/null")
@@ -378,6 +386,7 @@ def test_library_writers_refuse_a_folder_and_name_a_missing_one(
         WRITERS_LIB[writer](tmp_path)
     with pytest.raises(mm.MentormatchError, match=r"the folder '.*nope' does not exist"):
         WRITERS_LIB[writer](tmp_path / "nope" / "file.out")
+    _dev_null()
     WRITERS_LIB[writer]("/dev/null")  # a device: written in place, never replaced
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     assert os.listdir(tmp_path) == []

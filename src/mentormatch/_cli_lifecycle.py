@@ -151,14 +151,27 @@ def _add_rematch(sub: Any) -> None:
 @cli._checked
 def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = cli._Progress(err)
-    matcher, mentees, mentors = cli._programme(args, progress)
+    read: dict[str, tuple[list[_Pair], Problems]] = {}
+
+    def reader(option: str) -> Any:
+        def read_one() -> None:
+            path = getattr(args, option)
+            read[option] = _read_pairs(path, f"--{option}") if path else ([], Problems(None))
+            if read[option][1].items:
+                raise ProblemsError(read[option][1].items, f"the --{option} pairs")
+
+        return read_one
+
+    matcher, mentees, mentors = cli._programme(
+        args,
+        progress,
+        [("the --keep pairs", reader("keep")), ("the --exclude pairs", reader("exclude"))],
+    )
     lists: dict[str, list[_Pair]] = {}
     problems = []
     for option in ("keep", "exclude"):
-        path = getattr(args, option)
-        pairs, sink = _read_pairs(path, f"--{option}") if path else ([], Problems(None))
-        if not sink.items:
-            _check_pairs(pairs, sink, mentees, mentors)
+        pairs, sink = read[option]
+        _check_pairs(pairs, sink, mentees, mentors)
         problems.extend(sink.items)
         lists[option] = pairs
     if problems:

@@ -735,15 +735,48 @@ def _programme_of(args: argparse.Namespace) -> _Programme:
     return _Programme(_presets.PRESETS[args.preset or "career_guidance"](), {})
 
 
+def _gather(readers: Sequence[tuple[str, Callable[[], Any]]]) -> list[Any]:
+    """Run every reader, so that the problems of all the files are reported at once.
+
+    One file with problems raises its own error (a :class:`~mentormatch.io.SignupsError`
+    stays one); several raise one ProblemsError listing them all.
+    """
+    values: list[Any] = []
+    failed: list[tuple[str, MentormatchError]] = []
+    for what, read in readers:
+        try:
+            values.append(read())
+        except MentormatchError as exc:
+            failed.append((what, exc))
+            values.append(None)
+    if len(failed) == 1:
+        raise failed[0][1]
+    if failed:
+        problems = [
+            p
+            for _, exc in failed
+            for p in (exc.problems if isinstance(exc, ProblemsError) else [Problem(str(exc))])
+        ]
+        raise ProblemsError(problems, " and ".join(what for what, _ in failed))
+    return values
+
+
 def _programme(
-    args: argparse.Namespace, progress: _Progress
+    args: argparse.Namespace,
+    progress: _Progress,
+    more: Sequence[tuple[str, Callable[[], Any]]] = (),
 ) -> tuple[Matcher, list[Mentee], list[Mentor]]:
-    """The matcher of ``--preset``/``--config`` and the sign-ups, checked against each
-    other (capacity overrides applied)."""
-    progress("reading the programme")
-    programme = _programme_of(args)
-    progress("reading the sign-ups")
-    mentees, mentors = _read_input(args)
+    """The matcher of ``--preset``/``--config`` and the sign-ups (and ``more`` files),
+    read together and checked against each other (capacity overrides applied)."""
+    progress("reading the programme and the sign-ups")
+    programme, signups, *_ = _gather(
+        [
+            ("the programme file", lambda: _programme_of(args)),
+            ("the sign-ups", lambda: _read_input(args)),
+            *more,
+        ]
+    )
+    mentees, mentors = signups
     problems = _programme_problems(programme, mentees, mentors)
     if problems:
         raise ProblemsError(problems, "the programme file")
@@ -1112,13 +1145,26 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "may go without meeting before it is flagged",
             field="max_gap_days",
         )
-    targets = None
-    if args.config:
+
+    def read_targets() -> kpis.Targets | None:
+        if not args.config:
+            return None
         sink = Problems(args.config)
         _toml.unknown_keys(_toml.load(args.config, "programme file"), _TOP_KEYS, sink)
         sink.raise_if_any("the programme file")
-        targets = kpis.load_targets(args.config)
-    relationships = kpis.read_relationships(args.relationships, meetings=args.meetings)
+        return kpis.load_targets(args.config)
+
+    targets, relationships, match_result, signups = _gather(
+        [
+            ("the programme file", read_targets),
+            (
+                "the relationships",
+                lambda: kpis.read_relationships(args.relationships, meetings=args.meetings),
+            ),
+            ("the results file", lambda: mmio.read_results(args.matches) if args.matches else None),
+            ("the sign-ups", lambda: mmio.read_signups(args.signups) if args.signups else None),
+        ]
+    )
     if args.by:
         columns = sorted({k for r in relationships for k in r.attributes})
         for by in args.by:
@@ -1131,12 +1177,7 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     field="by",
                     value=by,
                 )
-    match_result = mmio.read_results(args.matches) if args.matches else None
-    capacities = (
-        {m.id: m.capacity for m in mmio.read_signups(args.signups).mentors}
-        if args.signups
-        else None
-    )
+    capacities = {m.id: m.capacity for m in signups.mentors} if signups is not None else None
     report = kpis.programme_report(
         relationships,
         as_of=as_of,
@@ -1225,26 +1266,36 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     id_column = args.id_column or "id"
     require_id = bool(args.pre) or args.id_column is not None
     extra = {args.nps_column: (0.0, 10.0, "--nps-column")} if args.nps_column else {}
-    post = read_responses(
-        args.responses,
-        instrument.items,
-        instrument.scale,
-        id_column=id_column,
-        require_id=require_id,
-        extra=extra,
-        what="the survey responses",
-    )
-    pre = (
-        read_responses(
-            args.pre,
-            instrument.items,
-            instrument.scale,
-            id_column=id_column,
-            require_id=True,
-            what="the earlier round (--pre)",
-        )
-        if args.pre
-        else None
+    post, pre = _gather(
+        [
+            (
+                "the survey responses",
+                lambda: read_responses(
+                    args.responses,
+                    instrument.items,
+                    instrument.scale,
+                    id_column=id_column,
+                    require_id=require_id,
+                    extra=extra,
+                    what="the survey responses",
+                ),
+            ),
+            (
+                "the earlier round (--pre)",
+                lambda: (
+                    read_responses(
+                        args.pre,
+                        instrument.items,
+                        instrument.scale,
+                        id_column=id_column,
+                        require_id=True,
+                        what="the earlier round (--pre)",
+                    )
+                    if args.pre
+                    else None
+                ),
+            ),
+        ]
     )
     scored = instrument.score(post.answers)
     _say(out, scored.summary())
