@@ -426,3 +426,68 @@ def test_every_command_that_writes_is_covered() -> None:
     assert with_output == {c.name for c in WRITERS}
     assert {c.name for c in COMMANDS} | {"demo"} == set(sub.choices)
     assert set(GOOD) == {k for c in COMMANDS for k in c.inputs}
+
+
+# ----------------------------------------------------------------------------- spreadsheet safety
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _formula_cells(path: Path) -> list[str]:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [
+            cell
+            for row in csv.reader(handle)
+            for cell in row
+            if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(cell)
+        ]
+
+
+def test_every_csv_the_command_writes_is_neutralised(tmp_path: Path) -> None:
+    files = workspace(tmp_path / "in")
+    rows = ["role,id,name,department,goals,location"]
+    for k, evil in enumerate(FORMULAS):
+        quoted = '"' + evil.replace('"', '""') + '"'
+        rows.append(
+            f'mentor,"{evil[:1]}m{k}",{quoted},{quoted},{quoted},{quoted}'.replace("\r", "")
+        )
+        rows.append(
+            f'mentee,"{evil[:1]}e{k}",{quoted},{quoted},{quoted},{quoted}'.replace("\r", "")
+        )
+    files["signups"].write_text("\n".join(rows) + "\n")
+    import csv
+
+    with open(files["relationships"], "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["mentee_id", "mentor_id", "started", "status", "department"])
+        for k in range(12):
+            writer.writerow(
+                [f"=e{k}", f"@m{k % 2}", f"2025-01-0{1 + k % 9}", "active", FORMULAS[k % 4]]
+            )
+    post = ["id,q1,q2,q3,q4,q5,q6,recommend"] + [f'"={k}",3,3,3,3,3,3,9' for k in range(5)]
+    files["responses"].write_text("\n".join(post) + "\n")
+    runs = {
+        "match.csv": ["match", str(files["signups"])],
+        "rematch.csv": ["rematch", str(files["signups"]), "--format", "csv"],
+        "shortlist.csv": ["shortlist", str(files["signups"]), "-k", "2"],
+        "kpis.csv": ["kpis", str(files["relationships"]), "--as-of", "2025-06-01", "--by",
+                     "department", "--min-group-size", "3"],
+        "survey.csv": ["survey", str(files["responses"]), "--instrument", str(files["instrument"])],
+    }  # fmt: skip
+    for name, argv in runs.items():
+        target = tmp_path / name
+        code, _, err = run([*argv, "-o", str(target)])
+        assert code == 0, (name, err)
+        text = target.read_text(encoding="utf-8-sig")
+        assert "'=" in text or "'@" in text or "'+" in text, name  # data that needed it
+        assert _formula_cells(target) == [], name
