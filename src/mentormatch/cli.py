@@ -1166,9 +1166,11 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ]
     )
     if args.by:
+        from mentormatch._tables import normalise_column
+
         columns = sorted({k for r in relationships for k in r.attributes})
         for by in args.by:
-            if by not in columns:
+            if normalise_column(by) not in columns:
                 raise MentormatchError(
                     f"--by {by!r}: no pair has this column{did_you_mean(by, columns)} The "
                     f"columns to break down by are: {', '.join(columns) or 'none'}".replace(
