@@ -241,6 +241,7 @@ def test_every_command_answers_every_bad_input_with_exit_2(
     assert code == 2, f"exit {code}\n{err}"
     assert "Traceback" not in said
     assert bad.name in said  # the message names the file
+    assert len(said) < 10_000  # and does not echo a megabyte of data back
     if command != "validate":  # validate lists the problems on stdout, by design
         assert out == ""
     assert snapshot(tmp_path) == before  # nothing written, the old output untouched

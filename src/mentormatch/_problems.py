@@ -25,7 +25,16 @@ from dataclasses import dataclass
 
 from mentormatch._errors import MentormatchError
 
-__all__ = ["Problem", "Problems", "ProblemsError", "did_you_mean", "nearest", "ordered", "shown"]
+__all__ = [
+    "Problem",
+    "Problems",
+    "ProblemsError",
+    "did_you_mean",
+    "listed",
+    "nearest",
+    "ordered",
+    "shown",
+]
 
 
 @dataclass(frozen=True)
@@ -71,9 +80,9 @@ class Problem:
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column!r}")
+            where.append(f"column {shown(self.column)}")
         if self.participant_id:
-            where.append(f"id {self.participant_id!r}")
+            where.append(f"id {shown(self.participant_id)}")
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -208,3 +217,15 @@ def shown(value: object, limit: int = 80) -> str:
     except ValueError:  # an integer too long to print
         text = f"an integer of more than {4300} digits"
     return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
+
+
+def listed(names: Iterable[object], most: int = 30) -> str:
+    """Names for a message, ``"a, b, c"``: each cut to 40 characters, at most ``most``.
+
+    >>> listed(["id", "x" * 50]), listed(range(40))[-17:]
+    ('id, xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…', '29, … (40 in all)')
+    """
+    items = [str(n) if len(str(n)) <= 40 else str(n)[:39] + "…" for n in names]
+    if len(items) > most:
+        return ", ".join(items[:most]) + f", … ({len(items)} in all)"
+    return ", ".join(items) or "none"

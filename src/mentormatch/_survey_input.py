@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mentormatch._errors import MentormatchError
-from mentormatch._problems import ProblemsError, did_you_mean
+from mentormatch._problems import ProblemsError, did_you_mean, listed
 from mentormatch._tables import normalise_column, read_table_checked
 
 FloatArray = npt.NDArray[np.float64]
@@ -298,7 +298,7 @@ def read_responses(
     if table is None:
         raise ProblemsError(sink.items, what)
     columns = table.columns
-    shown = ", ".join(table.original)
+    shown = listed(table.original)
     keys = {normalise_column(i): i for i in items}
     missing = [i for key, i in keys.items() if key not in columns]
     if missing:

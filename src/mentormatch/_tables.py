@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from mentormatch import _outputs
 from mentormatch._errors import MentormatchError
-from mentormatch._problems import Problems
+from mentormatch._problems import Problems, shown
 
 __all__ = [
     "Row",
@@ -363,7 +363,7 @@ def _check_columns(
             ok = False
         elif col in seen:
             problems.add(
-                f"columns {original[seen[col]]!r} and {original[i]!r} both mean {col!r} "
+                f"columns {shown(original[seen[col]])} and {shown(original[i])} both mean {shown(col)} "
                 "(names are compared ignoring case and spaces); keep one",
                 row=header_row,
                 column=col,

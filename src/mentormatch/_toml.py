@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mentormatch._errors import MentormatchError
-from mentormatch._problems import Problems, did_you_mean
+from mentormatch._problems import Problems, did_you_mean, shown
 
 PROGRAMME_KEYS = (
     "name",
@@ -102,7 +102,7 @@ def unknown_keys(
         if key not in names:
             hint = did_you_mean(key, names)
             sink.add(
-                f"{where}unknown key {key!r}{hint}{' The' if hint else '; the'} valid keys are "
+                f"{where}unknown key {shown(key)}{hint}{' The' if hint else '; the'} valid keys are "
                 + ", ".join(names),
                 column=str(key),
             )

@@ -329,7 +329,7 @@ def _build_part(
     cls = registry.get(_key(type_name))
     if cls is None:
         sink.add(
-            f"{where}: unknown {kind} type {type_name!r}{did_you_mean(type_name, names)} "
+            f"{where}: unknown {kind} type {shown(type_name)}{did_you_mean(type_name, names)} "
             f"valid types: {', '.join(names)}".replace("? valid", "? Valid").replace(
                 "' valid", "'; valid"
             ),
@@ -348,8 +348,8 @@ def _build_part(
             valid = ["type", *params]
             hint = did_you_mean(key, params)
             sink.add(
-                f"{where}: unknown key {key}{hint}{' Valid' if hint else '; valid'} keys: "
-                + ", ".join(valid),
+                f"{where}: unknown key {shown(key)[1:-1]}{hint}{' Valid' if hint else '; valid'} "
+                "keys: " + ", ".join(valid),
                 column=f"{column}.{key}",
             )
             ok = False

@@ -222,7 +222,7 @@ def _csv_records(text: str, problems: _Problems) -> tuple[list[str], list[_Recor
                 )
         elif key in seen:
             problems.add(
-                f"columns {seen[key]!r} and {raw.strip()!r} both mean {key!r} (names are compared "
+                f"columns {shown(seen[key])} and {shown(raw.strip())} both mean {shown(key)} (names are compared "
                 "ignoring case and surrounding spaces); keep one",
                 row=header_row,
                 column=key,
@@ -274,7 +274,9 @@ def _frame_records(frame: Any, problems: _Problems) -> tuple[list[str], list[_Re
         key = _column_key(raw)
         if key in seen:
             problems.add(
-                f"columns {seen[key]!r} and {raw!r} both mean {key!r}; keep one", row=1, column=key
+                f"columns {shown(seen[key])} and {shown(raw)} both mean {shown(key)}; keep one",
+                row=1,
+                column=key,
             )
         seen[key] = raw
         keys.append(key)
@@ -1370,7 +1372,7 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
         )
     for key in sorted(set(data) - set(_RESULT_KEYS)):
         checks.add(
-            f"unknown key {key!r}{did_you_mean(key, _RESULT_KEYS)}; the keys of a results file "
+            f"unknown key {shown(key)}{did_you_mean(key, _RESULT_KEYS)}; the keys of a results file "
             f"are {', '.join(_RESULT_KEYS)}",
             None,
             str(key),

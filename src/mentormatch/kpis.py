@@ -45,7 +45,7 @@ from scipy import stats
 from mentormatch import _report, _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
-from mentormatch._problems import Problems, did_you_mean, shown
+from mentormatch._problems import Problems, did_you_mean, listed, shown
 from mentormatch._tables import Row, Table, read_table_checked, write_atomically, write_csv
 from mentormatch._tables import normalise_column as _normalise_column
 
@@ -576,7 +576,7 @@ def _require_columns(
     for name in missing:
         sink.add(
             f"missing column {name}{did_you_mean(name, columns)}; found "
-            + (", ".join(columns) or "none")
+            + listed(columns)
             + f" (names are matched case-insensitively); {example}",
             row=1,
             column=name,
