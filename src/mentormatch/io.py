@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Problem",
+    "ResultsError",
     "Signups",
     "SignupsError",
     "load_demo",
@@ -115,7 +116,16 @@ class SignupsError(ProblemsError):
 
 class ResultsError(ProblemsError):
     """A results file with problems (damaged, or contradicting itself); ``problems``
-    lists every one of them."""
+    lists every one of them, as :class:`SignupsError` does for sign-ups.
+
+    Examples
+    --------
+    >>> err = ResultsError([Problem("score must be a number in [0, 1], got null", row=2,
+    ...                             column="matches.score", participant_id="e1")])
+    >>> print(err)
+    1 problem in the results file:
+      row 2, column 'matches.score', id 'e1': score must be a number in [0, 1], got null
+    """
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         super().__init__(problems, "the results file")
@@ -1562,8 +1572,15 @@ def read_results(source: PathOrFile) -> MatchResult:
 
     Raises
     ------
-    MentormatchError
-        If the file is not JSON or not a mentormatch results file.
+    ResultsError
+        Listing every problem (a ``MentormatchError``): the file is not
+        JSON, or not a mentormatch results file, or is damaged (missing,
+        null or mistyped fields, scores outside [0, 1], contributions or a
+        total that do not add up) or contradicts itself (a mentee both
+        matched and unmatched, or matched twice; an explanation of someone
+        not in the file, of another mentee, or naming another mentor).
+    FileNotFoundError
+        If a path does not exist.
 
     Examples
     --------
