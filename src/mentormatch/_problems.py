@@ -34,6 +34,7 @@ __all__ = [
     "nearest",
     "ordered",
     "shown",
+    "then",
 ]
 
 
@@ -229,3 +230,14 @@ def listed(names: Iterable[object], most: int = 30) -> str:
     if len(items) > most:
         return ", ".join(items[:most]) + f", … ({len(items)} in all)"
     return ", ".join(items) or "none"
+
+
+def then(hint: str, fix: str) -> str:
+    """A :func:`did_you_mean` hint followed by the fix, punctuated either way.
+
+    >>> "no column 'nmae'" + then("; did you mean 'name'?", "the columns are id, name")
+    "no column 'nmae'; did you mean 'name'? The columns are id, name"
+    >>> "no column 'zz'" + then("", "the columns are id, name")
+    "no column 'zz'; the columns are id, name"
+    """
+    return f"{hint} {fix[:1].upper()}{fix[1:]}" if hint else f"; {fix}"

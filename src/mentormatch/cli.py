@@ -48,7 +48,15 @@ from mentormatch import criteria as _criteria
 from mentormatch import io as mmio
 from mentormatch import presets as _presets
 from mentormatch._errors import MentormatchError
-from mentormatch._problems import Problem, Problems, ProblemsError, did_you_mean, shown
+from mentormatch._problems import (
+    Problem,
+    Problems,
+    ProblemsError,
+    did_you_mean,
+    listed,
+    shown,
+    then,
+)
 from mentormatch.matching import Matcher, MatchResult
 from mentormatch.participants import Mentee, Mentor
 
@@ -126,18 +134,22 @@ def _safe(text: object, *, cell: bool = False) -> str:
     return _unsafe(not cell).sub(_escape, value)
 
 
+def _encodable(stream: Any, text: str) -> str:
+    """``text`` with the characters ``stream`` cannot encode written as escapes."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        pass
+    return text
+
+
 def _say(stream: TextIO, text: object = "", *, end: str = "\n") -> None:
     """Print on ``stream`` through :func:`_safe`; characters the stream cannot encode are
     written as escapes rather than failing."""
-    value = _safe(text) + end
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        value.encode(encoding)
-    except UnicodeEncodeError:
-        value = value.encode(encoding, "backslashreplace").decode(encoding)
-    except LookupError:
-        pass
-    stream.write(value)
+    stream.write(_encodable(stream, _safe(text) + end))
 
 
 # --------------------------------------------------------------------------- output helpers
@@ -236,8 +248,10 @@ def _written(args: argparse.Namespace) -> str:
 
 def _write(target: _outputs.Output, text: str, encoding: str, out: TextIO) -> None:
     """Write ``text`` to a checked output; to a terminal, through :func:`_safe`."""
-    if target.kind == "stdout" and getattr(out, "isatty", lambda: False)():
-        text = _safe(text.replace("\r\n", "\n"))
+    if target.kind == "stdout":
+        if getattr(out, "isatty", lambda: False)():
+            text = _safe(text.replace("\r\n", "\n"))
+        text = _encodable(out, text)
 
     def put(handle: Any) -> None:
         handle.write(text)
@@ -329,10 +343,8 @@ def _build_part(
     cls = registry.get(_key(type_name))
     if cls is None:
         sink.add(
-            f"{where}: unknown {kind} type {shown(type_name)}{did_you_mean(type_name, names)} "
-            f"valid types: {', '.join(names)}".replace("? valid", "? Valid").replace(
-                "' valid", "'; valid"
-            ),
+            f"{where}: unknown {kind} type {shown(type_name)}"
+            + then(did_you_mean(type_name, names), f"valid types: {', '.join(names)}"),
             column=f"{column}.type",
         )
         return None
@@ -533,9 +545,7 @@ def _programme_problems(
         if mentor_id not in tor_set:
             sink.add(
                 f"[capacity] names {mentor_id!r}, not mentors in the sign-ups"
-                f"{did_you_mean(mentor_id, tor_ids)} Correct the id or remove the line".replace(
-                    "sign-ups Correct", "sign-ups; correct"
-                ),
+                + then(did_you_mean(mentor_id, tor_ids), "correct the id or remove the line"),
                 column="capacity",
                 participant_id=mentor_id,
             )
@@ -547,16 +557,16 @@ def _programme_problems(
                 if e not in tee_set:
                     sink.add(
                         f"{where}: pair [{e!r}, {m!r}] names {e!r}, who is not a mentee in the "
-                        f"sign-ups{did_you_mean(e, tee_ids)} Correct the id or remove the "
-                        "pair".replace("sign-ups Correct", "sign-ups; correct"),
+                        "sign-ups"
+                        + then(did_you_mean(e, tee_ids), "correct the id or remove the pair"),
                         column="rules.pairs",
                         participant_id=e,
                     )
                 if m not in tor_set:
                     sink.add(
                         f"{where}: pair [{e!r}, {m!r}] names {m!r}, who is not a mentor in the "
-                        f"sign-ups{did_you_mean(m, tor_ids)} Correct the id or remove the "
-                        "pair".replace("sign-ups Correct", "sign-ups; correct"),
+                        "sign-ups"
+                        + then(did_you_mean(m, tor_ids), "correct the id or remove the pair"),
                         column="rules.pairs",
                         participant_id=m,
                     )
@@ -564,12 +574,14 @@ def _programme_problems(
         if isinstance(part, (_constraints.SameAttribute, _criteria.AttributeMatch)) and key:
             n_tees = _attribute_holders(mentees, key)
             n_tors = _attribute_holders(mentors, key)
-            known = ", ".join(attributes) or "none"
+            known = listed(attributes)
             if n_tees + n_tors == 0:
                 sink.add(
                     f"{where}: nobody in the sign-ups has the attribute {key!r}"
-                    f"{did_you_mean(key, attributes)} The attributes are the extra columns: "
-                    f"{known}".replace("? The", "? The").replace(f"{key!r} The", f"{key!r}; the"),
+                    + then(
+                        did_you_mean(key, attributes),
+                        f"the attributes are the extra columns: {known}",
+                    ),
                     column=f"{'rules' if where.startswith('[[rules') else 'criteria'}.key",
                 )
             elif isinstance(part, _constraints.SameAttribute) and 0 in (n_tees, n_tors):
@@ -831,8 +843,8 @@ def _check_mentee(result: MatchResult, mentee_id: str) -> None:
     ids = [m.mentee_id for m in result.matches] + [u.mentee_id for u in result.unmatched]
     if mentee_id not in ids:
         raise MentormatchError(
-            f"mentee {mentee_id!r} is not in this result{did_you_mean(mentee_id, ids)} "
-            "Check the id".replace("result Check", "result; check"),
+            f"mentee {mentee_id!r} is not in this result"
+            + then(did_you_mean(mentee_id, ids), "check the id"),
             participant_id=mentee_id,
         )
 
@@ -1172,9 +1184,10 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for by in args.by:
             if normalise_column(by) not in columns:
                 raise MentormatchError(
-                    f"--by {by!r}: no pair has this column{did_you_mean(by, columns)} The "
-                    f"columns to break down by are: {', '.join(columns) or 'none'}".replace(
-                        "column The", "column; the"
+                    f"--by {by!r}: no pair has this column"
+                    + then(
+                        did_you_mean(by, columns),
+                        f"the columns to break down by are: {listed(columns)}",
                     ),
                     field="by",
                     value=by,
