@@ -48,6 +48,8 @@ def _results() -> bytes:
 
 GOOD: dict[str, tuple[str, bytes]] = {
     "signups": ("signups.csv", (DOCS / "example_signups.csv").read_bytes()),
+    "mentees": ("mentees.csv", b"id,goals,preferences\ne1,leadership,m1\ne2,sql,\n"),
+    "mentors": ("mentors.csv", b"id,goals,capacity\nm1,leadership,2\nm2,sql,1\n"),
     "programme": ("programme.toml", PROGRAMME.encode()),
     "results": ("matches.json", _results()),
     "keep": ("keep.csv", b"mentee_id,mentor_id\ne2,m1\n"),
@@ -63,6 +65,8 @@ GOOD: dict[str, tuple[str, bytes]] = {
 
 FORMAT = {
     "signups": "csv",
+    "mentees": "csv",
+    "mentors": "csv",
     "programme": "toml",
     "results": "json",
     "keep": "csv",
@@ -97,7 +101,13 @@ class Command:
 
 COMMANDS = [
     Command("match", ("match", "{signups}", "--config", "{programme}"), ".csv"),
+    Command(
+        "match-separate", ("match", "--mentees", "{mentees}", "--mentors", "{mentors}"), ".json"
+    ),
     Command("validate", ("validate", "{signups}", "--config", "{programme}"), None),
+    Command(
+        "validate-separate", ("validate", "--mentees", "{mentees}", "--mentors", "{mentors}"), None
+    ),
     Command("explain", ("explain", "{results}", "e1"), None),
     Command(
         "rematch",

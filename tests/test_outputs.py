@@ -423,8 +423,8 @@ def test_every_command_that_writes_is_covered() -> None:
     with_output = {
         name for name, p in sub.choices.items() if any("-o" in a.option_strings for a in p._actions)
     }
-    assert with_output == {c.name for c in WRITERS}
-    assert {c.name for c in COMMANDS} | {"demo"} == set(sub.choices)
+    assert with_output == {c.argv[0] for c in WRITERS}
+    assert {c.argv[0] for c in COMMANDS} | {"demo"} == set(sub.choices)
     assert set(GOOD) == {k for c in COMMANDS for k in c.inputs}
 
 
