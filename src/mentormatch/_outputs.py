@@ -229,7 +229,8 @@ def _cannot(output: Output, exc: BaseException) -> MentormatchError:
             reason += f" (the folder {folder!r} does not accept new files)"
     else:  # pragma: no cover - only OSError and UnicodeError are passed here
         reason = type(exc).__name__
-    return _fail(output.label, f"writing failed: {reason}; nothing was changed", output.given)
+    kept = "; nothing was changed" if output.kind == "replace" else ""
+    return _fail(output.label, f"writing failed: {reason}{kept}", output.given)
 
 
 def _fsync_folder(folder: str) -> None:
