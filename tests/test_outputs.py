@@ -491,3 +491,35 @@ def test_every_csv_the_command_writes_is_neutralised(tmp_path: Path) -> None:
         text = target.read_text(encoding="utf-8-sig")
         assert "'=" in text or "'@" in text or "'+" in text, name  # data that needed it
         assert _formula_cells(target) == [], name
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux /proc")
+def test_sigint_to_a_real_process_exits_130_with_one_line(tmp_path: Path) -> None:
+    """A real Ctrl-C: the command waits to write into a pipe nobody reads yet."""
+    import time
+
+    files = workspace(tmp_path / "in")
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mentormatch", *BY_NAME["match"].args(files, fifo)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if "partner" in wchan.read_text() or "fifo" in wchan.read_text():
+            break  # blocked opening the pipe: the output is about to be written
+        time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("the command never reached the write")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
