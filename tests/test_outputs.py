@@ -523,3 +523,18 @@ def test_sigint_to_a_real_process_exits_130_with_one_line(tmp_path: Path) -> Non
     assert proc.returncode == 130, err
     assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_inputs_may_be_pipes(tmp_path: Path) -> None:
+    """`--config <(...)` in a shell: an input that is a pipe is read like a file."""
+    files = workspace(tmp_path / "in")
+    for kind in ("signups", "programme"):
+        fifo = tmp_path / f"{kind}.fifo"
+        os.mkfifo(fifo)
+        content = files[kind].read_bytes()
+        writer = threading.Thread(target=lambda f=fifo, c=content: f.write_bytes(c), daemon=True)
+        writer.start()
+        files[kind] = fifo
+    code, out, err = run(BY_NAME["match"].args(files))
+    assert code == 0, err
+    assert "Matched" in out

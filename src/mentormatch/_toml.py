@@ -69,7 +69,7 @@ def load(path: str | os.PathLike[str], what: str = "file") -> dict[str, Any]:
         raise MentormatchError(
             f"{str(p)!r} is a folder, not a {what}; give the file inside it", value=str(p)
         )
-    if not p.is_file():
+    if not p.exists():  # a pipe (<(...) in a shell) is read like a file
         raise MentormatchError(f"no such {what} {str(p)!r}", value=str(p))
     try:
         raw = p.read_bytes()
