@@ -25,12 +25,15 @@ import csv
 import io
 import json
 import math
+import numbers
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+import numpy as np
 
 from mentormatch import _outputs
 from mentormatch._errors import MentormatchError
@@ -453,12 +456,21 @@ def read_table(source: object, what: str = "the table") -> Table:
 
 
 def _format(value: object) -> str:
+    """A cell as CSV text: numbers (numpy's too) as numbers, everything else neutralised.
+
+    >>> import numpy as np
+    >>> [_format(v) for v in (np.float64(0.5), np.int64(3), np.bool_(True), float("nan"), "=x")]
+    ['0.5', '3', 'true', '', "'=x"]
+    """
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return "" if isinstance(value, float) and math.isnan(value) else repr(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return "" if math.isnan(number) else repr(number)
     return neutralise(str(value))
 
 
