@@ -122,10 +122,15 @@ def test_the_library_resolver_compares_files_not_names(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", WRITERS, ids=[c.name for c in WRITERS])
 def test_dash_is_standard_output(
-    capsys: pytest.CaptureFixture[str], files: dict[str, Path], command: object
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, Path],
+    command: object,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     from mentormatch.cli import main
 
+    monkeypatch.chdir(tmp_path)  # a file named '-' would land here, not in the project
     cmd = BY_NAME[command.name]  # type: ignore[attr-defined]
     before = snapshot(files["signups"].parent)
     code = main(cmd.args(files, "-"))
@@ -154,33 +159,44 @@ def test_a_named_pipe_is_written_in_place(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.fifo"]
 
 
-def _dev_null() -> os.stat_result:
-    """/dev/null, checked to be the device it should be before anything writes to it."""
-    info = os.stat("/dev/null")
-    if not stat.S_ISCHR(info.st_mode):
-        pytest.fail("/dev/null on this machine is not a device; restore it (mknod /dev/null c 1 3)")
-    return info
+def _null_device(folder: Path) -> Path:
+    """A device to write to: a private copy of /dev/null in ``folder`` when the tests may
+    make one (as root), so that a regression replaces it and not the machine's; else
+    /dev/null itself (which a process that is not root cannot replace)."""
+    private = folder / "null"
+    try:
+        os.mknod(private, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, AttributeError, OSError):
+        private = Path("/dev/null")
+    if not stat.S_ISCHR(os.stat(private).st_mode):
+        pytest.fail(f"{private} is not a device; restore it (mknod /dev/null c 1 3)")
+    return private
 
 
 @pytest.mark.parametrize("command", WRITERS, ids=[c.name for c in WRITERS])
-def test_dev_null_is_written_in_place(files: dict[str, Path], command: object) -> None:
+def test_dev_null_is_written_in_place(
+    tmp_path: Path, files: dict[str, Path], command: object
+) -> None:
     cmd = BY_NAME[command.name]  # type: ignore[attr-defined]
-    before = _dev_null()
-    code, _, err = run([*cmd.args(files, "/dev/null"), *_format_flag(cmd)])
+    device = _null_device(tmp_path)
+    before = os.stat(device)
+    code, _, err = run([*cmd.args(files, device), *_format_flag(cmd)])
     assert code == 0, err
-    after = os.stat("/dev/null")
+    after = os.stat(device)
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
 
 
-@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="needs /proc/self/fd")
 def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path: Path) -> None:
     files = workspace(tmp_path / "in")
     log = tmp_path / "log.txt"
     log.write_text("kept line\n")
+    stdout = tmp_path / "stdout"  # what /dev/stdout is, in a folder a regression may harm
+    stdout.symlink_to("/proc/self/fd/1")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
     with open(log, "a") as handle:
         proc = subprocess.run(
-            [sys.executable, "-m", "mentormatch", *BY_NAME["match"].args(files, "/dev/stdout")],
+            [sys.executable, "-m", "mentormatch", *BY_NAME["match"].args(files, stdout)],
             stdout=handle,
             stderr=subprocess.PIPE,
             text=True,
@@ -190,7 +206,7 @@ def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path: P
     assert proc.returncode == 0, proc.stderr
     text = log.read_text(encoding="utf-8")
     assert text.startswith("kept line\n") and "mentee_id,mentor_id" in text
-    assert Path("/dev/stdout").is_symlink() or Path("/dev/stdout").is_char_device()
+    assert stdout.is_symlink() and os.readlink(stdout) == "/proc/self/fd/1"
 
 
 @pytest.mark.parametrize("command", WRITERS, ids=[c.name for c in WRITERS])
@@ -386,10 +402,11 @@ def test_library_writers_refuse_a_folder_and_name_a_missing_one(
         WRITERS_LIB[writer](tmp_path)
     with pytest.raises(mm.MentormatchError, match=r"the folder '.*nope' does not exist"):
         WRITERS_LIB[writer](tmp_path / "nope" / "file.out")
-    _dev_null()
-    WRITERS_LIB[writer]("/dev/null")  # a device: written in place, never replaced
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-    assert os.listdir(tmp_path) == []
+    device = _null_device(tmp_path / "dev") if (tmp_path / "dev").mkdir() is None else None
+    assert device is not None
+    WRITERS_LIB[writer](device)  # a device: written in place, never replaced
+    assert stat.S_ISCHR(os.stat(device).st_mode)
+    assert os.listdir(tmp_path) == ["dev"]
 
 
 def test_a_writer_that_fails_leaves_the_old_file(tmp_path: Path) -> None:
