@@ -896,13 +896,17 @@ def test_data_written_to_a_terminal_is_escaped_too(
 
     terminal = Terminal()
     monkeypatch.setattr("sys.stdout", terminal)
+    monkeypatch.chdir(tmp_path)  # a file named '-' would land here, not in the project
     assert cli.main(["match", str(files["signups"]), "-o", "-"]) == 0
     assert "mentee_id" in terminal.getvalue()
     assert not _unsafe_characters(terminal.getvalue())
 
 
-def test_data_piped_out_stays_exact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_data_piped_out_stays_exact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = _evil_files(tmp_path / "evil")
+    monkeypatch.chdir(tmp_path)
     assert cli.main(["match", str(files["signups"]), "-o", "-", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert any("\x1b[2J" in r for m in data["matches"] for r in m["reasons"]) or any(
