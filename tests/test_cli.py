@@ -223,13 +223,17 @@ def test_load_programme_with_preset(tmp_path: Path) -> None:
 
 
 BAD_PROGRAMMES = [
-    ("unknown top key", 'presets = "x"\n', "unknown key presets; valid keys: name, goal"),
+    (
+        "unknown top key",
+        'presets = "x"\n',
+        "unknown key 'presets'; did you mean 'preset'? The valid keys are name, goal",
+    ),
     ("unknown criterion", '[[criteria]]\ntype = "Magic"\n', "valid types: AttributeMatch"),
     ("criterion without type", "[[criteria]]\nweight = 2\n", "give the criteria 'type'"),
     (
         "unknown parameter",
         '[[criteria]]\ntype = "SkillGap"\nideal = 2\n',
-        "unknown key ideal; valid keys: type, ideal_gap, weight, name",
+        "unknown key ideal; did you mean 'ideal_gap'? Valid keys: type, ideal_gap, weight, name",
     ),
     ("missing parameter", '[[criteria]]\ntype = "AttributeMatch"\n', "missing key key"),
     ("bad weight", '[[criteria]]\ntype = "GoalOverlap"\nweight = -1\n', "must be a number > 0"),
@@ -276,7 +280,7 @@ def test_explain_errors(capsys: pytest.CaptureFixture[str], results_json: Path) 
     code, _, err = run(capsys, "explain", str(results_json), "e99")
     assert code == 2 and "'e99' is not in this result" in err
     code, _, err = run(capsys, "explain", str(EXAMPLE), "e1")
-    assert code == 2 and "is not JSON" in err
+    assert code == 2 and "is not valid JSON" in err
 
 
 # ----------------------------------------------------------------------------- unexpected errors
@@ -459,7 +463,10 @@ def test_survey_scores_reliability_nps_and_change(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("id,q1,q2,q3,q4,q5,q6\ne1,3,x,3,3,3,3\n", "row 2, column 'q2': 'x' is not a number"),
+        (
+            "id,q1,q2,q3,q4,q5,q6\ne1,3,x,3,3,3,3\n",
+            "row 2, column 'q2', id 'e1': 'x' is not a number",
+        ),
         ("id,q1\ne1,3\n", "no column for item(s) ['q2', 'q3', 'q4', 'q5', 'q6']"),
         ("id,q1,q2,q3,q4,q5,q6\ne1,3,9,3,3,3,3\n", "q2"),
     ],

@@ -436,13 +436,13 @@ def test_results_json_round_trip(tmp_path: Path) -> None:
 
 
 def test_read_results_rejects_other_files(tmp_path: Path) -> None:
-    with pytest.raises(mm.MentormatchError, match="is not JSON"):
+    with pytest.raises(mm.MentormatchError, match="is not valid JSON"):
         read_results(EXAMPLE)
     with pytest.raises(mm.MentormatchError, match="not a mentormatch results file"):
         read_results(io.StringIO("[]"))
     with pytest.raises(mm.MentormatchError, match="version 7"):
         read_results(io.StringIO('{"version": 7, "matches": [], "unmatched": []}'))
-    with pytest.raises(mm.MentormatchError, match="damaged"):
+    with pytest.raises(mmio.ResultsError, match="entry 1 of 'matches': mentee_id must be an id"):
         read_results(io.StringIO('{"version": 1, "matches": [{}], "unmatched": []}'))
 
 

@@ -775,7 +775,7 @@ def test_load_instrument_reads_the_documented_example() -> None:
     [
         (
             '[instrument]\nitems = ["a"]\nscale = [1, 5]\nreversed = ["a"]\n',
-            r"unknown key\(s\) \['reversed'\]",
+            r"unknown key 'reversed'; did you mean 'reverse'\?",
         ),
         ('[instrument]\nitems = ["a"]\n', "needs scale"),
         ('[instrument]\nitems = ["a"]\nscale = 5\n', r"scale must be \[min, max\]"),

@@ -214,6 +214,7 @@ OTHER: dict[type, str] = {
     mm.constraints.ConstraintLike: "protocol",
     mm.MentormatchError: "exception",
     mm.SignupsError: "exception",
+    mm.io.ResultsError: "exception",
     kpis.NoDataError: "exception",
     surveys.SurveyWarning: "warning",
     **dict.fromkeys(
@@ -355,6 +356,8 @@ def test_errors_pickle_with_their_data() -> None:
     errors = [
         mm.MentormatchError("bad capacity", field="capacity", participant_id="m1", value=-1),
         mm.SignupsError([mm.Problem("id is empty", row=3, column="id")]),
+        mm.io.ResultsError([mm.Problem("score is null", row=2, column="matches.score")]),
+        kpis.NoDataError("nothing to measure"),
     ]
     for err in errors:
         back = pickle.loads(pickle.dumps(err))

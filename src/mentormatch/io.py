@@ -42,8 +42,8 @@ from pydantic import ValidationError
 
 from mentormatch import _tables
 from mentormatch._errors import MentormatchError
-from mentormatch._values import Value
-from mentormatch.matching import Explanation, Match, MatchResult, Unmatched
+from mentormatch._problems import Problem, Problems, ProblemsError, did_you_mean, ordered, shown
+from mentormatch.matching import Alternative, Explanation, Match, MatchResult, Unmatched
 from mentormatch.participants import Mentee, Mentor, validate_programme
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Problem",
+    "ResultsError",
     "Signups",
     "SignupsError",
     "load_demo",
@@ -87,54 +88,7 @@ _SEP = ";"
 # --------------------------------------------------------------------------- problems
 
 
-@dataclass(frozen=True, eq=False)
-class Problem(Value):
-    """One problem found in sign-up data.
-
-    Attributes
-    ----------
-    message : str
-        What is wrong and how to fix it.
-    row : int or None
-        The row as a spreadsheet numbers it (the header is row 1, the first
-        person row 2); for JSON the entry number (from 1) in its list; for a
-        DataFrame the position of the row plus 2, as if it were saved as CSV.
-        ``None`` for a problem with the file as a whole.
-    column : str or None
-        The column (field) at fault, normalised (``"manager_id"``).
-    participant_id : str or None
-        The id on that row, when there is one.
-    source : str or None
-        The file (or ``"mentees"`` / ``"mentors"`` for in-memory data).
-
-    Examples
-    --------
-    >>> p = Problem("skill level 7 is outside 1..5", row=4, column="skills",
-    ...             participant_id="e03", source="signups.csv")
-    >>> str(p)
-    "signups.csv, row 4, column 'skills', id 'e03': skill level 7 is outside 1..5"
-    """
-
-    message: str
-    row: int | None = None
-    column: str | None = None
-    participant_id: str | None = None
-    source: str | None = None
-
-    def __str__(self) -> str:
-        where = []
-        if self.source:
-            where.append(self.source)
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        if self.participant_id:
-            where.append(f"id {self.participant_id!r}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class SignupsError(MentormatchError):
+class SignupsError(ProblemsError):
     """Sign-up data with problems; ``problems`` lists every one of them.
 
     The message lists them all, one per line, so a file is fixed in one pass.
@@ -157,37 +111,27 @@ class SignupsError(MentormatchError):
     """
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the sign-ups:"
-        lines = [head, *(f"  {p}" for p in self.problems)]
-        first = self.problems[0] if self.problems else Problem("")
-        super().__init__(
-            "\n".join(lines),
-            field=first.column,
-            participant_id=first.participant_id,
-            value=first.row,
-        )
-
-    def __reduce__(self) -> tuple[Any, ...]:  # it travels, e.g. back from a process pool
-        return (type(self), (self.problems,))
+        super().__init__(problems, "the sign-ups")
 
 
-class _Problems:
-    """Collects problems for one source."""
+class ResultsError(ProblemsError):
+    """A results file with problems (damaged, or contradicting itself); ``problems``
+    lists every one of them, as :class:`SignupsError` does for sign-ups.
 
-    def __init__(self, source: str | None) -> None:
-        self.source = source
-        self.items: list[Problem] = []
+    Examples
+    --------
+    >>> err = ResultsError([Problem("score must be a number in [0, 1], got null", row=2,
+    ...                             column="matches.score", participant_id="e1")])
+    >>> print(err)
+    1 problem in the results file:
+      row 2, column 'matches.score', id 'e1': score must be a number in [0, 1], got null
+    """
 
-    def add(
-        self,
-        message: str,
-        row: int | None = None,
-        column: str | None = None,
-        participant_id: str | None = None,
-    ) -> None:
-        self.items.append(Problem(message, row, column, participant_id or None, self.source))
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(problems, "the results file")
+
+
+_Problems = Problems
 
 
 # --------------------------------------------------------------------------- results of reading
@@ -249,16 +193,22 @@ def _column_key(header: str) -> str:
     return key if key in _FIELDS or key == "attributes" else text
 
 
-def _source_name(source: object, default: str) -> str:
-    if isinstance(source, (str, os.PathLike)):
-        return str(source)
-    name = getattr(source, "name", None)
-    return name if isinstance(name, str) and not name.startswith("<") else default
+_source_name = _tables.source_name
 
 
-def _read_text(source: object, problems: _Problems) -> str | None:
-    """The text of a path or open file, or ``None`` (with a problem) if it is not text."""
-    text, problem = _tables.to_text(_tables.read_source(source, "sign-ups"))
+def _read_text(source: object, problems: _Problems, what: str = "sign-ups") -> str | None:
+    """The text of a path or open file, or ``None`` (with a problem) if it is not text.
+
+    A path that does not exist raises :class:`FileNotFoundError`.
+    """
+    try:
+        raw = _tables.read_source(source, what)
+    except FileNotFoundError:
+        raise
+    except MentormatchError as exc:
+        problems.add(str(exc).removeprefix(f"{what}: "))
+        return None
+    text, problem = _tables.to_text(raw)
     if problem is not None:
         problems.add(problem)
     return text
@@ -275,7 +225,7 @@ def _csv_records(text: str, problems: _Problems) -> tuple[list[str], list[_Recor
     try:
         rows = _tables.csv_records(text, delimiter)
     except _tables.CsvSyntaxError as exc:
-        problems.add(str(exc), row=exc.row)
+        problems.add(str(exc), row=exc.row, column=exc.column, participant_id=exc.cells.get("id"))
         return None
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
@@ -298,7 +248,7 @@ def _csv_records(text: str, problems: _Problems) -> tuple[list[str], list[_Recor
                 )
         elif key in seen:
             problems.add(
-                f"columns {seen[key]!r} and {raw.strip()!r} both mean {key!r} (names are compared "
+                f"columns {shown(seen[key])} and {shown(raw.strip())} both mean {shown(key)} (names are compared "
                 "ignoring case and surrounding spaces); keep one",
                 row=header_row,
                 column=key,
@@ -350,7 +300,9 @@ def _frame_records(frame: Any, problems: _Problems) -> tuple[list[str], list[_Re
         key = _column_key(raw)
         if key in seen:
             problems.add(
-                f"columns {seen[key]!r} and {raw!r} both mean {key!r}; keep one", row=1, column=key
+                f"columns {shown(seen[key])} and {shown(raw)} both mean {shown(key)}; keep one",
+                row=1,
+                column=key,
             )
         seen[key] = raw
         keys.append(key)
@@ -648,15 +600,22 @@ def _load(source: object, role: str | None, problems: _Problems) -> dict[str | N
             return {}
         stripped = text.lstrip()
         if name.lower().endswith(".json") or stripped[:1] in ("{", "["):
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                if name.lower().endswith(".json") or stripped[:1] == "{":
-                    problems.add(f"this is not valid JSON: {exc}", row=None)
+            data, problem = _tables.load_json(text)
+            if problem is not None:
+                json_like = stripped[:1] == "{" or "nested more than" in problem
+                if name.lower().endswith(".json") or json_like:
+                    problems.add(problem, row=None)
                     return {}
             else:
                 got = _json_records(data, problems, role)
                 if got is None:
+                    return {}
+                if not any(got.values()):
+                    problems.add(
+                        f"the file holds no {role + 's' if role else 'people'}; a sign-up JSON "
+                        "file is a list of people, each with a 'role', or an object with "
+                        "'mentees' and 'mentors' lists (see docs/files.md)"
+                    )
                     return {}
                 if role is None and None in got:
                     for rec in got[None]:
@@ -676,7 +635,9 @@ def _load(source: object, role: str | None, problems: _Problems) -> dict[str | N
     required = ["id"] if role is not None else ["id", "role"]
     missing = [c for c in required if c not in present]
     if missing:
-        found = ", ".join(sorted(k for k in present if k)) or "none"
+        names = sorted(k for k in present if k)
+        found = ", ".join(k if len(k) <= 40 else k[:39] + "…" for k in names[:30]) or "none"
+        found += ", …" if len(names) > 30 else ""
         problems.add(
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(columns found: {found}); "
@@ -800,7 +761,10 @@ def read_signups(
                     continue
                 prefs = _items(record.cells.get("preferences"), "preferences", lambda m: None)
                 if pid:
-                    entries.append(_Entry(record_role, pid, tuple(prefs), record.row, problems))
+                    manager = _text(record.cells.get("manager_id"))
+                    entries.append(
+                        _Entry(record_role, pid, tuple(prefs), record.row, problems, manager)
+                    )
                 person = _build(record, record_role, problems)
                 if person is not None:
                     people[record_role].append((person, record.row, problems))
@@ -830,15 +794,64 @@ class _Entry:
     preferences: tuple[str, ...]
     row: int
     sink: _Problems
+    manager: str = ""
 
 
-def _ordered(problems: list[Problem]) -> list[Problem]:
-    order = {src: i for i, src in enumerate(dict.fromkeys(p.source for p in problems))}
-    return sorted(problems, key=lambda p: (order[p.source], p.row is not None, p.row or 0))
+_ordered = ordered
+
+
+def _manager_checks(entries: Sequence[_Entry], out: list[Problem]) -> None:
+    """A person in both roles naming two managers, and every loop in the manager chain."""
+    managers: dict[str, tuple[str, _Entry]] = {}
+    for e in entries:
+        if not e.manager or e.manager == e.pid:  # naming oneself is reported with the row
+            continue
+        known = managers.get(e.pid)
+        if known is None:
+            managers[e.pid] = (e.manager, e)
+        elif known[0] != e.manager:
+            out.append(
+                Problem(
+                    f"{e.pid!r} names manager {known[0]!r} as a {known[1].role} (row "
+                    f"{known[1].row}) and {e.manager!r} as a {e.role}; give the same manager_id "
+                    "in both rows",
+                    e.row,
+                    "manager_id",
+                    e.pid,
+                    e.sink.source,
+                )
+            )
+    done: set[str] = set()
+    for start in sorted(managers):
+        path: list[str] = []
+        position: dict[str, int] = {}
+        node = start
+        while node in managers and node not in done:
+            if node in position:
+                cycle = path[position[node] :]
+                at = min(
+                    (managers[c][1] for c in cycle), key=lambda x: (x.sink.source or "", x.row)
+                )
+                out.append(
+                    Problem(
+                        f"the manager chain loops ({' -> '.join([*cycle, cycle[0]])}); fix the "
+                        "manager_id of one of these people",
+                        at.row,
+                        "manager_id",
+                        at.pid,
+                        at.sink.source,
+                    )
+                )
+                break
+            position[node] = len(path)
+            path.append(node)
+            node = managers[node][0]
+        done.update(path)
 
 
 def _cross_check(entries: Sequence[_Entry], undecided: set[str], out: list[Problem]) -> None:
-    """Duplicate ids within a role, and preferences naming nobody on the other side."""
+    """Duplicate ids within a role, preferences naming nobody on the other side, managers."""
+    _manager_checks(entries, out)
     first: dict[tuple[str, str], _Entry] = {}
     for e in entries:
         seen = first.get((e.role, e.pid))
@@ -1202,48 +1215,361 @@ def write_results(result: MatchResult, dest: PathOrFile, *, format: str | None =
 # --------------------------------------------------------------------------- results in
 
 
-def _result_from_dict(data: object) -> MatchResult:
-    if not isinstance(data, Mapping) or "matches" not in data or "unmatched" not in data:
-        raise MentormatchError(
+_RESULT_KEYS = ("version", "total_score", "metadata", "matches", "unmatched", "explanations")
+_REWRITE = "write the file again (mentormatch match signups.csv -o matches.json)"
+_TOLERANCE = 1e-6
+
+
+def _finite(value: object) -> float | None:
+    """A JSON number as a finite float; None for anything else (null, text, bools, huge)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _kind(value: object) -> str:
+    return "null" if value is None else f"{type(value).__name__} {shown(value)}"
+
+
+class _ResultChecks:
+    """Checks one results file, collecting every problem."""
+
+    def __init__(self, sink: Problems) -> None:
+        self.sink = sink
+
+    def add(self, message: str, row: int | None, column: str | None, pid: object = None) -> None:
+        self.sink.add(message, row, column, pid if isinstance(pid, str) else None)
+
+    def text(
+        self, entry: Mapping[str, Any], key: str, where: tuple[str, int], *, optional: bool = False
+    ) -> str | None:
+        value = entry.get(key)
+        pid = entry.get("mentee_id")
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or (not value.strip() and key.endswith("_id")):
+            self.add(
+                f"entry {where[1]} of {where[0]!r}: {key} must be "
+                f"{'an id' if key.endswith('_id') else 'text'}, got {_kind(value)}; {_REWRITE}",
+                where[1],
+                f"{where[0]}.{key}",
+                pid,
+            )
+            return None
+        return value
+
+    def number(
+        self, entry: Mapping[str, Any], key: str, where: tuple[str, int], *, unit: bool = True
+    ) -> float | None:
+        value = _finite(entry.get(key))
+        if value is None or (unit and not -_TOLERANCE <= value <= 1 + _TOLERANCE):
+            self.add(
+                f"entry {where[1]} of {where[0]!r}: {key} must be a number"
+                f"{' in [0, 1]' if unit else ''}, got {_kind(entry.get(key))}; {_REWRITE}",
+                where[1],
+                f"{where[0]}.{key}",
+                entry.get("mentee_id"),
+            )
+            return None
+        return value
+
+    def contributions(
+        self, entry: Mapping[str, Any], where: tuple[str, int]
+    ) -> dict[str, float] | None:
+        value = entry.get("contributions", {})
+        pid = entry.get("mentee_id")
+        bad = f"entry {where[1]} of {where[0]!r}: contributions must map criterion names to numbers"
+        if not isinstance(value, dict):
+            self.add(
+                f"{bad}, got {_kind(value)}; {_REWRITE}", where[1], f"{where[0]}.contributions", pid
+            )
+            return None
+        out: dict[str, float] = {}
+        for name, share in value.items():
+            number = _finite(share)
+            if number is None:
+                self.add(
+                    f"{bad}; {name!r} is {_kind(share)}; {_REWRITE}",
+                    where[1],
+                    f"{where[0]}.contributions",
+                    pid,
+                )
+                return None
+            out[name] = number
+        return out
+
+    def texts(
+        self, entry: Mapping[str, Any], key: str, where: tuple[str, int]
+    ) -> tuple[str, ...] | None:
+        value = entry.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(
+                f"entry {where[1]} of {where[0]!r}: {key} must be a list of sentences, got "
+                f"{_kind(value)}; {_REWRITE}",
+                where[1],
+                f"{where[0]}.{key}",
+                entry.get("mentee_id"),
+            )
+            return None
+        return tuple(value)
+
+    def entries(self, data: Mapping[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+        items = data.get(key)
+        if not isinstance(items, list):
+            self.add(
+                f"{key!r} must be a list of entries, got {_kind(items)}; {_REWRITE}", None, key
+            )
+            return []
+        out = []
+        for i, item in enumerate(items, start=1):
+            if isinstance(item, dict):
+                out.append((i, item))
+            else:
+                self.add(
+                    f"entry {i} of {key!r} must be an object, got {_kind(item)}; {_REWRITE}", i, key
+                )
+        return out
+
+    def sums_to(
+        self,
+        score: float | None,
+        parts: Mapping[str, float] | None,
+        where: tuple[str, int],
+        pid: object,
+    ) -> None:
+        if score is None or not parts:
+            return
+        total = math.fsum(parts.values())
+        if abs(total - score) > _TOLERANCE:
+            self.add(
+                f"entry {where[1]} of {where[0]!r}: the contributions add up to {total:.6g}, not "
+                f"to the score {score:.6g}; the file was changed by hand or is damaged: {_REWRITE}",
+                where[1],
+                f"{where[0]}.contributions",
+                pid,
+            )
+
+
+def _alternative(
+    checks: _ResultChecks, raw: object, where: tuple[str, int], pid: object
+) -> Alternative | bool | None:
+    """The runner-up of an explanation; None when there is none, False when it is bad."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        checks.add(
+            f"entry {where[1]} of {where[0]!r}: runner_up must be an object or null, got "
+            f"{_kind(raw)}; {_REWRITE}",
+            where[1],
+            f"{where[0]}.runner_up",
+            pid,
+        )
+        return False
+    inner = (f"{where[0]}.runner_up", where[1])
+    mentor = checks.text(raw, "mentor_id", inner)
+    score = checks.number(raw, "score", inner)
+    parts = checks.contributions(raw, inner)
+    why = checks.text(raw, "why_not", inner)
+    if mentor is None or score is None or parts is None or why is None:
+        return False
+    return Alternative(mentor, score, parts, why)
+
+
+def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
+    """The result a parsed results file holds, or None after adding its problems to ``sink``."""
+    if not isinstance(data, dict) or "matches" not in data or "unmatched" not in data:
+        sink.add(
             "this is not a mentormatch results file (no 'matches' and 'unmatched'); "
             "write one with: mentormatch match signups.csv -o matches.json"
         )
+        return None
+    checks = _ResultChecks(sink)
     version = data.get("version")
-    if version != RESULTS_FORMAT_VERSION:
-        raise MentormatchError(
+    if version != RESULTS_FORMAT_VERSION or isinstance(version, bool):
+        checks.add(
             f"results file version {version!r} is not supported (expected "
             f"{RESULTS_FORMAT_VERSION}); write it again with this version of mentormatch",
-            field="version",
-            value=version,
+            None,
+            "version",
         )
-    try:
-        matches = tuple(
-            Match(
-                str(m["mentee_id"]),
-                str(m["mentor_id"]),
-                float(m["score"]),
-                {str(k): float(v) for k, v in m["contributions"].items()},
-                tuple(str(r) for r in m["reasons"]),
+    for key in sorted(set(data) - set(_RESULT_KEYS)):
+        checks.add(
+            f"unknown key {shown(key)}{did_you_mean(key, _RESULT_KEYS)}; the keys of a results file "
+            f"are {', '.join(_RESULT_KEYS)}",
+            None,
+            str(key),
+        )
+    matches: list[Match] = []
+    seen: dict[str, str] = {}
+    for i, m in checks.entries(data, "matches"):
+        where = ("matches", i)
+        tee = checks.text(m, "mentee_id", where)
+        tor = checks.text(m, "mentor_id", where)
+        score = checks.number(m, "score", where)
+        parts = checks.contributions(m, where)
+        reasons = checks.texts(m, "reasons", where)
+        checks.sums_to(score, parts, where, tee)
+        if tee is not None:
+            if tee in seen:
+                checks.add(
+                    f"mentee {tee!r} appears twice ({seen[tee]} and entry {i} of 'matches'); "
+                    f"a mentee has one mentor at most: {_REWRITE}",
+                    i,
+                    "matches.mentee_id",
+                    tee,
+                )
+            seen.setdefault(tee, f"entry {i} of 'matches'")
+        if tee is not None and tor is not None and tee == tor:
+            checks.add(
+                f"entry {i} of 'matches': {tee!r} is matched with themself; {_REWRITE}",
+                i,
+                "matches.mentor_id",
+                tee,
             )
-            for m in data["matches"]
+        if None not in (tee, tor, score, parts, reasons):
+            matches.append(Match(str(tee), str(tor), float(score or 0), dict(parts or {}), reasons))
+    unmatched: list[Unmatched] = []
+    for i, u in checks.entries(data, "unmatched"):
+        where = ("unmatched", i)
+        tee = checks.text(u, "mentee_id", where)
+        reason = checks.text(u, "reason", where)
+        if tee is not None:
+            if tee in seen:
+                both = "matched" if seen[tee].endswith("'matches'") else "listed"
+                checks.add(
+                    f"mentee {tee!r} is both {both} ({seen[tee]}) and unmatched (entry {i} of "
+                    f"'unmatched'); each mentee appears once: {_REWRITE}",
+                    i,
+                    "unmatched.mentee_id",
+                    tee,
+                )
+            seen.setdefault(tee, f"entry {i} of 'unmatched'")
+        if tee is not None and reason is not None:
+            unmatched.append(Unmatched(tee, reason))
+    total = _finite(data.get("total_score", 0.0))
+    if total is None:
+        checks.add(
+            f"total_score must be a number, got {_kind(data.get('total_score'))}; {_REWRITE}",
+            None,
+            "total_score",
         )
-        unmatched = tuple(
-            Unmatched(str(u["mentee_id"]), str(u["reason"])) for u in data["unmatched"]
+    elif not sink.items and abs(total - math.fsum(m.score for m in matches)) > _TOLERANCE * max(
+        1, len(matches)
+    ):
+        checks.add(
+            f"total_score {total:.6g} is not the sum of the matches' scores "
+            f"({math.fsum(m.score for m in matches):.6g}); {_REWRITE}",
+            None,
+            "total_score",
         )
-        explanations = {
-            str(k): Explanation.from_dict(v)
-            for k, v in dict(data.get("explanations") or {}).items()
-        }
-        metadata = dict(data.get("metadata") or {})
-        total = float(data["total_score"])
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise MentormatchError(
-            f"the results file is damaged ({type(exc).__name__}: {exc}); write it again"
-        ) from None
-    if isinstance(metadata.get("criteria"), list):
-        metadata["criteria"] = tuple(metadata["criteria"])
-
-    return MatchResult.restore(matches, unmatched, total, metadata, explanations)
+    metadata = data.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        checks.add(
+            f"metadata must be an object, got {_kind(metadata)}; {_REWRITE}", None, "metadata"
+        )
+        metadata = {}
+    metadata = dict(metadata)
+    criteria = metadata.get("criteria")
+    if criteria is not None:
+        if not isinstance(criteria, list) or not all(isinstance(c, str) for c in criteria):
+            checks.add(
+                f"metadata.criteria must be a list of criterion names, got {_kind(criteria)}; "
+                f"{_REWRITE}",
+                None,
+                "metadata.criteria",
+            )
+        else:
+            metadata["criteria"] = tuple(criteria)
+    explanations: dict[str, Explanation] = {}
+    raw_explanations = data.get("explanations") or {}
+    if not isinstance(raw_explanations, dict):
+        checks.add(
+            f"explanations must be an object of mentee id to explanation, got "
+            f"{_kind(raw_explanations)}; {_REWRITE}",
+            None,
+            "explanations",
+        )
+        raw_explanations = {}
+    by_mentee = {m.mentee_id: m for m in matches}
+    left_out = {u.mentee_id for u in unmatched}
+    for k, (key, ex) in enumerate(raw_explanations.items(), start=1):
+        where = ("explanations", k)
+        if key not in seen:
+            checks.add(
+                f"there is an explanation for {key!r}, who is neither matched nor unmatched in "
+                f"this file; {_REWRITE}",
+                k,
+                "explanations",
+                key,
+            )
+            continue
+        if not isinstance(ex, dict):
+            checks.add(
+                f"the explanation of {key!r} must be an object, got {_kind(ex)}; {_REWRITE}",
+                k,
+                "explanations",
+                key,
+            )
+            continue
+        ex_tee = checks.text(ex, "mentee_id", where)
+        if ex_tee is not None and ex_tee != key:
+            checks.add(
+                f"the explanation stored for {key!r} explains {ex_tee!r}, another mentee; "
+                f"{_REWRITE}",
+                k,
+                "explanations.mentee_id",
+                key,
+            )
+            continue
+        ex_tor = checks.text(ex, "mentor_id", where, optional=True)
+        ex_score = None
+        if ex.get("score") is not None:
+            ex_score = checks.number(ex, "score", where)
+        parts = checks.contributions(ex, where)
+        reasons = checks.texts(ex, "reasons", where)
+        why = checks.text(ex, "unmatched_reason", where, optional=True)
+        runner = _alternative(checks, ex.get("runner_up"), where, key)
+        match = by_mentee.get(key)
+        if match is not None and (
+            ex_tor != match.mentor_id
+            or ex_score is None
+            or abs(ex_score - match.score) > _TOLERANCE
+        ):
+            checks.add(
+                f"the explanation of {key!r} says mentor {ex_tor!r} with score {ex_score!r}, but "
+                f"the match is with {match.mentor_id!r} at {match.score:.6g}; {_REWRITE}",
+                k,
+                "explanations.mentor_id",
+                key,
+            )
+            continue
+        if key in left_out and ex_tor is not None:
+            checks.add(
+                f"the explanation of {key!r} names mentor {ex_tor!r}, but {key!r} is unmatched "
+                f"in this file; {_REWRITE}",
+                k,
+                "explanations.mentor_id",
+                key,
+            )
+            continue
+        if parts is None or reasons is None or runner is False:
+            continue
+        explanations[key] = Explanation(
+            key,
+            ex_tor,
+            ex_score,
+            parts,
+            reasons,
+            why,
+            runner if isinstance(runner, Alternative) else None,
+        )
+    if sink.items:
+        return None
+    return MatchResult.restore(matches, unmatched, float(total or 0.0), metadata, explanations)
 
 
 def read_results(source: PathOrFile) -> MatchResult:
@@ -1262,8 +1588,15 @@ def read_results(source: PathOrFile) -> MatchResult:
 
     Raises
     ------
-    MentormatchError
-        If the file is not JSON or not a mentormatch results file.
+    ResultsError
+        Listing every problem (a ``MentormatchError``): the file is not
+        JSON, or not a mentormatch results file, or is damaged (missing,
+        null or mistyped fields, scores outside [0, 1], contributions or a
+        total that do not add up) or contradicts itself (a mentee both
+        matched and unmatched, or matched twice; an explanation of someone
+        not in the file, of another mentee, or naming another mentor).
+    FileNotFoundError
+        If a path does not exist.
 
     Examples
     --------
@@ -1280,16 +1613,17 @@ def read_results(source: PathOrFile) -> MatchResult:
     e1 is matched with m1 (score 0.50).
       goal_overlap  0.50  shares 1 of your 2 goals: sql
     """
-    problems = _Problems(_source_name(source, "") or None)
-    text = _read_text(source, problems)
-    if text is None:
-        raise MentormatchError(str(problems.items[0]))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        name = _source_name(source, "the results")
-        raise MentormatchError(
-            f"{name} is not JSON ({exc}); explanations are read from the JSON written by: "
-            "mentormatch match signups.csv -o matches.json"
-        ) from None
-    return _result_from_dict(data)
+    sink = Problems(_source_name(source, "the results") or None)
+    text = _read_text(source, sink, "the results")
+    if text is not None:
+        data, problem = _tables.load_json(text)
+        if problem is not None:
+            sink.add(
+                f"{problem}; explanations are read from the JSON written by: "
+                "mentormatch match signups.csv -o matches.json"
+            )
+        else:
+            result = _result_from_dict(data, sink)
+            if result is not None:
+                return result
+    raise ResultsError(sink.items)

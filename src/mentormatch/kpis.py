@@ -55,7 +55,8 @@ from mentormatch import _report, _text, _toml
 from mentormatch._dates import DateLike, is_missing, to_date, today
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
-from mentormatch._tables import Row, read_table, write_csv
+from mentormatch._problems import Problems, did_you_mean, listed, shown
+from mentormatch._tables import Row, Table, read_table_checked, write_atomically, write_csv
 from mentormatch._tables import normalise_column as _normalise_column
 from mentormatch._validation import as_real, as_whole, check_int
 from mentormatch._values import FrozenDict, Value
@@ -563,32 +564,58 @@ def _relationship_problem(
     goals_met: int,
 ) -> tuple[str, str] | None:
     """The first inconsistency as ``(field, message)``, or None."""
+    problems = _relationship_problems(
+        started, planned_end, ended, status, meetings, goals_set, goals_met
+    )
+    return problems[0] if problems else None
+
+
+def _relationship_problems(
+    started: date,
+    planned_end: date | None,
+    ended: date | None,
+    status: str,
+    meetings: Sequence[date],
+    goals_set: int,
+    goals_met: int,
+) -> list[tuple[str, str]]:
+    """Every inconsistency of one relationship as ``(field, message)``."""
+    out: list[tuple[str, str]] = []
     if ended is not None and ended < started:
-        return "ended", f"ended {ended} is before started {started}; fix the dates"
+        out.append(("ended", f"ended {ended} is before started {started}; fix the dates"))
     if planned_end is not None and planned_end < started:
-        return (
-            "planned_end",
-            f"planned_end {planned_end} is before started {started}; fix the dates",
+        out.append(
+            (
+                "planned_end",
+                f"planned_end {planned_end} is before started {started}; fix the dates",
+            )
         )
     if status == "active" and ended is not None:
-        return (
-            "ended",
-            f"status is 'active' but ended is {ended}; set status to 'completed' or "
-            "'ended_early', or clear ended",
+        out.append(
+            (
+                "ended",
+                f"status is 'active' but ended is {ended}; set status to 'completed' or "
+                "'ended_early', or clear ended",
+            )
         )
     if goals_met > goals_set:
-        return (
-            "goals_met",
-            f"goals_met {goals_met} is more than goals_set {goals_set}; "
-            "goals met cannot exceed goals set",
+        out.append(
+            (
+                "goals_met",
+                f"goals_met {goals_met} is more than goals_set {goals_set}; "
+                "goals met cannot exceed goals set",
+            )
         )
     early = [m for m in meetings if m < started]
     if early:
-        return (
-            "meetings",
-            f"meeting on {min(early)} is before started {started}; fix the meeting or the start",
+        out.append(
+            (
+                "meetings",
+                f"meeting on {min(early)} is before started {started}; fix the meeting or the "
+                "start",
+            )
         )
-    return None
+    return out
 
 
 _RELATIONSHIP_FIELDS = (
@@ -612,41 +639,63 @@ def _parse_date(value: object, name: str, where: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    if type(value).__name__ == "Timestamp" and hasattr(value, "date"):  # pandas, tz-aware too
+        got = value.date()
+        if isinstance(got, date):
+            return got
     text = str(value).strip()
     # a bare date, or a date with a midnight-style time part ("2025-03-01 00:00:00")
     head, _, rest = text.replace("T", " ", 1).partition(" ")
     try:
         if rest and not re.fullmatch(r"\d\d:\d\d(:\d\d(\.\d+)?)?", rest):
             raise ValueError(rest)
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d", head):
+            raise ValueError(head)
         return date.fromisoformat(head)
     except ValueError:
         raise MentormatchError(
-            f"{where}: {name} {text!r} is not a date; write it as YYYY-MM-DD",
+            f"{where}: {name} {text[:80]!r} is not a date; write it as YYYY-MM-DD",
             field=name,
             value=value,
         ) from None
 
 
+_WHOLE = re.compile(r"[+-]?\d+(\.0*)?")
+
+
 def _parse_int(value: object, name: str, where: str) -> int:
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        number = math.nan
-    if not number.is_integer() or number < 0:
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, (int, np.integer)):
+        number = int(value)
+    elif isinstance(value, (float, np.floating)):
+        number = int(value) if math.isfinite(value) and float(value).is_integer() else None
+    else:
+        text = str(value).strip()
+        if _WHOLE.fullmatch(text) and len(text) <= 18:
+            number = int(text.split(".")[0])
+        elif _WHOLE.fullmatch(text):
+            number = -1 if text.startswith("-") else 10**18  # too many digits: refused below
+    if number is None or number < 0 or number >= 10**18:
         raise MentormatchError(
-            f"{where}: {name} {value!r} is not a whole number >= 0", field=name, value=value
+            f"{where}: {name} {str(value)[:80]!r} is not a whole number >= 0"
+            + ("" if number is None or number < 0 else " small enough to be a count")
+            + "; write a count such as 3",
+            field=name,
+            value=value,
         )
-    return int(number)
+    return number
 
 
 def _parse_float(value: object, name: str, where: str) -> float:
     try:
         number = float(str(value).strip().replace(",", "."))
-    except ValueError:
+    except (ValueError, OverflowError):
         number = math.nan
-    if not math.isfinite(number):
+    if isinstance(value, bool) or not math.isfinite(number):
         raise MentormatchError(
-            f"{where}: {name} {value!r} is not a number", field=name, value=value
+            f"{where}: {name} {str(value)[:80]!r} is not a number", field=name, value=value
         )
     return number
 
@@ -664,15 +713,38 @@ def _where(what: str, row: Row, table_from_frame: bool, mentee: object = None) -
     return f"{label} (mentee {str(mentee)!r})" if mentee else label
 
 
-def _require_columns(columns: Sequence[str], required: Sequence[str], what: str) -> None:
+def _require_columns(
+    columns: Sequence[str], required: Sequence[str], sink: Problems, example: str
+) -> bool:
     missing = [c for c in required if c not in columns]
-    if missing:
-        raise MentormatchError(
-            f"{what}: missing column(s) {', '.join(missing)}; found "
-            + (", ".join(columns) or "none")
-            + " (names are matched case-insensitively)",
-            field=missing[0],
+    for name in missing:
+        sink.add(
+            f"missing column {name}{did_you_mean(name, columns)}; found "
+            + listed(columns)
+            + f" (names are matched case-insensitively); {example}",
+            row=1,
+            column=name,
         )
+    return not missing
+
+
+def _bare(exc: MentormatchError) -> str:
+    """The message of a cell parsed with ``where=""``."""
+    return str(exc).removeprefix(": ")
+
+
+def _expected_cadence(value: object) -> str | None:
+    """Why an ``expected_meetings_per_month`` cell is not a cadence, or None when it is one."""
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except (ValueError, OverflowError):
+        return f"expected_meetings_per_month {str(value)[:80]!r} is not a number"
+    if not math.isfinite(number) or number < 0:
+        return (
+            f"expected_meetings_per_month {str(value)[:80]!r} must be a number >= 0 "
+            "(meetings a month, e.g. 2); a negative cadence cannot be met or missed"
+        )
+    return None
 
 
 def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship, ...]:
@@ -682,16 +754,20 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
     hyphens as ``_``): ``mentee_id``, ``mentor_id``, ``started``, ``status``
     (required), ``planned_end``, ``ended``, ``meetings`` (ISO dates separated by
     ``;``), ``goals_set``, ``goals_met``, ``satisfaction``; every other column goes
-    into ``attributes`` (department, cohort, ...).  UTF-8 with or without BOM; comma
-    or semicolon delimiter.
+    into ``attributes`` (department, cohort, ...); an
+    ``expected_meetings_per_month`` column, the pair's committed cadence, must
+    hold numbers >= 0.  UTF-8 with or without BOM; comma or semicolon delimiter.
 
     ``meetings`` may also be a separate file or DataFrame with ``mentee_id``,
     ``mentor_id`` and ``date`` columns, one row per meeting; its dates are added to
     those of the ``meetings`` column.
 
-    Errors name the row as a spreadsheet shows it (the header is row 1; for a
-    DataFrame, the index label), the mentee and the fix, e.g. ``row 7 (mentee
-    'e12'): ended 2024-01-03 is before started 2024-02-01; fix the dates``.
+    Every problem of both files is reported at once, in one
+    :class:`~mentormatch._problems.ProblemsError` (a ``MentormatchError``)
+    whose ``problems`` name the file, the row as a spreadsheet shows it (the
+    header is row 1; for a DataFrame, the index label), the column, the
+    mentee and the fix, e.g. ``rel.csv, row 7, column 'ended', id 'e12':
+    ended 2024-01-03 is before started 2024-02-01; fix the dates``.
 
     Examples
     --------
@@ -702,76 +778,34 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
     >>> r.mentee_id, len(r.meetings), r.attributes
     ('e01', 2, {'department': 'Finance'})
     >>> read_relationships(io.StringIO("mentee_id,mentor_id,started,ended,status\\n"
-    ...                                "e12,m01,2024-02-01,2024-01-03,completed\\n"))
+    ...                                "e12,m01,2024-02-01,2024-01-03,completed\\n"
+    ...                                "e13,m01,2024-02-30,,paused\\n"))
     Traceback (most recent call last):
     ...
-    mentormatch._errors.MentormatchError: row 2 (mentee 'e12'): ended 2024-01-03 is before ...
+    mentormatch._problems.ProblemsError: 3 problems in the relationships:
+      row 2, column 'ended', id 'e12': ended 2024-01-03 is before started 2024-02-01; fix the dates
+      row 3, column 'status', id 'e13': status 'paused' is not one of 'active', 'completed', 'ended_early'
+      row 3, column 'started', id 'e13': started '2024-02-30' is not a date; write it as YYYY-MM-DD
     """
-    table = read_table(source, "relationships")
-    _require_columns(table.columns, _REQUIRED, "relationships")
-    parsed: list[dict[str, Any]] = []
-    seen: dict[tuple[str, str], str] = {}
-    for row in table.rows:
-        cells = row.cells
-        mentee = cells.get("mentee_id")
-        where = _where("row", row, table.from_dataframe, mentee)
-        for name in _REQUIRED:
-            if cells.get(name) is None:
-                raise MentormatchError(
-                    f"{where}: {name} is empty; every row needs one",
-                    field=name,
-                    participant_id=str(mentee) if mentee else None,
-                )
-        raw_status = cells["status"]
-        status = _normalise_status(raw_status)
-        if status not in STATUSES:
-            raise MentormatchError(
-                f"{where}: status {raw_status!r} is not one of "
-                + ", ".join(repr(s) for s in STATUSES),
-                field="status",
-                participant_id=str(mentee),
-                value=raw_status,
-            )
-        rec: dict[str, Any] = {
-            "mentee_id": str(mentee).strip(),
-            "mentor_id": str(cells["mentor_id"]).strip(),
-            "started": _parse_date(cells["started"], "started", where),
-            "status": status,
-            "goals_set": 0,
-            "goals_met": 0,
-        }
-        for name in ("planned_end", "ended"):
-            if cells.get(name) is not None:
-                rec[name] = _parse_date(cells[name], name, where)
-        for name in ("goals_set", "goals_met"):
-            if cells.get(name) is not None:
-                rec[name] = _parse_int(cells[name], name, where)
-        if cells.get("satisfaction") is not None:
-            rec["satisfaction"] = _parse_float(cells["satisfaction"], "satisfaction", where)
-        rec["meetings"] = _parse_meetings(cells.get("meetings"), where)
-        rec["attributes"] = {
-            col: str(value).strip()
-            for col, value in cells.items()
-            if col not in _RELATIONSHIP_FIELDS and value is not None
-        }
-        key = (rec["mentee_id"], rec["mentor_id"])
-        if key in seen:
-            raise MentormatchError(
-                f"{where}: mentee {key[0]!r} and mentor {key[1]!r} already appear in "
-                f"{seen[key]}; keep one row per pair",
-                participant_id=key[0],
-            )
-        seen[key] = where
-        rec["_where"] = where
-        parsed.append(rec)
-
+    what = "the relationships"
+    table, sink = read_table_checked(source, what)
+    if table is not None and _require_columns(
+        table.columns, _REQUIRED, sink, "a relationships file has one row per pair"
+    ):
+        if not table.rows:
+            sink.add("the file has a header but no pairs; add one row per pair")
+        parsed = _parse_relationship_rows(table, sink)
+    else:
+        parsed = []
     if meetings is not None:
-        _add_meetings_file(parsed, meetings)
-
+        meetings_sink = _add_meetings_file(parsed, meetings)
+        sink.items.extend(meetings_sink.items)
     out: list[Relationship] = []
     for rec in parsed:
-        where = rec.pop("_where")
-        problem = _relationship_problem(
+        row = rec.pop("_row")
+        if rec.pop("_bad"):
+            continue
+        for name, message in _relationship_problems(
             rec["started"],
             rec.get("planned_end"),
             rec.get("ended"),
@@ -779,49 +813,155 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
             rec["meetings"],
             rec["goals_set"],
             rec["goals_met"],
-        )
-        if problem is not None:
-            raise MentormatchError(
-                f"{where}: {problem[1]}", field=problem[0], participant_id=rec["mentee_id"]
-            )
+        ):
+            sink.add(message, row, name, rec["mentee_id"])
+        if sink.items:
+            continue
         try:
             out.append(Relationship(**rec))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            name = ".".join(str(p) for p in first["loc"]) or "row"
-            raise MentormatchError(
-                f"{where}: {name}: {first['msg']}", field=name, participant_id=rec["mentee_id"]
-            ) from None
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]) or None
+                message = str(err["msg"]).removeprefix("Value error, ")
+                sink.add(message, row, loc, rec["mentee_id"])
+    sink.raise_if_any(what)
     return tuple(out)
 
 
-def _add_meetings_file(parsed: list[dict[str, Any]], meetings: Any) -> None:
-    table = read_table(meetings, "meetings")
-    _require_columns(table.columns, ("mentee_id", "mentor_id", "date"), "meetings")
+def _parse_relationship_rows(table: Table, sink: Problems) -> list[dict[str, Any]]:
+    """One record per row, every cell parsed; ``_bad`` marks rows with a problem."""
+    parsed: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int | str] = {}
+    for row in table.rows:
+        cells = row.cells
+        mentee = cells.get("mentee_id")
+        number = row.number
+        pid = str(mentee).strip() if mentee is not None else None
+        before = len(sink.items)
+
+        for name in _REQUIRED:
+            if cells.get(name) is None:
+                sink.add(f"{name} is empty; every row needs one", number, name, pid)
+        rec: dict[str, Any] = {
+            "mentee_id": pid or "",
+            "mentor_id": str(cells.get("mentor_id") or "").strip(),
+            "goals_set": 0,
+            "goals_met": 0,
+            "meetings": [],
+        }
+        raw_status = cells.get("status")
+        if raw_status is not None:
+            status = _normalise_status(raw_status)
+            if status not in STATUSES:
+                sink.add(
+                    f"status {str(raw_status)[:80]!r} is not one of "
+                    + ", ".join(repr(s) for s in STATUSES),
+                    number,
+                    "status",
+                    pid,
+                )
+            rec["status"] = status
+        for name in ("started", "planned_end", "ended"):
+            if cells.get(name) is not None:
+                try:
+                    rec[name] = _parse_date(cells[name], name, "")
+                except MentormatchError as exc:
+                    sink.add(_bare(exc), number, name, pid)
+        for name in ("goals_set", "goals_met"):
+            if cells.get(name) is not None:
+                try:
+                    rec[name] = _parse_int(cells[name], name, "")
+                except MentormatchError as exc:
+                    sink.add(_bare(exc), number, name, pid)
+        if cells.get("satisfaction") is not None:
+            try:
+                rec["satisfaction"] = _parse_float(cells["satisfaction"], "satisfaction", "")
+            except MentormatchError as exc:
+                sink.add(_bare(exc), number, "satisfaction", pid)
+        try:
+            rec["meetings"] = _parse_meetings(cells.get("meetings"), "")
+        except MentormatchError as exc:
+            sink.add(_bare(exc), number, "meetings", pid)
+        cadence = cells.get("expected_meetings_per_month")
+        if cadence is not None:
+            why = _expected_cadence(cadence)
+            if why is not None:
+                sink.add(why, number, "expected_meetings_per_month", pid)
+        rec["attributes"] = {
+            col: str(value).strip()
+            for col, value in cells.items()
+            if col not in _RELATIONSHIP_FIELDS and value is not None
+        }
+        key = (rec["mentee_id"], rec["mentor_id"])
+        if pid and rec["mentor_id"]:
+            if key in seen:
+                sink.add(
+                    f"mentee {key[0]!r} and mentor {key[1]!r} already appear in row "
+                    f"{seen[key]}; keep one row per pair",
+                    number,
+                    "mentee_id",
+                    pid,
+                )
+            else:
+                seen[key] = row.number
+        rec["_bad"] = len(sink.items) > before or "started" not in rec or "status" not in rec
+        rec["_row"] = number
+        parsed.append(rec)
+    return parsed
+
+
+def _add_meetings_file(parsed: list[dict[str, Any]], meetings: Any) -> Problems:
+    """Add the dates of a meetings file to the parsed relationships; return its problems."""
+    table, sink = read_table_checked(meetings, "the meetings")
+    if table is None or not _require_columns(
+        table.columns,
+        ("mentee_id", "mentor_id", "date"),
+        sink,
+        "a meetings file has one row per meeting",
+    ):
+        return sink
     index = {(rec["mentee_id"], rec["mentor_id"]): rec for rec in parsed}
     for row in table.rows:
         cells = row.cells
         mentee, mentor = cells.get("mentee_id"), cells.get("mentor_id")
-        where = _where("meetings row", row, table.from_dataframe, mentee)
-        if mentee is None or mentor is None or cells.get("date") is None:
-            raise MentormatchError(f"{where}: mentee_id, mentor_id and date are all needed")
+        number = row.number
+        pid = str(mentee).strip() if mentee is not None else None
+        empty = [c for c in ("mentee_id", "mentor_id", "date") if cells.get(c) is None]
+        if empty:
+            sink.add(
+                f"{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty; mentee_id, "
+                "mentor_id and date are all needed",
+                number,
+                empty[0],
+                pid,
+            )
+            continue
         rec = index.get((str(mentee).strip(), str(mentor).strip()))
         if rec is None:
-            raise MentormatchError(
-                f"{where}: no relationship for mentee {mentee!r} and mentor {mentor!r}; "
-                "check the ids",
-                participant_id=str(mentee),
+            sink.add(
+                f"no relationship for mentee {mentee!r} and mentor {mentor!r}"
+                f"{did_you_mean(mentee, sorted({k[0] for k in index}))}; check the ids",
+                number,
+                "mentee_id",
+                pid,
             )
-        held = _parse_date(cells["date"], "date", where)
-        if held < rec["started"]:
-            raise MentormatchError(
-                f"{where}: meeting on {held} is before started {rec['started']}; "
-                "fix the meeting or the start",
-                field="date",
-                participant_id=str(mentee),
-                value=held,
+            continue
+        try:
+            held = _parse_date(cells["date"], "date", "")
+        except MentormatchError as exc:
+            sink.add(_bare(exc), number, "date", pid)
+            continue
+        started = rec.get("started")
+        if started is not None and held < started:
+            sink.add(
+                f"meeting on {held} is before started {started}; fix the meeting or the start",
+                number,
+                "date",
+                pid,
             )
+            continue
         rec["meetings"].append(held)
+    return sink
 
 
 def load_demo_relationships() -> tuple[Relationship, ...]:
@@ -2099,7 +2239,10 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     ``[targets]`` holds ``kpi = value`` (rates as fractions; see :data:`KPI_NAMES`)
     and may hold ``goal = "..."``; ``goal`` and ``name`` may also sit at the top
     level or under ``[programme]``.  Other tables are ignored (the file may
-    configure other things too).
+    configure other things too). Every problem of ``[targets]`` and
+    ``[programme]`` is reported at once: an unknown KPI (naming the nearest
+    valid one), a value that is not a finite number, a rate outside [0, 1], a
+    goal or name that is not text.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "programme.toml"
@@ -2107,23 +2250,80 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     ...                  'goal = "career guidance"\\n')
     >>> load_targets(p)
     Targets(values={'match_rate': 0.8, 'completion_rate': 0.7}, goal='career guidance', name=None)
+    >>> _ = p.write_text('[targets]\\nmatch_rat = 0.8\\ncompletion_rate = 70\\n')
+    >>> load_targets(p)
+    Traceback (most recent call last):
+    ...
+    mentormatch._problems.ProblemsError: 2 problems in the targets:
+      ...programme.toml, column 'targets.match_rat': unknown KPI 'match_rat' in targets; did you mean 'match_rate'? Valid names: match_rate, ...
+      ...programme.toml, column 'targets.completion_rate': target for completion_rate is 70; write rates as fractions (0.8 for 80%)
     """
     data = _toml.load(path, "programme file")
+    sink = Problems(os.fspath(path))
     programme = data.get("programme", {})
     table = data.get("targets", {})
-    if not isinstance(table, dict) or not isinstance(programme, dict):
-        raise MentormatchError("[targets] and [programme] must be tables", field="targets")
-    values = dict(table)
-    goal = values.pop("goal", None) or programme.get("goal") or data.get("goal")
-    name = programme.get("name") or data.get("name")
-    return Targets(
-        {
-            k: float(v) if isinstance(v, int) and not isinstance(v, bool) else v
-            for k, v in values.items()
-        },
-        None if goal is None else str(goal),
-        None if name is None else str(name),
-    )
+    for key, value in (("targets", table), ("programme", programme)):
+        if not isinstance(value, dict):
+            sink.add(
+                f"[{key}] must be a table, written as a [{key}] header with one key = value "
+                f"per line; got {key} = {shown(value)}",
+                column=key,
+            )
+    if not isinstance(table, dict):
+        table = {}
+    if not isinstance(programme, dict):
+        programme = {}
+    values: dict[str, float] = {}
+    for kpi, target in table.items():
+        if kpi == "goal":
+            continue
+        column = f"targets.{kpi}"
+        if kpi not in KPI_NAMES:
+            sink.add(
+                f"unknown KPI {kpi!r} in targets{did_you_mean(kpi, KPI_NAMES)}"
+                f"{' Valid' if did_you_mean(kpi, KPI_NAMES) else '; valid'} names: "
+                + ", ".join(KPI_NAMES),
+                column=column,
+            )
+            continue
+        number: float | None = None
+        if not isinstance(target, bool) and isinstance(target, (int, float)):
+            try:
+                number = float(target)
+            except OverflowError:
+                number = None
+        if number is None or not math.isfinite(number):
+            numeric = not isinstance(target, bool) and isinstance(target, (int, float))
+            sink.add(
+                f"target for {kpi} "
+                + (
+                    f"is {shown(target)}, not a finite number"
+                    if numeric
+                    else f"must be a number, not {shown(target)}"
+                )
+                + ("; write rates as fractions (0.8 for 80%)" if kpi in _RATE_KPIS else ""),
+                column=column,
+            )
+            continue
+        if kpi in _RATE_KPIS and not 0 <= number <= 1:
+            sink.add(
+                f"target for {kpi} is {target}; write rates as fractions (0.8 for 80%)",
+                column=column,
+            )
+            continue
+        values[kpi] = number
+    texts: dict[str, str | None] = {}
+    for key, sources in (
+        ("goal", (table, programme, data)),
+        ("name", (programme, data)),
+    ):
+        found = next((src[key] for src in sources if src.get(key) is not None), None)
+        if found is not None and not isinstance(found, str):
+            sink.add(f"{key} must be text in quotes, not {shown(found)}", column=key)
+            found = None
+        texts[key] = found or None
+    sink.raise_if_any("the targets")
+    return Targets(values, texts["goal"], texts["name"])
 
 
 @dataclass(frozen=True, eq=False)
@@ -2251,9 +2451,11 @@ class ProgrammeReport(Value):
         return _report.render_html(self, plots=plots)
 
     def save_html(self, path: str | os.PathLike[str], *, plots: bool = True) -> Path:
-        """Write :meth:`to_html` to ``path`` (UTF-8); returns the path."""
+        """Write :meth:`to_html` to ``path`` (UTF-8, atomically; a pipe or device is written
+        in place, never replaced); returns the path."""
         out = Path(path)
-        out.write_text(self.to_html(plots=plots), encoding="utf-8")
+        html = self.to_html(plots=plots)
+        write_atomically(out, lambda handle: handle.write(html), "utf-8")
         return out
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:

@@ -211,11 +211,16 @@ def shortlist(
         which mentors may be suggested at all.
     mentees, mentors : iterable of Mentee, iterable of Mentor
     k : int, default 5
-        Suggestions per mentee (fewer when fewer mentors are available).
+        Suggestions per mentee (fewer when fewer mentors are available). Any
+        whole number >= 1: a ``k`` above the number of mentors gives the same
+        lists as ``k`` equal to it (no list can be longer), so ``k=10**30`` is
+        fine.
     ration : float, default 2.0
         A mentor appears on at most ``ceil(ration * capacity)`` lists: with
         capacity 1 and ration 2, two mentees compete for each place. A mentor
-        with capacity 0 is never suggested.
+        with capacity 0 is never suggested. No mentor can be on more lists than
+        there are mentees, so a huge ration (``inf``, or an integer too large
+        for a float) simply means no rationing; ``nan`` is refused.
 
     Returns
     -------
@@ -259,30 +264,26 @@ def shortlist(
     'only 2 mentors can be suggested to you (the rest have no place or are refused by the rules or min_score)'
     """
     k = check_int("shortlist", "k", k, minimum=1)
-    if (
-        isinstance(ration, bool)
-        or not isinstance(ration, int | float)
-        or not math.isfinite(ration)
-        or ration <= 0
-    ):
-        raise MentormatchError(
-            f"The 'ration' parameter of shortlist must be a number > 0. Got {ration!r} instead; "
-            "2.0 lets two mentees see each place.",
-            field="ration",
-            value=ration,
-        )
+    ration_value = _ration(ration)
     tees, tors = validate_programme(mentees, mentors)
     scores = matcher.score(tees, tors)
     capacity = capacities(tors, len(tees))
+    # a mentor cannot be on more lists than there are mentees, and a list cannot be longer
+    # than the number of mentors: both bounds keep huge values exact and the program small
+    n_tees = len(tees)
+    bound = min(ration_value, float(max(n_tees, 1)))
     # ceil with a tolerance, so that 2.0000000001 * 1 stays 2
-    limits = np.ceil(ration * capacity - 1e-9).astype(np.int64)
+    limits = np.minimum(np.ceil(bound * capacity - 1e-9), n_tees).astype(np.int64)
     eligible = scores.eligible
-    # solved with mentees and mentors in id order, so that ties do not follow the input order
+    # solved with mentees and mentors in id order, so that ties do not follow the input order;
+    # a k above the number of mentors gives the lists of k = that number
     re = np.argsort(np.array(scores.mentee_ids, dtype=object), kind="stable")
     rm = np.argsort(np.array(scores.mentor_ids, dtype=object), kind="stable")
     grid = np.ix_(re, rm)
     chosen = np.zeros_like(eligible)
-    chosen[grid] = _solve_lists(scores.total[grid], eligible[grid], k, limits[rm])
+    chosen[grid] = _solve_lists(
+        scores.total[grid], eligible[grid], min(k, max(len(tors), 1)), limits[rm]
+    )
     available = (eligible & (limits > 0)[None, :]).sum(axis=1)
     load = chosen.sum(axis=0)
     lists: dict[str, tuple[ShortlistEntry, ...]] = {}
@@ -316,11 +317,30 @@ def shortlist(
         lists,
         notes,
         k,
-        float(ration),
+        ration_value,
         {t.id: int(limits[j]) for j, t in enumerate(tors)},
         {t.id: int(load[j]) for j, t in enumerate(tors)},
         math.fsum(scores.total[chosen].tolist()),  # exactly rounded: no order to depend on
     )
+
+
+def _ration(ration: object) -> float:
+    """``ration`` as a float > 0; ``inf`` (or an integer too large for a float) means no
+    rationing."""
+    if isinstance(ration, bool) or not isinstance(ration, int | float | np.integer | np.floating):
+        value = math.nan
+    elif isinstance(ration, int | np.integer) and ration > 0:
+        value = float(ration) if ration < 2**1023 else math.inf
+    else:
+        value = float(ration)
+    if math.isnan(value) or value <= 0:
+        raise MentormatchError(
+            f"The 'ration' parameter of shortlist must be a number > 0. Got {ration!r} instead; "
+            "2.0 lets two mentees see each place.",
+            field="ration",
+            value=ration,
+        )
+    return value
 
 
 def _mentors(n: int) -> str:

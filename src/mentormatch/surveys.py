@@ -34,6 +34,7 @@ from scipy import optimize, stats
 from mentormatch import _text, _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
+from mentormatch._problems import Problems, ProblemsError, did_you_mean, shown
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
 from mentormatch._validation import as_real
 from mentormatch._values import Value
@@ -524,6 +525,32 @@ class Instrument:
 _INSTRUMENT_KEYS = ("items", "scale", "reverse", "subscales", "min_answered", "name")
 
 
+def _toml_number(value: object) -> float | None:
+    """A TOML number as a finite float; None for text, bools, nan, inf or a huge integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _toml_names(value: object, key: str, sink: Problems, example: str) -> list[str] | None:
+    """A list of names (a single name allowed for ``reverse``), else None with a problem."""
+    if isinstance(value, str) and key != "items":
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        sink.add(
+            f"{key} must be a list of item names in quotes, e.g. {key} = {example}; got {value!r}"[
+                :300
+            ],
+            column=key,
+        )
+        return None
+    return [v.strip() for v in value]
+
+
 def load_instrument(path: str | os.PathLike[str]) -> Instrument:
     r"""Read an instrument's structure from a TOML file.
 
@@ -531,7 +558,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
     (list of item ids, the response file's column names), ``scale`` (``[min,
     max]``), and optionally ``reverse``, ``min_answered``, ``name`` and an
     ``[instrument.subscales]`` table of name = item list. Only structure, never
-    item wording. Unknown keys are errors that list the valid ones.
+    item wording.
 
     Parameters
     ----------
@@ -540,6 +567,16 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
     Returns
     -------
     Instrument
+
+    Raises
+    ------
+    MentormatchError
+        When the file is missing or not valid TOML; or one error listing every
+        problem of its content (:class:`~mentormatch._problems.ProblemsError`,
+        with ``problems``): an unknown key (naming the nearest valid one), a
+        value of the wrong type (``items = 5``, ``subscales = [...]``), a scale
+        that is not two finite numbers with min < max, a reverse or subscale
+        item that is not an item, a ``min_answered`` outside (0, 1].
 
     Examples
     --------
@@ -551,37 +588,122 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
     ... )
     >>> load_instrument(p)
     Instrument(items=['q1', 'q2', 'q3'], scale=(1.0, 5.0), reverse=['q3'], subscales={'core': ['q1', 'q2']}, min_answered=0.5)
+    >>> _ = p.write_text('[instrument]\nitems = ["q1", "q2"]\nscale = [1, 5]\nrevers = ["q3"]\n')
+    >>> load_instrument(p)
+    Traceback (most recent call last):
+    ...
+    mentormatch._problems.ProblemsError: 1 problem in the instrument file:
+      ...instrument.toml, column 'revers': unknown key 'revers'; did you mean 'reverse'? The valid keys are items, scale, reverse, subscales, min_answered, name
     """
     data = _toml.load(path, "instrument file")
-    table = data.get("instrument", data)
-    if not isinstance(table, dict):
-        raise MentormatchError(f"{os.fspath(path)}: [instrument] must be a table")
-    unknown = sorted(set(table) - set(_INSTRUMENT_KEYS))
-    if unknown:
-        raise MentormatchError(
-            f"{os.fspath(path)}: unknown key(s) {unknown} in the instrument; valid keys are "
-            f"{', '.join(_INSTRUMENT_KEYS)}",
-            value=unknown,
+    sink = Problems(os.fspath(path))
+    if "instrument" in data:
+        table = data["instrument"]
+        _toml.unknown_keys(
+            {k: v for k, v in data.items() if k != "instrument"}, ["instrument"], sink
         )
-    missing = [k for k in ("items", "scale") if k not in table]
-    if missing:
-        raise MentormatchError(
-            f"{os.fspath(path)}: the instrument needs {' and '.join(missing)} "
-            '(e.g. items = ["q1", "q2"], scale = [1, 5])',
-            field=missing[0],
+        if not isinstance(table, dict):
+            sink.add(
+                "[instrument] must be a table of items, scale, ...; write it as a [instrument] "
+                f"header, not instrument = {shown(table)}",
+                column="instrument",
+            )
+            sink.raise_if_any("the instrument file")
+    else:
+        table = data
+    _toml.unknown_keys(table, _INSTRUMENT_KEYS, sink)
+    for key in ("items", "scale"):
+        if key not in table:
+            sink.add(
+                f"the instrument needs {key} (e.g. "
+                + ('items = ["q1", "q2"]' if key == "items" else "scale = [1, 5]")
+                + ")",
+                column=key,
+            )
+    items = _toml_names(table["items"], "items", sink, '["q1", "q2"]') if "items" in table else None
+    if items is not None:
+        if not items:
+            sink.add('items is empty; list the items, e.g. items = ["q1", "q2"]', column="items")
+        dupes = sorted({i for i in items if items.count(i) > 1})
+        if dupes:
+            sink.add(f"items lists {dupes} more than once; name each item once", column="items")
+    known = items or []
+
+    def check_members(members: list[str], key: str) -> None:
+        if items is None:
+            return
+        for m in members:
+            if m not in known:
+                sink.add(
+                    f"{key} names {m!r}, which is not an item{did_you_mean(m, known)}; the items "
+                    f"are {', '.join(known)}",
+                    column=key,
+                )
+
+    scale: tuple[float, float] | None = None
+    if "scale" in table:
+        raw = table["scale"]
+        bounds = [_toml_number(v) for v in raw] if isinstance(raw, list) else []
+        if len(bounds) != 2 or None in bounds:
+            sink.add(
+                f"scale must be [min, max], two numbers such as [1, 5]; got {shown(raw)}",
+                column="scale",
+            )
+        elif not bounds[0] < bounds[1]:  # type: ignore[operator]
+            sink.add(f"scale is {raw!r}: min must be below max, e.g. [1, 5]", column="scale")
+        else:
+            scale = (float(bounds[0] or 0), float(bounds[1] or 0))
+    reverse: list[str] = []
+    if "reverse" in table:
+        got = _toml_names(table["reverse"], "reverse", sink, '["q3"]')
+        if got is not None:
+            check_members(got, "reverse")
+            reverse = got
+    subscales: dict[str, list[str]] = {}
+    if "subscales" in table:
+        raw_subs = table["subscales"]
+        if not isinstance(raw_subs, dict):
+            sink.add(
+                "subscales must be a table of name = list of items, written as "
+                '[instrument.subscales] then growth = ["q4", "q5"]; got '
+                f"{shown(raw_subs)}",
+                column="subscales",
+            )
+        else:
+            for name, members in raw_subs.items():
+                got = _toml_names(members, f"subscales.{name}", sink, '["q1", "q2"]')
+                if got is None:
+                    continue
+                if not got:
+                    sink.add(f"subscale {name!r} has no items; list its items", column="subscales")
+                check_members(got, f"subscales.{name}")
+                subscales[name] = got
+    min_answered = 0.5
+    if "min_answered" in table:
+        share = _toml_number(table["min_answered"])
+        if share is None or not 0 < share <= 1:
+            sink.add(
+                "min_answered is the share of items a respondent must answer, a number in "
+                f"(0, 1] such as 0.5; got {shown(table['min_answered'])}",
+                column="min_answered",
+            )
+        else:
+            min_answered = share
+    if "name" in table and not isinstance(table["name"], str):
+        sink.add(f"name must be text in quotes; got {shown(table['name'])}", column="name")
+    sink.raise_if_any("the instrument file")
+    assert items is not None and scale is not None  # else a problem was raised
+    try:
+        return Instrument(
+            items=items,
+            scale=scale,
+            reverse=reverse,
+            subscales=subscales or None,
+            min_answered=min_answered,
         )
-    scale = table["scale"]
-    if not isinstance(scale, list) or len(scale) != 2:
-        raise MentormatchError(
-            f"{os.fspath(path)}: scale must be [min, max], got {scale!r}", field="scale"
-        )
-    return Instrument(
-        items=table["items"],
-        scale=(scale[0], scale[1]),
-        reverse=table.get("reverse", ()),
-        subscales=table.get("subscales"),
-        min_answered=table.get("min_answered", 0.5),
-    )
+    except MentormatchError as exc:  # pragma: no cover - every rule is checked above
+        sink.add(str(exc), column=exc.field)
+        raise ProblemsError(sink.items, "the instrument file") from None
 
 
 def _items_matrix(data: Any) -> tuple[FloatArray, list[str]]:
