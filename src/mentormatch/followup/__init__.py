@@ -23,7 +23,7 @@ True
 from mentormatch.followup._export import read_plan
 from mentormatch.followup._milestones import DEFAULT_MILESTONES, HALF_WAY, LAST_DAY, Milestone
 from mentormatch.followup._plan import FollowUpPlan, FollowUpWarning, PairPlan, plan
-from mentormatch.followup._topics import PROGRAMMES, TalkingPoint, TopicBank
+from mentormatch.followup._topics import PROGRAMMES, TalkingPoint
 
 __all__ = [
     "DEFAULT_MILESTONES",
@@ -35,7 +35,6 @@ __all__ = [
     "Milestone",
     "PairPlan",
     "TalkingPoint",
-    "TopicBank",
     "plan",
     "read_plan",
 ]

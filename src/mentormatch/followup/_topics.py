@@ -302,51 +302,48 @@ def choose_points(
     points: list[TalkingPoint] = []
     seen: set[str] = set()
 
-    def add(topic: str, reason: str, source: Source) -> None:
-        if topic not in seen and len(points) < n_points:
+    def add(topics: Sequence[str], salt: str, reason: str, source: Source, most: int) -> None:
+        """Up to ``most`` topics not chosen yet, from a position keyed on the pair."""
+        if not topics:
+            return
+        first = _offset(pair_key, salt, len(topics))
+        taken = 0
+        for i in range(len(topics)):
+            topic = topics[(first + i) % len(topics)]
+            if topic in seen:
+                continue
+            if len(points) >= n_points or taken >= most:
+                return
             seen.add(topic)
             points.append(_point(topic, reason, source))
+            taken += 1
 
     if n_points <= 0:
         return ()
     for goal in shared:
-        topics = bank.themes.get(fold(goal), ())
-        reason = f"you both listed {goal}"
-        if topics:
-            add(topics[_offset(pair_key, fold(goal), len(topics))], reason, "shared goal")
-        else:
-            add(
-                f"What progress on {goal} would look like for you by the closing review",
-                reason,
-                "shared goal",
-            )
-    if gap is not None and len(points) < n_points:
+        key = fold(goal)
+        topics = bank.themes.get(key) or (
+            f"What progress on {goal} would look like for you by the closing review",
+        )
+        add(topics, key, f"you both listed {goal}", "shared goal", 1)
+    if gap is not None:
         skill, mine, theirs = gap
-        topics = bank.themes.get(fold(skill), ())
+        key = fold(skill)
+        topics = bank.themes.get(key) or (
+            f"A piece of {skill} work your mentor is proud of, and how they learned to do it",
+        )
         reason = f"the largest skill gap between you: {skill}, level {mine} against the mentor's {theirs}"
-        if topics:
-            add(topics[_offset(pair_key, fold(skill), len(topics))], reason, "skill gap")
-        else:
-            add(
-                f"A piece of {skill} work your mentor is proud of, and how they learned to do it",
-                reason,
-                "skill gap",
-            )
-    for topics, reason, source in (
-        (
-            bank.programmes.get(programme, ()) if programme else (),
-            f"a topic for {programme.replace('_', ' ')} programmes" if programme else "",
+        add(topics, key, reason, "skill gap", 1)
+    if programme:
+        label = programme.replace("_", " ")
+        add(
+            bank.programmes.get(programme, ()),
             "programme",
-        ),
-        (bank.general, "a topic for any mentoring pair", "general"),
-    ):
-        if not topics or len(points) >= n_points:
-            continue
-        first = _offset(pair_key, source, len(topics))
-        for i in range(len(topics)):
-            add(topics[(first + i) % len(topics)], reason, source)  # type: ignore[arg-type]
-            if len(points) >= n_points:
-                break
+            f"a topic for {label} programmes",
+            "programme",
+            n_points,
+        )
+    add(bank.general, "general", "a topic for any mentoring pair", "general", n_points)
     return tuple(points)
 
 
