@@ -71,7 +71,13 @@ class Milestone(Value):
                 value=self.description,
             )
         object.__setattr__(self, "name", " ".join(self.name.split()))
-        object.__setattr__(self, "due", to_date(self.due, f"due of milestone {self.name!r}"))
+        try:
+            due = to_date(self.due, "due")
+        except MentormatchError as exc:
+            raise MentormatchError(
+                f"milestone {self.name!r}: {exc}", field="due", value=self.due
+            ) from None
+        object.__setattr__(self, "due", due)
         super().__post_init__()
 
 
