@@ -8,15 +8,15 @@ a plan of 20,000 pairs costs a few list operations per pair, not per event.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
+import itertools
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -94,10 +94,11 @@ def _check_in_text(k: int, n: int, points: Sequence[TalkingPoint]) -> str:
 
 
 def _lay_out(
-    pairs: Sequence[PairPlan], include_names: bool, safe: bool, dates: str
+    pairs: Sequence[PairPlan], include_names: bool, for_csv: bool, dates: str
 ) -> dict[str, list[Any]]:
-    """The event columns. ``safe``: text neutralised for a spreadsheet; ``dates``: ``"date"``
-    (datetime.date), ``"iso"`` (text) or ``"ordinal"`` (days since 1970-01-01).
+    """The event columns. ``for_csv``: each text cell as it goes into a CSV file (neutralised
+    for a spreadsheet, then quoted where needed); ``dates``: ``"date"`` (datetime.date),
+    ``"iso"`` (text) or ``"ordinal"`` (days since 1970-01-01).
 
     Vectorised: pairs that share their dates share a template of rows, laid
     out for all of them at once with numpy; only the check-in texts, which
@@ -107,7 +108,7 @@ def _lay_out(
     names = _columns(include_names)
     if not pairs:
         return {c: [] for c in names}
-    cell = neutralise if safe else _same
+    cell = _csv_cell if for_csv else _same
     groups: dict[tuple[int, int], list[int]] = {}
     templates: dict[tuple[int, int], _Template] = {}
     for i, p in enumerate(pairs):
@@ -143,7 +144,9 @@ def _lay_out(
                 topics = tuple(tp.topic for tp in pairs[i].talking_points)
                 found = texts_by_points.get((n, topics))
                 if found is None:
-                    found = [_check_in_text(k, n, pairs[i].talking_points) for k in t.check_ins]
+                    found = [
+                        cell(_check_in_text(k, n, pairs[i].talking_points)) for k in t.check_ins
+                    ]
                     texts_by_points[(n, topics)] = found
                 per_pair.append(found)
             block[:, t.check_in_rows] = np.asarray(per_pair, dtype=object).reshape(len(group), n)
@@ -156,7 +159,7 @@ def _lay_out(
     ):
         if column in out:
             values = [getattr(p, attr) for p in pairs]
-            if safe:
+            if for_csv:
                 values = [cell(v or "") for v in values]
             out[column] = np.repeat(np.asarray(values, dtype=object), sizes)
     return {c: out[c].tolist() for c in names}
@@ -166,8 +169,22 @@ def _same(text: str) -> str:
     return text
 
 
+def _csv_cell(text: str) -> str:
+    """A text cell as it stands in a CSV file: neutralised (a spreadsheet never runs it as
+    a formula), then quoted as :data:`csv.QUOTE_MINIMAL` quotes (and wherever a line break
+    is inside, ``\\r`` included).
+
+    >>> _csv_cell("=1+1"), _csv_cell('say "hi", then go'), _csv_cell("plain")
+    ("'=1+1", '"say ""hi"", then go"', 'plain')
+    """
+    text = neutralise(text)
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def records(pairs: Sequence[PairPlan], *, include_names: bool) -> list[dict[str, Any]]:
-    cols = _lay_out(pairs, include_names, safe=False, dates="date")
+    cols = _lay_out(pairs, include_names, for_csv=False, dates="date")
     names = list(cols)
     return [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)]
 
@@ -179,7 +196,7 @@ def dataframe(pairs: Sequence[PairPlan], *, include_names: bool) -> pd.DataFrame
         raise ImportError(
             "to_dataframe needs pandas: pip install 'mentormatch-engine[pandas]'"
         ) from exc
-    cols = _lay_out(pairs, include_names, safe=False, dates="ordinal")
+    cols = _lay_out(pairs, include_names, for_csv=False, dates="ordinal")
     data: dict[str, Any] = dict(cols)
     days = np.asarray(cols["date"], dtype=np.int64).astype("datetime64[D]")
     data["date"] = days.astype("datetime64[ns]")
@@ -189,12 +206,28 @@ def dataframe(pairs: Sequence[PairPlan], *, include_names: bool) -> pd.DataFrame
     return cast("pd.DataFrame", pd.DataFrame(data, columns=list(cols)))
 
 
+def _csv_writer(pairs: Sequence[PairPlan], include_names: bool) -> Callable[[IO[str]], None]:
+    """Lay the rows out now (so that a problem shows before the file is opened); write them
+    straight into the handle it is given.
+
+    Each distinct cell is encoded once (:func:`_csv_cell`), so a row is a join
+    of ready cells: the same file as :mod:`csv` writes, at a fraction of the
+    cost (a plan repeats its ids, dates and texts on many rows).
+    """
+    cols = _lay_out(pairs, include_names, for_csv=True, dates="iso")
+
+    def put(handle: IO[str]) -> None:
+        handle.write(",".join(_csv_cell(c) for c in cols) + "\n")
+        rows = zip(*cols.values(), strict=True)
+        while chunk := [",".join(r) for r in itertools.islice(rows, 50_000)]:
+            handle.write("\n".join(chunk) + "\n")
+
+    return put
+
+
 def to_csv(pairs: Sequence[PairPlan], *, include_names: bool) -> str:
-    cols = _lay_out(pairs, include_names, safe=True, dates="iso")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(cols))
-    writer.writerows(zip(*cols.values(), strict=True))
+    _csv_writer(pairs, include_names)(buffer)
     return buffer.getvalue()
 
 
@@ -489,10 +522,11 @@ def write(plan: FollowUpPlan, path: str | os.PathLike[str], *, include_names: bo
             field="path",
             value=given,
         )
+    if ext == ".csv":
+        write_path(path, _csv_writer(plan.pairs, include_names))
+        return
     if ext == ".ics":
         text = to_ics(plan.pairs, include_names=include_names)
-    elif ext == ".csv":
-        text = to_csv(plan.pairs, include_names=include_names)
     else:
         text = to_json(plan, include_names=include_names)
     write_path(path, lambda handle: handle.write(text))

@@ -478,15 +478,41 @@ def _people(participants: object) -> tuple[dict[str, Mentee], dict[str, Mentor]]
     return mentees, mentors
 
 
+def _goals_of(goals: Sequence[str]) -> tuple[str, ...]:
+    """A mentee's goals as written (spaces tidied), each once (case-folded)."""
+    out: dict[str, str] = {}
+    for goal in goals:
+        shown_goal = " ".join(goal.split())
+        out.setdefault(shown_goal.casefold(), shown_goal)
+    out.pop("", None)
+    return tuple(out.values())
+
+
 def _join(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _agreement(
-    goals: Sequence[str],
-    shared: Sequence[str],
+_NO_GOALS = (
+    "Goals: agree two or three at the kick-off, and write down what progress on each would "
+    "look like."
+)
+
+
+def _goals_line(goals: Sequence[str], shared: Sequence[str]) -> str:
+    if not goals:
+        return _NO_GOALS
+    line = f"the mentee's goals are {_join(goals)}"
+    if shared:
+        line += f" (you both listed {_join(shared)})"
+    return (
+        f"Goals: {line}. At the kick-off, choose the two or three that matter most and write "
+        "down what progress on each would look like."
+    )
+
+
+def _agreement_tail(
     every: int,
     meetings: Sequence[date],
     start: date,
@@ -494,25 +520,11 @@ def _agreement(
     weeks: int,
     milestones: Sequence[Milestone],
 ) -> str:
-    if goals:
-        line = f"the mentee's goals are {_join(list(goals))}"
-        if shared:
-            line += f" (you both listed {_join(list(shared))})"
-        goal_text = (
-            f"Goals: {line}. At the kick-off, choose the two or three that matter most and "
-            "write down what progress on each would look like."
-        )
-    else:
-        goal_text = (
-            "Goals: agree two or three at the kick-off, and write down what progress on each "
-            "would look like."
-        )
+    """The part of the agreement after the goals: the same for every pair with these dates."""
     n = len(meetings)
     due = "; ".join(f"{m.name} by {m.due}" for m in milestones)
     return "\n".join(
         (
-            "Mentoring agreement",
-            goal_text,
             f"Cadence and method: meet every {every} days: {n} check-in{'s' if n != 1 else ''}, "
             f"from {meetings[0]} to {meetings[-1]}. Agree how you meet (in person, video or "
             "phone), for how long, and who sends the invitation, and write it here.",
@@ -657,7 +669,7 @@ def plan(
     created = _now()
 
     items.sort(key=lambda t: (t[0], t[1]))
-    schedules: dict[date, tuple[tuple[date, ...], tuple[Milestone, ...], date]] = {}
+    schedules: dict[date, tuple[tuple[date, ...], tuple[Milestone, ...], date, str]] = {}
     missing: list[str] = []
     out: list[PairPlan] = []
     for mentee_id, mentor_id, begins in items:
@@ -670,9 +682,10 @@ def plan(
                     field="start",
                     value=begins,
                 )
-            sched = _schedule(begins, days, every, specs, (mentee_id, mentor_id))
-            schedules[begins] = sched
-        meetings, due, end = sched
+            meetings, due, end = _schedule(begins, days, every, specs, (mentee_id, mentor_id))
+            tail = _agreement_tail(every, meetings, begins, end, weeks, due)
+            sched = schedules[begins] = (meetings, due, end, tail)
+        meetings, due, end, tail = sched
         mentee = mentor = None
         if book is not None:
             mentee, mentor = book[0].get(mentee_id), book[1].get(mentor_id)
@@ -683,7 +696,7 @@ def plan(
         if mentee is not None and mentor is not None:
             shared = shared_goals(mentee.goals, mentor.goals)
             gap = largest_gap(mentee.skills, mentor.skills)
-            goals = tuple(dict.fromkeys(" ".join(g.split()) for g in mentee.goals if g.strip()))
+            goals = _goals_of(mentee.goals)
         else:
             shared, gap, goals = (), None, ()
         points = choose_points(bank, f"{mentee_id}\x1f{mentor_id}", programme, n, shared, gap)
@@ -695,9 +708,7 @@ def plan(
                     "meetings": meetings,
                     "milestones": due,
                     "talking_points": points,
-                    "agreement": _agreement(
-                        goals, shared, every, meetings, begins, end, weeks, due
-                    ),
+                    "agreement": f"Mentoring agreement\n{_goals_line(goals, shared)}\n{tail}",
                     "start": begins,
                     "end": end,
                     "mentee_name": mentee.name if mentee is not None else None,

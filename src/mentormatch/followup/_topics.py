@@ -228,10 +228,15 @@ def read_bank(topics: object) -> TopicBank:
 # --------------------------------------------------------------------------- choosing points
 
 
-def _offset(key: str, salt: str, size: int) -> int:
-    """A stable position in a list of ``size``, keyed on the pair (no ``hash()``, no randomness)."""
-    digest = hashlib.blake2b(f"{salt}\x1f{key}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % size
+@lru_cache(maxsize=1 << 12)
+def _salt(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _offset(key: int, salt: str, size: int) -> int:
+    """A stable position in a list of ``size``, keyed on the pair's digest ``key`` and the
+    list's name (no ``hash()``, no randomness)."""
+    return ((key ^ _salt(salt)) * 0x9E3779B97F4A7C15 >> 16) % size
 
 
 def _shown_word(text: str) -> str:
@@ -299,52 +304,82 @@ def choose_points(
     >>> [p.reason for p in choose_points(bank, "e1|m1", None, 3, ["Leadership"], ("sql", 2, 5))]
     ['you both listed Leadership', "the largest skill gap between you: sql, level 2 against the mentor's 5", 'a topic for any mentoring pair']
     """
-    points: list[TalkingPoint] = []
-    seen: set[str] = set()
-
-    def add(topics: Sequence[str], salt: str, reason: str, source: Source, most: int) -> None:
-        """Up to ``most`` topics not chosen yet, from a position keyed on the pair."""
-        if not topics:
-            return
-        first = _offset(pair_key, salt, len(topics))
-        taken = 0
-        for i in range(len(topics)):
-            topic = topics[(first + i) % len(topics)]
-            if topic in seen:
-                continue
-            if len(points) >= n_points or taken >= most:
-                return
-            seen.add(topic)
-            points.append(_point(topic, reason, source))
-            taken += 1
-
     if n_points <= 0:
         return ()
+    points: list[TalkingPoint] = []
+    seen: set[str] = set()
+    key = _salt(pair_key)
     for goal in shared:
-        key = fold(goal)
-        topics = bank.themes.get(key) or (
-            f"What progress on {goal} would look like for you by the closing review",
-        )
-        add(topics, key, f"you both listed {goal}", "shared goal", 1)
+        word = fold(goal)
+        topics = bank.themes.get(word) or _goal_prompt(goal)
+        _add(points, seen, n_points, key, topics, word, _goal_reason(goal), "shared goal", 1)
     if gap is not None:
         skill, mine, theirs = gap
-        key = fold(skill)
-        topics = bank.themes.get(key) or (
-            f"A piece of {skill} work your mentor is proud of, and how they learned to do it",
-        )
-        reason = f"the largest skill gap between you: {skill}, level {mine} against the mentor's {theirs}"
-        add(topics, key, reason, "skill gap", 1)
+        word = fold(skill)
+        topics = bank.themes.get(word) or _skill_prompt(skill)
+        reason = _gap_reason(skill, mine, theirs)
+        _add(points, seen, n_points, key, topics, word, reason, "skill gap", 1)
     if programme:
-        label = programme.replace("_", " ")
-        add(
-            bank.programmes.get(programme, ()),
-            "programme",
-            f"a topic for {label} programmes",
-            "programme",
-            n_points,
-        )
-    add(bank.general, "general", "a topic for any mentoring pair", "general", n_points)
+        topics = bank.programmes.get(programme, ())
+        reason = _programme_reason(programme)
+        _add(points, seen, n_points, key, topics, "programme", reason, "programme", n_points)
+    _add(points, seen, n_points, key, bank.general, "general", _GENERAL, "general", n_points)
     return tuple(points)
+
+
+_GENERAL = "a topic for any mentoring pair"
+
+
+def _add(
+    points: list[TalkingPoint],
+    seen: set[str],
+    n_points: int,
+    key: int,
+    topics: Sequence[str],
+    salt: str,
+    reason: str,
+    source: Source,
+    most: int,
+) -> None:
+    """Up to ``most`` topics not chosen yet, from a position keyed on the pair."""
+    if not topics:
+        return
+    first = _offset(key, salt, len(topics))
+    taken = 0
+    for i in range(len(topics)):
+        topic = topics[(first + i) % len(topics)]
+        if topic in seen:
+            continue
+        if len(points) >= n_points or taken >= most:
+            return
+        seen.add(topic)
+        points.append(_point(topic, reason, source))
+        taken += 1
+
+
+@lru_cache(maxsize=1 << 12)
+def _goal_prompt(goal: str) -> tuple[str]:
+    return (f"What progress on {goal} would look like for you by the closing review",)
+
+
+@lru_cache(maxsize=1 << 12)
+def _skill_prompt(skill: str) -> tuple[str]:
+    return (f"A piece of {skill} work your mentor is proud of, and how they learned to do it",)
+
+
+@lru_cache(maxsize=1 << 12)
+def _goal_reason(goal: str) -> str:
+    return f"you both listed {goal}"
+
+
+@lru_cache(maxsize=1 << 12)
+def _gap_reason(skill: str, mine: int, theirs: int) -> str:
+    return f"the largest skill gap between you: {skill}, level {mine} against the mentor's {theirs}"
+
+
+@lru_cache(maxsize=16)
+def _programme_reason(programme: str) -> str:
+    return f"a topic for {programme.replace('_', ' ')} programmes"
 
 
 @lru_cache(maxsize=1 << 14)
