@@ -155,7 +155,7 @@ def test_a_plan_cannot_end_after_the_year_9999() -> None:
 def test_own_milestones_as_tuples_and_objects_in_date_order() -> None:
     ms = [
         ("celebration", "end", "Celebrate"),
-        ("check goals", mm.followup.HALF_WAY, "Look at the goals"),
+        ("check goals", "half-way", "Look at the goals"),
         Milestone("cohort day", "2026-02-01", "All pairs meet"),
         ("first", np.int64(0), "Day one"),
         ("same day", 0, "Also day one"),

@@ -20,15 +20,24 @@ Examples
 True
 """
 
+from mentormatch.followup import _milestones, _topics
 from mentormatch.followup._export import read_plan
-from mentormatch.followup._milestones import DEFAULT_MILESTONES, HALF_WAY, LAST_DAY, Milestone
+from mentormatch.followup._milestones import Milestone
 from mentormatch.followup._plan import FollowUpPlan, FollowUpWarning, PairPlan, plan
-from mentormatch.followup._topics import PROGRAMMES, TalkingPoint
+from mentormatch.followup._topics import TalkingPoint
+
+#: The milestones every plan gets unless ``milestones=`` says otherwise, as
+#: ``(name, days_after_start, description)``: ``kick-off`` (day 14), ``agreement``
+#: (day 28), ``mid-point review`` (``"half-way"``: half the plan's days) and
+#: ``closing review`` (``"end"``: the plan's last day).
+DEFAULT_MILESTONES = _milestones.DEFAULT_MILESTONES
+
+#: The programme goals that ``programme=`` and a topic bank's ``[programme.<name>]``
+#: tables accept: the presets' names.
+PROGRAMMES = _topics.PROGRAMMES
 
 __all__ = [
     "DEFAULT_MILESTONES",
-    "HALF_WAY",
-    "LAST_DAY",
     "PROGRAMMES",
     "FollowUpPlan",
     "FollowUpWarning",
