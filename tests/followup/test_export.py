@@ -342,3 +342,12 @@ def test_write_refuses_a_folder_and_keeps_the_old_file(tmp_path: Path) -> None:
         _plan().write(folder)
     with pytest.raises(mm.MentormatchError, match="'path' parameter of write"):
         _plan().write(3)  # type: ignore[arg-type]
+
+
+def test_a_hand_made_plan_without_events_exports() -> None:
+    empty = mm.followup.PairPlan("e1", "m1", (), (), (), "", START, START)
+    plan = FollowUpPlan((empty,), 1, 7)
+    assert plan.to_records() == []
+    assert plan.to_csv() == "mentee_id,mentor_id,date,event,description\n"
+    assert _events(plan.to_ics()) == []
+    assert repr(empty).endswith("no check-ins, 0 milestones, 0 talking points)")

@@ -305,20 +305,49 @@ class FollowUpPlan(Value):
         return dataframe(self.pairs, include_names=_names_flag(include_names))
 
     def to_csv(self, *, include_names: bool = False) -> str:
-        """The events as CSV text, safe to open in a spreadsheet (see :meth:`write`)."""
+        """The events as CSV text, safe to open in a spreadsheet (see :meth:`write`).
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> from datetime import date
+        >>> r = mm.Matcher(criteria=[mm.GoalOverlap()]).match([mm.Mentee(id="e1")], [mm.Mentor(id="m1")])
+        >>> print(mm.followup.plan(r, start=date(2026, 1, 12), n_points=0).to_csv().splitlines()[1])
+        e1,m1,2026-01-12,check-in,Check-in 1 of 13
+        """
         from mentormatch.followup._export import to_csv
 
         return to_csv(self.pairs, include_names=_names_flag(include_names))
 
     def to_json(self, *, include_names: bool = False) -> str:
         """The whole plan as JSON text: settings, and per pair the dates, milestones,
-        talking points with their reasons, and the agreement (see :func:`read_plan`)."""
+        talking points with their reasons, and the agreement (see :func:`read_plan`).
+
+        Examples
+        --------
+        >>> import json, mentormatch as mm
+        >>> from datetime import date
+        >>> r = mm.Matcher(criteria=[mm.GoalOverlap()]).match([mm.Mentee(id="e1")], [mm.Mentor(id="m1")])
+        >>> data = json.loads(mm.followup.plan(r, start=date(2026, 1, 12)).to_json())
+        >>> data["weeks"], data["pairs"][0]["meetings"][:2]
+        (26, ['2026-01-12', '2026-01-26'])
+        """
         from mentormatch.followup._export import to_json
 
         return to_json(self, include_names=_names_flag(include_names))
 
     def to_ics(self, *, include_names: bool = False) -> str:
-        """Every pair's events as one RFC 5545 calendar (see :meth:`PairPlan.to_ics`)."""
+        """Every pair's events as one RFC 5545 calendar (see :meth:`PairPlan.to_ics`).
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> from datetime import date
+        >>> r = mm.Matcher(criteria=[mm.GoalOverlap()]).match(
+        ...     [mm.Mentee(id="e1"), mm.Mentee(id="e2")], [mm.Mentor(id="m1", capacity=2)])
+        >>> mm.followup.plan(r, start=date(2026, 1, 12)).to_ics().count("BEGIN:VEVENT")
+        34
+        """
         from mentormatch.followup._export import to_ics
 
         return to_ics(self.pairs, include_names=_names_flag(include_names))
