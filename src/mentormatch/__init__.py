@@ -9,7 +9,17 @@ Examples
 'm1'
 """
 
-from mentormatch import calibrate, circles, fairness, kpis, lifecycle, presets, stability, surveys
+from mentormatch import (
+    calibrate,
+    circles,
+    fairness,
+    followup,
+    kpis,
+    lifecycle,
+    presets,
+    stability,
+    surveys,
+)
 from mentormatch._dates import DateLike
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
@@ -86,6 +96,7 @@ __all__ = [
     "calibrate",
     "circles",
     "fairness",
+    "followup",
     "kpis",
     "lifecycle",
     "load_demo",
