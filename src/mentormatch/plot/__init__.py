@@ -44,8 +44,7 @@ Examples
 ...                                   as_of=date(2026, 3, 1)), ax=left)
 >>> _ = plot.meeting_cadence(kpis.meeting_cadence(rels, date(2026, 3, 1)), ax=right)
 >>> [a.get_title() for a in fig.axes]
-['Completion rate by cohort',
- 'Meeting cadence: mean 1.14 meetings per pair-month (95% CI 1.02–1.26), 60 pairs']
+['Completion rate by cohort', 'Meeting cadence: mean 1.14 per pair-month (95% CI 1.02–1.26)']
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ figure of its own (never the current one), as scikit-learn's displays do.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -113,12 +114,24 @@ def shorten(text: object, width: int) -> str:
 
 def labels(texts: Sequence[object], width: int) -> list[str]:
     """Each text shortened (see :func:`shorten`); where two would read the same,
-    both are shown in full, so that no two groups share a label."""
-    short = [shorten(t, width) for t in texts]
-    seen: dict[str, int] = {}
-    for s in short:
-        seen[s] = seen.get(s, 0) + 1
-    return [_text.plain(t) if seen[s] > 1 else s for t, s in zip(texts, short, strict=True)]
+    they are shown in full, so that no two groups share a label.
+
+    Examples
+    --------
+    >>> labels(["People/Recruiting/EMEA/Team 1", "People/Staffing/APAC/Team 1", "Finance"], 12)
+    ['People/Recruiting/EMEA/Team 1', 'People/Staffing/APAC/Team 1', 'Finance']
+    >>> labels(["People/Recruiting/EMEA/North", "Finance/Controlling/Paris"], 12)
+    ['People…North', 'Financ…Paris']
+    """
+    full = [_text.plain(t) for t in texts]
+    out = [shorten(t, width) for t in texts]
+    while True:
+        counts = Counter(out)
+        clash = [i for i, s in enumerate(out) if counts[s] > 1 and s != full[i]]
+        if not clash:
+            return out
+        for i in clash:
+            out[i] = full[i]
 
 
 def percent(x: float) -> str:

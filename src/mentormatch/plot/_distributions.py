@@ -183,7 +183,7 @@ def meeting_cadence(
     >>> fig = Figure(figsize=(7, 3.5), layout="constrained")
     >>> ax = plot.meeting_cadence(c, ax=fig.subplots(), target=1.5)
     >>> ax.get_title()
-    'Meeting cadence: mean 1.14 meetings per pair-month (95% CI 1.02–1.26), 60 pairs'
+    'Meeting cadence: mean 1.14 per pair-month (95% CI 1.02–1.26)'
     """
     from mentormatch.kpis import MeetingCadence
 
@@ -219,11 +219,11 @@ def meeting_cadence(
     out.set_xlabel(
         f"meetings per month, per pair; pooled over all pairs: {_base.number(cadence.pooled)}"
     )
-    out.set_ylabel("pairs")
+    out.set_ylabel(f"pairs ({cadence.n} in all)")
     _base.legend_above(
         out,
-        f"Meeting cadence: mean {_base.number(cadence.mean)} meetings per pair-month "
-        f"({_base.interval(cadence.mean_ci)}), {cadence.n} pairs",
+        f"Meeting cadence: mean {_base.number(cadence.mean)} per pair-month "
+        f"({_base.interval(cadence.mean_ci)})",
         ncols=4 if goal is not None else 3,
     )
     return out

@@ -19,8 +19,13 @@ _SIGN = {"at least": "≥", "at most": "≤"}
 
 
 def _label(key: str) -> str:
-    """A KPI's name as a reader says it: ``completion_rate`` -> ``Completion rate``."""
-    text = key.replace("_", " ").strip()
+    """A KPI's name as a reader says it (``completion_rate``: "Completion rate");
+    any other name as written."""
+    from mentormatch.kpis import KPI_NAMES
+
+    if key not in KPI_NAMES:
+        return key
+    text = key.replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
@@ -107,8 +112,9 @@ def kpis_vs_targets(
         meeting cadence and satisfaction, which are not rates, are left to
         :func:`meeting_cadence` and the report's table), or a mapping of KPI
         name to :class:`~mentormatch.kpis.Rate` (or to a result with a
-        ``.rate``, such as ``GoalAttainment``), drawn in its order. Names are
-        shown as a reader says them (``completion_rate``: "Completion rate").
+        ``.rate``, such as ``GoalAttainment``), drawn in its order. KPI names
+        are shown as a reader says them (``completion_rate``: "Completion
+        rate"), other names as written.
     targets : Targets or mapping of str to float, optional
         Targets by KPI name (see :data:`mentormatch.kpis.KPI_NAMES`; rates as
         fractions), checked with :func:`mentormatch.kpis.check_target`. A target
@@ -245,9 +251,9 @@ def breakdown(
         raise _base.wrong_type(owner, "data", "a Breakdown (kpis.breakdown)", data)
     width = _base.check_max_label(owner, max_label)
     out = _base.axes(ax, owner, size=_base.row_height(len(data.groups) + 1))
-    title = f"{_label(data.kpi)} by {data.by}"
+    title = f"{_base.shorten(_label(data.kpi), width)} by {_base.shorten(data.by, width)}"
     if not data.groups:
-        return _base.empty(out, _text.plain(title), "No group to show.")
+        return _base.empty(out, title, "No group to show.")
     rows = []
     names = _base.labels([g.group for g in data.groups], width)
     for g, name in zip(data.groups, names, strict=True):
@@ -272,7 +278,7 @@ def breakdown(
         else f"percent; groups under {data.min_group_size} people suppressed",
         **AS_WRITTEN,
     )
-    out.set_title(_text.plain(title), **AS_WRITTEN)
+    out.set_title(title, **AS_WRITTEN)
     return out
 
 

@@ -68,8 +68,16 @@ def _curve(
     return times, curve, low, high
 
 
-def _days(x: float | None) -> str:
-    return "not reached" if x is None or math.isinf(x) else f"{x:g}"
+def _median(median: float | None, low: float, high: float, confidence: float) -> str:
+    """``median 20 days (95% CI 10–30 days)``; an end not reached is said so."""
+    ci = f"{_base.level(confidence)} CI"
+    if math.isinf(low):
+        ci += " not reached"
+    elif math.isinf(high):
+        ci += f" {low:g} days or more"
+    else:
+        ci += f" {low:g}–{high:g} days"
+    return ("median not reached" if median is None else f"median {median:g} days") + f" ({ci})"
 
 
 def time_to_match(
@@ -100,8 +108,8 @@ def time_to_match(
     Returns
     -------
     matplotlib.axes.Axes
-        The Axes drawn into. When nobody had signed up by ``as_of``, it says so
-        and has no ticks.
+        The Axes drawn into. Nobody matched yet is a flat curve at 100%, with
+        the median "not reached".
 
     Notes
     -----
@@ -120,7 +128,7 @@ def time_to_match(
     >>> fig = Figure(figsize=(7, 3.5), layout="constrained")
     >>> ax = plot.time_to_match(signed, matched, as_of=date(2025, 2, 1), ax=fig.subplots())
     >>> ax.get_legend_handles_labels()[1]
-    ['still waiting (Kaplan-Meier)', '95% pointwise band', 'median 10 days (95% CI 6–not reached)', 'still waiting on 2025-02-01 (censored)']
+    ['still waiting (Kaplan-Meier)', '95% pointwise band', 'median 10 days (95% CI 6 days or more)', 'still waiting on 2025-02-01 (censored)']
     """
     from mentormatch import kpis
 
@@ -130,8 +138,6 @@ def time_to_match(
     result = kpis.time_to_match(signup_dates, match_dates, day, confidence=confidence)
     out = _base.axes(ax, owner, size=(7.0, 3.8))
     title = f"Time to match, as of {day.isoformat()}"
-    if result.n == 0:
-        return _base.empty(out, title, f"Nobody had signed up by {day.isoformat()}.")
     waits, matched = _waits(signup_dates, match_dates, day)
     times, curve, low, high = _curve(waits, matched, confidence)
     x = np.concatenate([[0.0], times])
@@ -154,10 +160,7 @@ def time_to_match(
         label=f"{_base.level(confidence)} pointwise band",
     )
     median = result.median_days
-    summary = (
-        f"median {_days(median)} days ({_base.level(confidence)} CI "
-        f"{_days(result.ci.low)}–{_days(result.ci.high)})"
-    )
+    summary = _median(median, result.ci.low, result.ci.high, confidence)
     if median is not None:
         out.plot(
             [0, median, median],
@@ -180,7 +183,8 @@ def time_to_match(
             color="black",
             label=f"still waiting on {day.isoformat()} (censored)",
         )
-    out.set_xlim(0, max(float(times[-1]), 1.0))
+    last = float(times[-1])
+    out.set_xlim(0, max(last * 1.02 + 0.5, 1.0))  # room for a censoring mark on the last day
     out.set_ylim(0, 102)
     out.set_xlabel("days since sign-up" + ("" if median is not None else f"; {summary}"))
     out.set_ylabel("still waiting (%)")
