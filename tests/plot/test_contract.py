@@ -80,12 +80,14 @@ def test_changes_no_global_state_and_never_shows(
 
     monkeypatch.setattr(plt, "show", no_show)
     monkeypatch.setattr(Figure, "show", no_show)
-    rc = dict(mpl.rcParams)
     filters = list(warnings.filters)
     backend = mpl.get_backend()
-    ax = cases()[name].draw(ax=Figure().subplots())
-    ax.figure.savefig(io.BytesIO(), format="png")
-    assert dict(mpl.rcParams) == rc
+    with mpl.rc_context():
+        mpl.rcdefaults()  # from a known state: a change made by an earlier test shows too
+        rc = dict(mpl.rcParams)
+        ax = cases()[name].draw(ax=Figure().subplots())
+        ax.figure.savefig(io.BytesIO(), format="png")
+        assert dict(mpl.rcParams) == rc
     assert warnings.filters == filters
     assert mpl.get_backend() == backend
 
