@@ -53,7 +53,7 @@ def test_draws_into_the_given_axes_of_a_users_grid_only(name: str) -> None:
             assert _state(a) == before[i], f"drew into Axes {i}"
     assert _state(target) != before[2]
     assert plt.get_fignums() == []  # pyplot was not asked for a figure
-    fig.savefig(io.BytesIO(), format="png")
+    fig.savefig(io.BytesIO(), format="png", dpi=30)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -86,7 +86,7 @@ def test_changes_no_global_state_and_never_shows(
         mpl.rcdefaults()  # from a known state: a change made by an earlier test shows too
         rc = dict(mpl.rcParams)
         ax = cases()[name].draw(ax=Figure().subplots())
-        ax.figure.savefig(io.BytesIO(), format="png")
+        ax.figure.savefig(io.BytesIO(), format="png", dpi=30)
         assert dict(mpl.rcParams) == rc
     assert warnings.filters == filters
     assert mpl.get_backend() == backend

@@ -156,6 +156,7 @@ def test_nobody_matched_yet_is_a_flat_curve_with_the_median_not_reached() -> Non
     assert set(np.asarray(curve.get_ydata(), dtype=float)) == {100.0}
     assert ax.get_xlabel() == "days since sign-up; median not reached (95% CI not reached)"
     assert "0 of 2 matched, 2 still waiting" in ax.get_title()
+    assert not ax.collections  # no band of zero width in the legend
 
 
 def test_everyone_matched_on_the_day_they_signed_up() -> None:

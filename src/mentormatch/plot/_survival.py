@@ -149,16 +149,17 @@ def time_to_match(
         linewidth=2,
         label="still waiting (Kaplan-Meier)",
     )
-    out.fill_between(
-        x,
-        np.concatenate([[100.0], low * 100]),
-        np.concatenate([[100.0], high * 100]),
-        step="post",
-        color=BLUE,
-        alpha=0.15,
-        linewidth=0,
-        label=f"{_base.level(confidence)} pointwise band",
-    )
+    if matched.any():  # with nobody matched the band is the curve: nothing to shade
+        out.fill_between(
+            x,
+            np.concatenate([[100.0], low * 100]),
+            np.concatenate([[100.0], high * 100]),
+            step="post",
+            color=BLUE,
+            alpha=0.15,
+            linewidth=0,
+            label=f"{_base.level(confidence)} pointwise band",
+        )
     median = result.median_days
     summary = _median(median, result.ci.low, result.ci.high, confidence)
     if median is not None:
