@@ -85,32 +85,22 @@ def reliability(
         out.axvline(alpha, color="black", linewidth=1.5, zorder=2, label="alpha of the scale")
     if low is not None and high is not None:
         out.axvspan(low, high, color=GREY, alpha=0.15, linewidth=0, label=f"{level} CI of alpha")
-    pts = [(x, y) for x, y in zip(dropped, ys, strict=True) if x is not None]
-    if pts:
-        out.plot(
-            [x for x, _ in pts],
-            [y for _, y in pts],
-            linestyle="none",
-            marker="o",
-            markersize=8,
-            color=BLUE,
-            zorder=3,
-            label="alpha without the item",
-        )
-    pts = [(x, y) for x, y in zip(rest, ys, strict=True) if x is not None]
-    if pts:
-        out.plot(
-            [x for x, _ in pts],
-            [y for _, y in pts],
-            linestyle="none",
-            marker="s",
-            markersize=8,
-            mfc="white",
-            mec=ORANGE,
-            mew=2,
-            zorder=3,
-            label="item-rest correlation",
-        )
+    markers = (
+        (dropped, "alpha without the item", {"marker": "o", "color": BLUE}),
+        (rest, "item-rest correlation", {"marker": "s", "mfc": "white", "mec": ORANGE, "mew": 2}),
+    )
+    for series, label, style in markers:  # a circle and a square: told apart without colour
+        pts = [(x, y) for x, y in zip(series, ys, strict=True) if x is not None]
+        if pts:
+            out.plot(
+                [x for x, _ in pts],
+                [y for _, y in pts],
+                linestyle="none",
+                markersize=8,
+                zorder=3,
+                label=label,
+                **style,
+            )
     for y, d, r in zip(ys, dropped, rest, strict=True):
         higher = " (higher)" if d is not None and alpha is not None and d > alpha else ""
         out.annotate(
