@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
@@ -85,8 +85,10 @@ class TopicBank(Value):
     """
 
     general: tuple[str, ...] = ()
-    programmes: Mapping[str, tuple[str, ...]] = FrozenDict()
-    themes: Mapping[str, tuple[str, ...]] = FrozenDict()
+    # default_factory, not a default: Python 3.10's dataclasses refuse any dict
+    # subclass as a default, however immutable.
+    programmes: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenDict)
+    themes: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenDict)
 
 
 def _topic_list(value: object, where: str, problems: list[str]) -> tuple[str, ...]:
