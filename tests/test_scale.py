@@ -103,6 +103,7 @@ def test_programme_scorer_equals_score_matrix(
 # -- the sparse path gives the dense path's answer --------------------------------------------
 
 
+@pytest.mark.slow  # over 2 s
 @pytest.mark.parametrize("backend", BACKENDS)
 @given(
     programmes(max_mentees=8, max_mentors=5),
