@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch._solve import solve_dense
-from mentormatch.fairness import _max_coverage, group_gaps, match_maximin
+from mentormatch.fairness import group_gaps, match_maximin
+from mentormatch.lifecycle.fairness import _max_coverage
 from tests.oracle import best_maximin
 from tests.strategies import programmes
 
