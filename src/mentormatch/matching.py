@@ -59,7 +59,6 @@ __all__ = [
     "Match",
     "MatchResult",
     "Matcher",
-    "PairLike",
     "ScoreMatrix",
     "Unmatched",
 ]

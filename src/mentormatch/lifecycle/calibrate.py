@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
+from mentormatch._results import PairLike
 from mentormatch._validation import (
     BoolLike,
     RealLike,
@@ -41,7 +42,7 @@ from mentormatch._validation import (
 from mentormatch._values import Value
 from mentormatch.criteria.base import CriterionLike
 from mentormatch.lifecycle._pairs import as_pairs, check_known
-from mentormatch.matching import Matcher, PairLike, ScoreMatrix
+from mentormatch.matching import Matcher, ScoreMatrix
 
 __all__ = ["WeightFit", "fit_weights", "pair_features"]
 

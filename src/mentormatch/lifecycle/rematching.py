@@ -35,7 +35,7 @@ from mentormatch.lifecycle.diffs import MatchDiff, diff
 from mentormatch.matching import Matcher
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
-__all__ = ["EXCLUDED_RULE", "Review", "rematch", "review"]
+__all__ = ["Review", "rematch", "review"]
 
 #: The name of the rule :func:`rematch` adds for the excluded pairs.
 EXCLUDED_RULE = "excluded_pairs"
