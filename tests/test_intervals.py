@@ -28,7 +28,6 @@ from mentormatch._intervals import ConfidenceInterval
 from mentormatch.fairness import group_gaps
 from mentormatch.kpis import (
     Relationship,
-    _kaplan_meier,
     at_risk,
     compare_rates,
     meeting_cadence,
@@ -36,6 +35,7 @@ from mentormatch.kpis import (
     satisfaction_summary,
     time_to_match,
 )
+from mentormatch.kpis.time_to_match import _kaplan_meier
 from mentormatch.surveys import (
     SurveyWarning,
     _required,

@@ -24,7 +24,6 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -35,8 +34,10 @@ from mentormatch import _text, _toml
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._problems import Problems, ProblemsError, did_you_mean, shown
+from mentormatch._stats import check_confidence as _check_confidence
+from mentormatch._stats import decimal as _decimal
+from mentormatch._stats import feldt as _feldt
 from mentormatch._survey_input import FloatArray, as_matrix, as_vector
-from mentormatch._validation import as_real
 from mentormatch._values import Value
 
 __all__ = [
@@ -80,16 +81,6 @@ def _warn(message: str) -> None:
     warnings.warn(message, SurveyWarning, stacklevel=3)
 
 
-def _check_confidence(confidence: float) -> None:
-    real = as_real(confidence)
-    if real is None or not 0.0 < real < 1.0:
-        raise MentormatchError(
-            f"confidence must be strictly between 0 and 1 (e.g. 0.95), got {confidence!r}",
-            field="confidence",
-            value=confidence,
-        )
-
-
 def _check_missing(missing: str) -> None:
     if not isinstance(missing, str) or missing not in _MISSING_POLICIES:
         raise MentormatchError(
@@ -122,12 +113,6 @@ def _fmt_p(p: float) -> str:
 # --------------------------------------------------------------------------------------
 # Instrument and scoring
 # --------------------------------------------------------------------------------------
-
-
-def _decimal(x: float) -> Fraction:
-    """The number as written: the shortest decimal that gives the float back, exactly
-    (``0.7`` is 7/10), so thresholds built from it do not drift."""
-    return Fraction(repr(float(x)))
 
 
 def _required(min_answered: float, n_items: int) -> int:
@@ -792,17 +777,6 @@ def _alpha_from_cov(cov: FloatArray) -> float:
     if alpha > 1 and _is_psd(cov):
         return 1.0
     return alpha
-
-
-def _feldt(alpha: float, n: int, k: int, confidence: float) -> ConfidenceInterval:
-    if math.isnan(alpha) or alpha > 1 or n < 2 or k < 2:
-        return ConfidenceInterval(math.nan, math.nan, confidence)
-    df1 = n - 1
-    df2 = (n - 1) * (k - 1)
-    a = 1.0 - confidence
-    low = 1.0 - (1.0 - alpha) * float(stats.f.isf(a / 2, df1, df2))
-    high = 1.0 - (1.0 - alpha) * float(stats.f.isf(1 - a / 2, df1, df2))
-    return ConfidenceInterval(low, high, confidence)
 
 
 def _undefined_reason(x: FloatArray, cov: FloatArray, n: int, k: int, missing: str) -> str | None:

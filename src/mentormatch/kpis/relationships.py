@@ -1,0 +1,673 @@
+"""One pair's life as a record (:class:`Relationship`, seen as of a day by
+:meth:`Relationship.as_of`), and reading relationships from a table."""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+import importlib.resources
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core.core_schema import ValidationInfo
+
+from mentormatch._dates import DateLike, is_missing, to_date
+from mentormatch._errors import MentormatchError
+from mentormatch._problems import Problems, did_you_mean, listed
+from mentormatch._tables import Table, read_table_checked
+from mentormatch._validation import as_real, as_whole
+from mentormatch._values import FrozenDict
+
+__all__ = ["Relationship", "load_demo_relationships", "read_relationships"]
+
+
+Status = Literal["active", "completed", "ended_early"]
+
+
+STATUSES: tuple[str, ...] = ("active", "completed", "ended_early")
+
+
+def _normalise_status(value: object) -> str:
+    text = str(value).strip().lower().replace("-", " ")
+    return "_".join(text.split())
+
+
+def _pair(mentee_id: object, mentor_id: object) -> str:
+    return f"pair (mentee {mentee_id!r}, mentor {mentor_id!r})"
+
+
+class Relationship(BaseModel):
+    """One mentoring pair's life.
+
+    Attributes
+    ----------
+    mentee_id, mentor_id : str
+    started : date
+        Any date-like (``date``, ``datetime``, ``pandas.Timestamp``,
+        ``numpy.datetime64``, ISO text); required.
+    planned_end, ended : date or None
+        Date-likes; ``None``, ``NaT``, ``NaN`` and ``pd.NA`` mean not set.
+    status : {"active", "completed", "ended_early"}
+        The status in the data, today. :meth:`as_of` gives the status on an
+        earlier day.
+    meetings : tuple of date
+        Dates of meetings held (any iterable of date-likes; sorted on construction).
+    goals_set, goals_met : int
+        ``0 <= goals_met <= goals_set``; numpy integers and whole floats are
+        taken, bools are not.
+    satisfaction : float or None
+        Latest satisfaction score, on whatever scale the programme uses;
+        missing markers mean none.
+    attributes : dict of str to str
+        Department, cohort... used for breakdowns.
+
+    Examples
+    --------
+    >>> r = Relationship(mentee_id="e01", mentor_id="m01", started="2025-03-01",
+    ...                  status="Ended early", meetings=["2025-04-01", "2025-03-10"],
+    ...                  goals_set=2, goals_met=1, ended="2025-05-01",
+    ...                  attributes={"department": "Finance"})
+    >>> r.status, r.meetings[0]
+    ('ended_early', datetime.date(2025, 3, 10))
+    >>> Relationship(mentee_id="e01", mentor_id="m01", started="2025-03-01",
+    ...              status="completed", ended="2025-01-01")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Relationship
+      Value error, pair (mentee 'e01', mentor 'm01'): ended 2025-01-01 is before started ...
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mentee_id: str
+    mentor_id: str
+    started: date
+    planned_end: date | None = None
+    ended: date | None = None
+    status: Status = "active"
+    meetings: tuple[date, ...] = ()
+    goals_set: int = Field(default=0, ge=0)
+    goals_met: int = Field(default=0, ge=0)
+    satisfaction: float | None = None
+    attributes: Mapping[str, str] = Field(default_factory=FrozenDict)
+
+    @field_validator("mentee_id", "mentor_id")
+    @classmethod
+    def _id_not_blank(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError(f"{info.field_name} must not be empty")
+        return value
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _known_status(cls, value: object, info: ValidationInfo) -> str:
+        status = _normalise_status(value)
+        if status not in STATUSES:
+            raise ValueError(
+                f"{_pair_of(info)}: status {value!r} is not one of "
+                + ", ".join(repr(s) for s in STATUSES)
+            )
+        return status
+
+    @field_validator("started", "planned_end", "ended", mode="before")
+    @classmethod
+    def _date_like(cls, value: object, info: ValidationInfo) -> date | None:
+        name = str(info.field_name)
+        try:
+            if name == "started":
+                return to_date(value, name)
+            return to_date(value, name, missing=True)
+        except MentormatchError as exc:
+            raise ValueError(f"{_pair_of(info)}: {exc}") from None
+
+    @field_validator("meetings", mode="before")
+    @classmethod
+    def _meeting_dates(cls, value: object, info: ValidationInfo) -> tuple[date, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, (str, bytes, date, Mapping)) or not isinstance(value, Iterable):
+            raise ValueError(
+                f"{_pair_of(info)}: meetings must be a list of dates, not "
+                f"{type(value).__name__}; give [] for none"
+            )
+        out: list[date] = []
+        for i, item in enumerate(value):
+            if is_missing(item):
+                raise ValueError(
+                    f"{_pair_of(info)}: meetings[{i}] is missing; leave it out or give its date"
+                )
+            try:
+                out.append(to_date(item, f"meetings[{i}]"))
+            except MentormatchError as exc:
+                raise ValueError(f"{_pair_of(info)}: {exc}") from None
+        return tuple(sorted(out))
+
+    @field_validator("goals_set", "goals_met", mode="before")
+    @classmethod
+    def _whole_count(cls, value: object, info: ValidationInfo) -> int:
+        whole = as_whole(value)
+        if whole is None or whole < 0:
+            raise ValueError(
+                f"{_pair_of(info)}: {info.field_name} must be a whole number >= 0, "
+                f"not {value!r}; give 0 when no goals were set"
+            )
+        return whole
+
+    @field_validator("satisfaction", mode="before")
+    @classmethod
+    def _real_score(cls, value: object, info: ValidationInfo) -> float | None:
+        if is_missing(value):
+            return None
+        real = as_real(value)
+        if real is None or not math.isfinite(real):
+            raise ValueError(
+                f"{_pair_of(info)}: satisfaction must be a finite number or missing, not {value!r}"
+            )
+        return real
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Relationship:
+        problem = _relationship_problem(
+            self.started,
+            self.planned_end,
+            self.ended,
+            self.status,
+            self.meetings,
+            self.goals_set,
+            self.goals_met,
+        )
+        if problem is not None:
+            raise ValueError(f"{_pair(self.mentee_id, self.mentor_id)}: {problem[1]}")
+        return self
+
+    @field_validator("attributes", mode="after")
+    @classmethod
+    def _read_only_attributes(cls, value: Mapping[str, str]) -> Mapping[str, str]:
+        return FrozenDict(value)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(mentee_id, mentor_id)``."""
+        return (self.mentee_id, self.mentor_id)
+
+    def as_of(self, day: DateLike) -> Relationship | None:
+        """This relationship as it stood on ``day``: the one rule every KPI uses.
+
+        * A pair that starts after ``day`` is not in the cohort yet: ``None``.
+        * A pair that ended (completed or ended early) after ``day`` was still
+          active on it: its status is ``"active"`` and it has no end date. Its
+          ``goals_met`` and ``satisfaction`` were recorded at its end, after
+          ``day``, so they are not known yet (``0`` and ``None``).
+        * Meetings after ``day`` are ignored.
+        * Everything else is as in the data (``planned_end`` is a plan, known
+          from the start). The data carry no dates for goals met or
+          satisfaction of a pair still active in them, and none for the end of
+          a finished pair without ``ended``: those are taken as they are.
+
+        Parameters
+        ----------
+        day : date-like
+            ``date``, ``datetime``, ``pandas.Timestamp``, ``numpy.datetime64`` or
+            ISO text.
+
+        Returns
+        -------
+        Relationship or None
+            ``self`` when nothing changed by ``day``.
+
+        Examples
+        --------
+        >>> r = Relationship(mentee_id="e1", mentor_id="m1", started="2025-01-01",
+        ...                  status="completed", ended="2025-09-30", goals_set=2,
+        ...                  goals_met=2, meetings=["2025-02-01", "2025-08-01"])
+        >>> then = r.as_of("2025-06-30")
+        >>> then.status, then.ended, then.goals_met, then.meetings
+        ('active', None, 0, (datetime.date(2025, 2, 1),))
+        >>> r.as_of("2024-12-31") is None, r.as_of("2025-10-01") is r
+        (True, True)
+        """
+        d = to_date(day, "as_of")
+        if self.started > d:
+            return None
+        finished_later = self.status != "active" and self.ended is not None and self.ended > d
+        later_meetings = bool(self.meetings) and self.meetings[-1] > d
+        if not (finished_later or later_meetings):
+            return self
+        update: dict[str, Any] = {}
+        if later_meetings:
+            update["meetings"] = self.meetings[: bisect.bisect_right(self.meetings, d)]
+        if finished_later:
+            update.update(status="active", ended=None, goals_met=0, satisfaction=None)
+        return self.model_copy(update=update)
+
+
+def _pair_of(info: ValidationInfo) -> str:
+    return _pair(info.data.get("mentee_id"), info.data.get("mentor_id"))
+
+
+def _relationship_problem(
+    started: date,
+    planned_end: date | None,
+    ended: date | None,
+    status: str,
+    meetings: Sequence[date],
+    goals_set: int,
+    goals_met: int,
+) -> tuple[str, str] | None:
+    """The first inconsistency as ``(field, message)``, or None."""
+    problems = _relationship_problems(
+        started, planned_end, ended, status, meetings, goals_set, goals_met
+    )
+    return problems[0] if problems else None
+
+
+def _relationship_problems(
+    started: date,
+    planned_end: date | None,
+    ended: date | None,
+    status: str,
+    meetings: Sequence[date],
+    goals_set: int,
+    goals_met: int,
+) -> list[tuple[str, str]]:
+    """Every inconsistency of one relationship as ``(field, message)``."""
+    out: list[tuple[str, str]] = []
+    if ended is not None and ended < started:
+        out.append(("ended", f"ended {ended} is before started {started}; fix the dates"))
+    if planned_end is not None and planned_end < started:
+        out.append(
+            (
+                "planned_end",
+                f"planned_end {planned_end} is before started {started}; fix the dates",
+            )
+        )
+    if status == "active" and ended is not None:
+        out.append(
+            (
+                "ended",
+                f"status is 'active' but ended is {ended}; set status to 'completed' or "
+                "'ended_early', or clear ended",
+            )
+        )
+    if goals_met > goals_set:
+        out.append(
+            (
+                "goals_met",
+                f"goals_met {goals_met} is more than goals_set {goals_set}; "
+                "goals met cannot exceed goals set",
+            )
+        )
+    early = [m for m in meetings if m < started]
+    if early:
+        out.append(
+            (
+                "meetings",
+                f"meeting on {min(early)} is before started {started}; fix the meeting or the "
+                "start",
+            )
+        )
+    return out
+
+
+_RELATIONSHIP_FIELDS = (
+    "mentee_id",
+    "mentor_id",
+    "started",
+    "planned_end",
+    "ended",
+    "status",
+    "meetings",
+    "goals_set",
+    "goals_met",
+    "satisfaction",
+)
+
+
+_REQUIRED = ("mentee_id", "mentor_id", "started", "status")
+
+
+_DATE_SPLIT = re.compile(r"[;,|\s]+")
+
+
+def _parse_date(value: object, name: str, where: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if type(value).__name__ == "Timestamp" and hasattr(value, "date"):  # pandas, tz-aware too
+        got = value.date()
+        if isinstance(got, date):
+            return got
+    text = str(value).strip()
+    # a bare date, or a date with a midnight-style time part ("2025-03-01 00:00:00")
+    head, _, rest = text.replace("T", " ", 1).partition(" ")
+    try:
+        if rest and not re.fullmatch(r"\d\d:\d\d(:\d\d(\.\d+)?)?", rest):
+            raise ValueError(rest)
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d", head):
+            raise ValueError(head)
+        return date.fromisoformat(head)
+    except ValueError:
+        raise MentormatchError(
+            f"{where}: {name} {text[:80]!r} is not a date; write it as YYYY-MM-DD",
+            field=name,
+            value=value,
+        ) from None
+
+
+_WHOLE = re.compile(r"[+-]?\d+(\.0*)?")
+
+
+def _parse_int(value: object, name: str, where: str) -> int:
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, (int, np.integer)):
+        number = int(value)
+    elif isinstance(value, (float, np.floating)):
+        number = int(value) if math.isfinite(value) and float(value).is_integer() else None
+    else:
+        text = str(value).strip()
+        if _WHOLE.fullmatch(text) and len(text) <= 18:
+            number = int(text.split(".")[0])
+        elif _WHOLE.fullmatch(text):
+            number = -1 if text.startswith("-") else 10**18  # too many digits: refused below
+    if number is None or number < 0 or number >= 10**18:
+        raise MentormatchError(
+            f"{where}: {name} {str(value)[:80]!r} is not a whole number >= 0"
+            + ("" if number is None or number < 0 else " small enough to be a count")
+            + "; write a count such as 3",
+            field=name,
+            value=value,
+        )
+    return number
+
+
+def _parse_float(value: object, name: str, where: str) -> float:
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except (ValueError, OverflowError):
+        number = math.nan
+    if isinstance(value, bool) or not math.isfinite(number):
+        raise MentormatchError(
+            f"{where}: {name} {str(value)[:80]!r} is not a number", field=name, value=value
+        )
+    return number
+
+
+def _parse_meetings(value: object, where: str) -> list[date]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [_parse_date(v, "meeting", where) for v in value]
+    return [_parse_date(part, "meeting", where) for part in _DATE_SPLIT.split(str(value)) if part]
+
+
+def _require_columns(
+    columns: Sequence[str], required: Sequence[str], sink: Problems, example: str
+) -> bool:
+    missing = [c for c in required if c not in columns]
+    for name in missing:
+        sink.add(
+            f"missing column {name}{did_you_mean(name, columns)}; found "
+            + listed(columns)
+            + f" (names are matched case-insensitively); {example}",
+            row=1,
+            column=name,
+        )
+    return not missing
+
+
+def _bare(exc: MentormatchError) -> str:
+    """The message of a cell parsed with ``where=""``."""
+    return str(exc).removeprefix(": ")
+
+
+def _expected_cadence(value: object) -> str | None:
+    """Why an ``expected_meetings_per_month`` cell is not a cadence, or None when it is one."""
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except (ValueError, OverflowError):
+        return f"expected_meetings_per_month {str(value)[:80]!r} is not a number"
+    if not math.isfinite(number) or number < 0:
+        return (
+            f"expected_meetings_per_month {str(value)[:80]!r} must be a number >= 0 "
+            "(meetings a month, e.g. 2); a negative cadence cannot be met or missed"
+        )
+    return None
+
+
+def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship, ...]:
+    """Read relationships from a CSV file, an open file or a pandas DataFrame.
+
+    One row per pair.  Columns (matched case-insensitively, trimmed, spaces or
+    hyphens as ``_``): ``mentee_id``, ``mentor_id``, ``started``, ``status``
+    (required), ``planned_end``, ``ended``, ``meetings`` (ISO dates separated by
+    ``;``), ``goals_set``, ``goals_met``, ``satisfaction``; every other column goes
+    into ``attributes`` (department, cohort, ...); an
+    ``expected_meetings_per_month`` column, the pair's committed cadence, must
+    hold numbers >= 0.  UTF-8 with or without BOM; comma or semicolon delimiter.
+
+    ``meetings`` may also be a separate file or DataFrame with ``mentee_id``,
+    ``mentor_id`` and ``date`` columns, one row per meeting; its dates are added to
+    those of the ``meetings`` column.
+
+    Every problem of both files is reported at once, in one
+    :class:`~mentormatch._problems.ProblemsError` (a ``MentormatchError``)
+    whose ``problems`` name the file, the row as a spreadsheet shows it (the
+    header is row 1; for a DataFrame, the index label), the column, the
+    mentee and the fix, e.g. ``rel.csv, row 7, column 'ended', id 'e12':
+    ended 2024-01-03 is before started 2024-02-01; fix the dates``.
+
+    Examples
+    --------
+    >>> import io
+    >>> text = "Mentee_ID;Mentor ID;Started;Status;Meetings;Department\\n"
+    >>> text += "e01;m01;2025-03-01;active;2025-03-10, 2025-04-02;Finance\\n"
+    >>> (r,) = read_relationships(io.StringIO(text))
+    >>> r.mentee_id, len(r.meetings), r.attributes
+    ('e01', 2, {'department': 'Finance'})
+    >>> read_relationships(io.StringIO("mentee_id,mentor_id,started,ended,status\\n"
+    ...                                "e12,m01,2024-02-01,2024-01-03,completed\\n"
+    ...                                "e13,m01,2024-02-30,,paused\\n"))
+    Traceback (most recent call last):
+    ...
+    mentormatch._problems.ProblemsError: 3 problems in the relationships:
+      row 2, column 'ended', id 'e12': ended 2024-01-03 is before started 2024-02-01; fix the dates
+      row 3, column 'status', id 'e13': status 'paused' is not one of 'active', 'completed', 'ended_early'
+      row 3, column 'started', id 'e13': started '2024-02-30' is not a date; write it as YYYY-MM-DD
+    """
+    what = "the relationships"
+    table, sink = read_table_checked(source, what)
+    if table is not None and _require_columns(
+        table.columns, _REQUIRED, sink, "a relationships file has one row per pair"
+    ):
+        if not table.rows:
+            sink.add("the file has a header but no pairs; add one row per pair")
+        parsed = _parse_relationship_rows(table, sink)
+    else:
+        parsed = []
+    if meetings is not None:
+        meetings_sink = _add_meetings_file(parsed, meetings)
+        sink.items.extend(meetings_sink.items)
+    out: list[Relationship] = []
+    for rec in parsed:
+        row = rec.pop("_row")
+        if rec.pop("_bad"):
+            continue
+        for name, message in _relationship_problems(
+            rec["started"],
+            rec.get("planned_end"),
+            rec.get("ended"),
+            rec["status"],
+            rec["meetings"],
+            rec["goals_set"],
+            rec["goals_met"],
+        ):
+            sink.add(message, row, name, rec["mentee_id"])
+        if sink.items:
+            continue
+        try:
+            out.append(Relationship(**rec))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]) or None
+                message = str(err["msg"]).removeprefix("Value error, ")
+                sink.add(message, row, loc, rec["mentee_id"])
+    sink.raise_if_any(what)
+    return tuple(out)
+
+
+def _parse_relationship_rows(table: Table, sink: Problems) -> list[dict[str, Any]]:
+    """One record per row, every cell parsed; ``_bad`` marks rows with a problem."""
+    parsed: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int | str] = {}
+    for row in table.rows:
+        cells = row.cells
+        mentee = cells.get("mentee_id")
+        number = row.number
+        pid = str(mentee).strip() if mentee is not None else None
+        before = len(sink.items)
+
+        for name in _REQUIRED:
+            if cells.get(name) is None:
+                sink.add(f"{name} is empty; every row needs one", number, name, pid)
+        rec: dict[str, Any] = {
+            "mentee_id": pid or "",
+            "mentor_id": str(cells.get("mentor_id") or "").strip(),
+            "goals_set": 0,
+            "goals_met": 0,
+            "meetings": [],
+        }
+        raw_status = cells.get("status")
+        if raw_status is not None:
+            status = _normalise_status(raw_status)
+            if status not in STATUSES:
+                sink.add(
+                    f"status {str(raw_status)[:80]!r} is not one of "
+                    + ", ".join(repr(s) for s in STATUSES),
+                    number,
+                    "status",
+                    pid,
+                )
+            rec["status"] = status
+        for name in ("started", "planned_end", "ended"):
+            if cells.get(name) is not None:
+                try:
+                    rec[name] = _parse_date(cells[name], name, "")
+                except MentormatchError as exc:
+                    sink.add(_bare(exc), number, name, pid)
+        for name in ("goals_set", "goals_met"):
+            if cells.get(name) is not None:
+                try:
+                    rec[name] = _parse_int(cells[name], name, "")
+                except MentormatchError as exc:
+                    sink.add(_bare(exc), number, name, pid)
+        if cells.get("satisfaction") is not None:
+            try:
+                rec["satisfaction"] = _parse_float(cells["satisfaction"], "satisfaction", "")
+            except MentormatchError as exc:
+                sink.add(_bare(exc), number, "satisfaction", pid)
+        try:
+            rec["meetings"] = _parse_meetings(cells.get("meetings"), "")
+        except MentormatchError as exc:
+            sink.add(_bare(exc), number, "meetings", pid)
+        cadence = cells.get("expected_meetings_per_month")
+        if cadence is not None:
+            why = _expected_cadence(cadence)
+            if why is not None:
+                sink.add(why, number, "expected_meetings_per_month", pid)
+        rec["attributes"] = {
+            col: str(value).strip()
+            for col, value in cells.items()
+            if col not in _RELATIONSHIP_FIELDS and value is not None
+        }
+        key = (rec["mentee_id"], rec["mentor_id"])
+        if pid and rec["mentor_id"]:
+            if key in seen:
+                sink.add(
+                    f"mentee {key[0]!r} and mentor {key[1]!r} already appear in row "
+                    f"{seen[key]}; keep one row per pair",
+                    number,
+                    "mentee_id",
+                    pid,
+                )
+            else:
+                seen[key] = row.number
+        rec["_bad"] = len(sink.items) > before or "started" not in rec or "status" not in rec
+        rec["_row"] = number
+        parsed.append(rec)
+    return parsed
+
+
+def _add_meetings_file(parsed: list[dict[str, Any]], meetings: Any) -> Problems:
+    """Add the dates of a meetings file to the parsed relationships; return its problems."""
+    table, sink = read_table_checked(meetings, "the meetings")
+    if table is None or not _require_columns(
+        table.columns,
+        ("mentee_id", "mentor_id", "date"),
+        sink,
+        "a meetings file has one row per meeting",
+    ):
+        return sink
+    index = {(rec["mentee_id"], rec["mentor_id"]): rec for rec in parsed}
+    for row in table.rows:
+        cells = row.cells
+        mentee, mentor = cells.get("mentee_id"), cells.get("mentor_id")
+        number = row.number
+        pid = str(mentee).strip() if mentee is not None else None
+        empty = [c for c in ("mentee_id", "mentor_id", "date") if cells.get(c) is None]
+        if empty:
+            sink.add(
+                f"{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty; mentee_id, "
+                "mentor_id and date are all needed",
+                number,
+                empty[0],
+                pid,
+            )
+            continue
+        rec = index.get((str(mentee).strip(), str(mentor).strip()))
+        if rec is None:
+            sink.add(
+                f"no relationship for mentee {mentee!r} and mentor {mentor!r}"
+                f"{did_you_mean(mentee, sorted({k[0] for k in index}))}; check the ids",
+                number,
+                "mentee_id",
+                pid,
+            )
+            continue
+        try:
+            held = _parse_date(cells["date"], "date", "")
+        except MentormatchError as exc:
+            sink.add(_bare(exc), number, "date", pid)
+            continue
+        started = rec.get("started")
+        if started is not None and held < started:
+            sink.add(
+                f"meeting on {held} is before started {started}; fix the meeting or the start",
+                number,
+                "date",
+                pid,
+            )
+            continue
+        rec["meetings"].append(held)
+    return sink
+
+
+def load_demo_relationships() -> tuple[Relationship, ...]:
+    """The synthetic demo programme: 60 pairs (mentees ``e01``..``e60``, mentors
+    ``m01``..``m25``) across departments and two cohorts, 2025-2026.
+
+    >>> demo = load_demo_relationships()
+    >>> len(demo), demo[0].mentee_id, sorted({r.attributes["cohort"] for r in demo})
+    (60, 'e01', ['2025-autumn', '2025-spring'])
+    """
+    ref = importlib.resources.files("mentormatch").joinpath("data/demo_relationships.csv")
+    with ref.open("rb") as handle:
+        return read_relationships(handle)
