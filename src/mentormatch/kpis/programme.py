@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mentormatch import _report
 from mentormatch._dates import DateLike
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
@@ -18,6 +17,7 @@ from mentormatch._stats import check_confidence as _check_confidence
 from mentormatch._tables import normalise_column as _normalise_column
 from mentormatch._tables import write_atomically, write_csv
 from mentormatch._values import Value
+from mentormatch.kpis import report as _report
 from mentormatch.kpis.at_risk import AtRisk, at_risk
 from mentormatch.kpis.breakdown import Breakdown, breakdown
 from mentormatch.kpis.cohort import (

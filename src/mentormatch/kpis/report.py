@@ -19,9 +19,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mentormatch import _text
+from mentormatch.kpis.breakdown import Breakdown
+from mentormatch.kpis.rates import Rate
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mentormatch.kpis import Breakdown, ProgrammeReport, Rate
+    from mentormatch.kpis.programme import ProgrammeReport
 
 CSV_HEADER = (
     "kpi",
@@ -181,7 +183,6 @@ def _rate_row(kpi: str, by: str, group: str, rate: Rate | None) -> list[object]:
 
 
 def csv_rows(report: ProgrammeReport) -> list[list[object]]:
-    from mentormatch.kpis import Rate
 
     checks = {c.kpi: c for c in report.target_checks}
     rows: list[list[object]] = []
@@ -360,7 +361,6 @@ _AS_WRITTEN: dict[str, Any] = {"parse_math": False, "usetex": False}
 
 
 def _plot_kpis(figure: Any, report: ProgrammeReport) -> tuple[str, Any] | None:
-    from mentormatch.kpis import Rate
 
     rows = [(k, label, r) for k, label, r in report.kpi_rows() if isinstance(r, Rate)]
     if not rows:
