@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from mentormatch._dates import DateLike
@@ -15,16 +13,9 @@ from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._stats import check_confidence as _check_confidence
 from mentormatch._tables import normalise_column as _normalise_column
-from mentormatch._tables import write_atomically, write_csv
-from mentormatch._values import Value
-from mentormatch.kpis import report as _report
-from mentormatch.kpis.at_risk import AtRisk, at_risk
+from mentormatch.kpis.at_risk import at_risk
 from mentormatch.kpis.breakdown import Breakdown, breakdown
 from mentormatch.kpis.cohort import (
-    GoalAttainment,
-    MeanSummary,
-    MeetingCadence,
-    MentorUtilisation,
     _cohort,
     _mapping,
     _relationships,
@@ -42,108 +33,11 @@ from mentormatch.kpis.relationships import (
     load_demo_relationships,  # noqa: F401  (the examples use it)
     read_relationships,
 )
+from mentormatch.kpis.report import ProgrammeReport
 from mentormatch.kpis.suppression import check_min_group_size
 from mentormatch.kpis.targets import TargetCheck, Targets, check_target, load_targets
 
 __all__ = ["ProgrammeReport", "programme_report"]
-
-
-@dataclass(frozen=True, eq=False)
-class ProgrammeReport(Value):
-    """The cohort's KPIs, breakdowns, target checks and at-risk list.
-
-    KPIs that could not be computed (no data yet) are None and explained in
-    ``notes``.  Render with :meth:`summary`, :meth:`to_markdown`, :meth:`to_html`
-    or :meth:`save_html`; export the figures with :meth:`to_csv`.
-    """
-
-    as_of: date
-    pairs: int
-    status_counts: Mapping[str, int]
-    match: Rate | None
-    completion: Rate | None
-    early_termination: Rate | None
-    goals: GoalAttainment | None
-    cadence: MeetingCadence | None
-    satisfaction: MeanSummary | None
-    utilisation: MentorUtilisation | None
-    breakdowns: tuple[Breakdown, ...]
-    at_risk: tuple[AtRisk, ...]
-    target_checks: tuple[TargetCheck, ...]
-    goal: str | None = None
-    name: str | None = None
-    survey: Any = None
-    notes: tuple[str, ...] = ()
-    max_gap_days: int = 30
-
-    def kpi_rows(self) -> list[tuple[str, str, object]]:
-        """``(key, label, result)`` for every computed KPI, in report order."""
-        rows: list[tuple[str, str, object]] = [
-            ("match_rate", "Match rate", self.match),
-            ("completion_rate", "Completion rate", self.completion),
-            ("early_termination_rate", "Early termination", self.early_termination),
-            ("goals_met", "Goals met (pooled)", self.goals.goals if self.goals else None),
-            (
-                "goal_attainment",
-                "Pairs meeting all goals",
-                self.goals.all_goals if self.goals else None,
-            ),
-            (
-                "mentor_utilisation",
-                "Mentor slots used",
-                self.utilisation.slots if self.utilisation else None,
-            ),
-            ("meeting_cadence", "Meetings per pair-month", self.cadence),
-            ("satisfaction", "Satisfaction", self.satisfaction),
-        ]
-        return [row for row in rows if row[2] is not None]
-
-    def summary(self) -> str:
-        """Plain-text report."""
-        return _report.render_text(self)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def to_markdown(self) -> str:
-        """Markdown report."""
-        return _report.render_markdown(self)
-
-    def to_html(self, *, plots: bool = True) -> str:
-        """One self-contained HTML page (plots inline as PNG when matplotlib is
-        installed and ``plots`` is true)."""
-        return _report.render_html(self, plots=plots)
-
-    def save_html(self, path: str | os.PathLike[str], *, plots: bool = True) -> Path:
-        """Write :meth:`to_html` to ``path`` (UTF-8, atomically; a pipe or device is written
-        in place, never replaced); returns the path."""
-        out = Path(path)
-        html = self.to_html(plots=plots)
-        write_atomically(out, lambda handle: handle.write(html), "utf-8")
-        return out
-
-    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """Every figure (KPIs and breakdown groups) as CSV, no personal data; text
-        cells are neutralised against spreadsheet formulas."""
-        return write_csv(_report.CSV_HEADER, _report.csv_rows(self), path)
-
-    def at_risk_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The at-risk list as CSV (pair ids, reason, days since last meeting)."""
-        rows = [
-            (
-                a.mentee_id,
-                a.mentor_id,
-                a.days_since_last_meeting,
-                "" if a.last_meeting is None else a.last_meeting.isoformat(),
-                a.reason,
-            )
-            for a in self.at_risk
-        ]
-        return write_csv(
-            ["mentee_id", "mentor_id", "days_since_last_meeting", "last_meeting", "reason"],
-            rows,
-            path,
-        )
 
 
 def _try(notes: list[str], label: str, func: Callable[[], Any]) -> Any:
