@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mentormatch._errors import MentormatchError
+from mentormatch._files.tables import normalise_column, read_table_checked
 from mentormatch._problems import ProblemsError, did_you_mean, listed
-from mentormatch._tables import normalise_column, read_table_checked
 
 FloatArray = npt.NDArray[np.float64]
 

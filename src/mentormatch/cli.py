@@ -1179,7 +1179,7 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ]
     )
     if args.by:
-        from mentormatch._tables import normalise_column
+        from mentormatch._files.tables import normalise_column
 
         columns = sorted({k for r in relationships for k in r.attributes})
         for by in args.by:
@@ -1275,8 +1275,8 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import warnings
 
     from mentormatch import surveys
+    from mentormatch._files.tables import write_csv
     from mentormatch._survey_input import read_responses
-    from mentormatch._tables import write_csv
 
     instrument = surveys.load_instrument(args.instrument)
     id_column = args.id_column or "id"

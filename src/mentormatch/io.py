@@ -40,8 +40,8 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple, Union
 
 from pydantic import ValidationError
 
-from mentormatch import _tables
 from mentormatch._errors import MentormatchError
+from mentormatch._files import tables as _tables
 from mentormatch._problems import Problem, Problems, ProblemsError, did_you_mean, ordered, shown
 from mentormatch.matching import Alternative, Explanation, Match, MatchResult, Unmatched
 from mentormatch.participants import Mentee, Mentor, validate_programme

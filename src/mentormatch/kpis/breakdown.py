@@ -12,7 +12,7 @@ from typing import Any
 from mentormatch import _text
 from mentormatch._dates import DateLike
 from mentormatch._errors import MentormatchError
-from mentormatch._tables import normalise_column as _normalise_column
+from mentormatch._files.tables import normalise_column as _normalise_column
 from mentormatch._values import Value
 from mentormatch.kpis.cohort import (
     _cohort,

@@ -10,9 +10,9 @@ from typing import Any
 
 from mentormatch._dates import DateLike
 from mentormatch._errors import MentormatchError
+from mentormatch._files.tables import normalise_column as _normalise_column
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._stats import check_confidence as _check_confidence
-from mentormatch._tables import normalise_column as _normalise_column
 from mentormatch.kpis.at_risk import at_risk
 from mentormatch.kpis.breakdown import Breakdown, breakdown
 from mentormatch.kpis.cohort import (

@@ -18,8 +18,8 @@ from pydantic_core.core_schema import ValidationInfo
 
 from mentormatch._dates import DateLike, is_missing, to_date
 from mentormatch._errors import MentormatchError
+from mentormatch._files.tables import Table, read_table_checked
 from mentormatch._problems import Problems, did_you_mean, listed
-from mentormatch._tables import Table, read_table_checked
 from mentormatch._validation import as_real, as_whole
 from mentormatch._values import FrozenDict
 

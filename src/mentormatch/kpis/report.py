@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mentormatch import _text
-from mentormatch._tables import write_atomically, write_csv
+from mentormatch._files.tables import write_atomically, write_csv
 from mentormatch._values import Value
 from mentormatch.kpis.at_risk import AtRisk
 from mentormatch.kpis.breakdown import Breakdown
