@@ -30,8 +30,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize, stats
 
-from mentormatch import _text, _toml
+from mentormatch import _text
 from mentormatch._errors import MentormatchError
+from mentormatch._files import toml as _toml
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._problems import Problems, ProblemsError, did_you_mean, shown
 from mentormatch._stats import check_confidence as _check_confidence

@@ -7,8 +7,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from mentormatch import _toml
 from mentormatch._errors import MentormatchError
+from mentormatch._files import toml as _toml
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._problems import Problems, did_you_mean, shown
 from mentormatch._values import Value
