@@ -25,7 +25,7 @@ from mentormatch._cli_lifecycle import _read_pairs
 from mentormatch._errors import MentormatchError
 from mentormatch._files import tables as _tables
 from mentormatch._files import toml as _toml
-from mentormatch._survey_input import read_responses
+from mentormatch._files.survey import read_responses
 from mentormatch.io import read_results, read_signups
 from tests.cli_files import GOOD
 

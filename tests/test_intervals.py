@@ -38,12 +38,12 @@ from mentormatch.kpis import (
 from mentormatch.kpis.time_to_match import _kaplan_meier
 from mentormatch.surveys import (
     SurveyWarning,
-    _required,
     cronbach_alpha,
     goal_attainment_t,
     nps,
     pre_post,
 )
+from mentormatch.surveys.instrument import _required
 
 AS_OF = date(2026, 1, 1)
 

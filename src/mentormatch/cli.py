@@ -1276,8 +1276,8 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import warnings
 
     from mentormatch import surveys
+    from mentormatch._files.survey import read_responses
     from mentormatch._files.tables import write_csv
-    from mentormatch._survey_input import read_responses
 
     instrument = surveys.load_instrument(args.instrument)
     id_column = args.id_column or "id"
