@@ -103,10 +103,3 @@ __all__ = [
     "satisfaction_summary",
     "time_to_match",
 ]
-
-# Public classes keep the module they are documented, shown and pickled under
-# (``mentormatch.kpis.Rate``), whichever module of the package defines them.
-for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type):
-        _obj.__module__ = __name__

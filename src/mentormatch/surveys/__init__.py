@@ -56,13 +56,6 @@ __all__ = [
     "standardized_alpha",
 ]
 
-# Public classes keep the module they are documented, shown and pickled under
-# (``mentormatch.surveys.Reliability``), whichever module of the package defines them.
-for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type):
-        _obj.__module__ = __name__
-
 #: Names that still work but warn: the old name -> (the name to use, why).
 _DEPRECATED = {
     "GoalAttainment": (
