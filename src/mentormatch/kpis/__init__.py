@@ -103,3 +103,6 @@ __all__ = [
     "satisfaction_summary",
     "time_to_match",
 ]
+
+# The error shows under the module users catch it from (``mentormatch.kpis.NoDataError``).
+NoDataError.__module__ = __name__

@@ -99,7 +99,7 @@ def proportion(k: int, n: int, confidence: float = 0.95, method: str = "wilson")
     >>> proportion(3, 0)
     Traceback (most recent call last):
     ...
-    mentormatch.kpis.rates.NoDataError: a rate needs at least one case in its denominator (n = 0)
+    mentormatch.kpis.NoDataError: a rate needs at least one case in its denominator (n = 0)
     """
     k = _count(k, "k")
     n = _count(n, "n")
