@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch import cli, kpis, surveys
+from mentormatch._files.survey import read_responses
 from mentormatch._problems import ProblemsError
-from mentormatch._survey_input import read_responses
 from mentormatch.io import ResultsError, SignupsError, read_results, read_signups
 from mentormatch.shortlist import shortlist
 from tests.cli_files import BY_NAME, COMMANDS, FORMAT, GOOD, run, snapshot, workspace

@@ -20,10 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from mentormatch import _tables, _toml, cli, kpis, surveys
+from mentormatch import cli, kpis, surveys
 from mentormatch._cli_lifecycle import _read_pairs
 from mentormatch._errors import MentormatchError
-from mentormatch._survey_input import read_responses
+from mentormatch._files import tables as _tables
+from mentormatch._files import toml as _toml
+from mentormatch._files.survey import read_responses
 from mentormatch.io import read_results, read_signups
 from tests.cli_files import GOOD
 

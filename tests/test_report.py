@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentormatch._errors import MentormatchError
-from mentormatch._tables import neutralise, write_csv
+from mentormatch._files.tables import neutralise, write_csv
 from mentormatch.kpis import (
     ProgrammeReport,
     Relationship,

@@ -1,5 +1,6 @@
-"""Rendering of a programme report: text, Markdown, HTML with inline plots, CSV
-rows (private; use :class:`mentormatch.kpis.ProgrammeReport`).
+"""The programme report as a value (:class:`ProgrammeReport`, built by
+:func:`mentormatch.kpis.programme_report`) and its rendering: text, Markdown,
+HTML with inline plots, CSV rows.
 
 Everything that comes from data (the programme's name and goal, group names,
 ids, reasons, notes, the survey's text) goes through :mod:`mentormatch._text`
@@ -14,14 +15,22 @@ from __future__ import annotations
 import base64
 import io
 import math
+import os
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
 
 from mentormatch import _text
-
-if TYPE_CHECKING:  # pragma: no cover
-    from mentormatch.kpis import Breakdown, ProgrammeReport, Rate
+from mentormatch._files.tables import write_atomically, write_csv
+from mentormatch._values import Value
+from mentormatch.kpis.at_risk import AtRisk
+from mentormatch.kpis.breakdown import Breakdown
+from mentormatch.kpis.cohort import GoalAttainment, MeanSummary, MeetingCadence, MentorUtilisation
+from mentormatch.kpis.rates import Rate
+from mentormatch.kpis.targets import TargetCheck
 
 CSV_HEADER = (
     "kpi",
@@ -181,7 +190,6 @@ def _rate_row(kpi: str, by: str, group: str, rate: Rate | None) -> list[object]:
 
 
 def csv_rows(report: ProgrammeReport) -> list[list[object]]:
-    from mentormatch.kpis import Rate
 
     checks = {c.kpi: c for c in report.target_checks}
     rows: list[list[object]] = []
@@ -360,7 +368,6 @@ _AS_WRITTEN: dict[str, Any] = {"parse_math": False, "usetex": False}
 
 
 def _plot_kpis(figure: Any, report: ProgrammeReport) -> tuple[str, Any] | None:
-    from mentormatch.kpis import Rate
 
     rows = [(k, label, r) for k, label, r in report.kpi_rows() if isinstance(r, Rate)]
     if not rows:
@@ -415,3 +422,101 @@ def _plot_cadence(figure: Any, report: ProgrammeReport) -> tuple[str, Any] | Non
     ax.legend(frameon=False)
     ax.set_title("Meeting cadence")
     return "Meeting cadence: distribution over pairs", fig
+
+
+@dataclass(frozen=True, eq=False)
+class ProgrammeReport(Value):
+    """The cohort's KPIs, breakdowns, target checks and at-risk list.
+
+    KPIs that could not be computed (no data yet) are None and explained in
+    ``notes``.  Render with :meth:`summary`, :meth:`to_markdown`, :meth:`to_html`
+    or :meth:`save_html`; export the figures with :meth:`to_csv`.
+    """
+
+    as_of: date
+    pairs: int
+    status_counts: Mapping[str, int]
+    match: Rate | None
+    completion: Rate | None
+    early_termination: Rate | None
+    goals: GoalAttainment | None
+    cadence: MeetingCadence | None
+    satisfaction: MeanSummary | None
+    utilisation: MentorUtilisation | None
+    breakdowns: tuple[Breakdown, ...]
+    at_risk: tuple[AtRisk, ...]
+    target_checks: tuple[TargetCheck, ...]
+    goal: str | None = None
+    name: str | None = None
+    survey: Any = None
+    notes: tuple[str, ...] = ()
+    max_gap_days: int = 30
+
+    def kpi_rows(self) -> list[tuple[str, str, object]]:
+        """``(key, label, result)`` for every computed KPI, in report order."""
+        rows: list[tuple[str, str, object]] = [
+            ("match_rate", "Match rate", self.match),
+            ("completion_rate", "Completion rate", self.completion),
+            ("early_termination_rate", "Early termination", self.early_termination),
+            ("goals_met", "Goals met (pooled)", self.goals.goals if self.goals else None),
+            (
+                "goal_attainment",
+                "Pairs meeting all goals",
+                self.goals.all_goals if self.goals else None,
+            ),
+            (
+                "mentor_utilisation",
+                "Mentor slots used",
+                self.utilisation.slots if self.utilisation else None,
+            ),
+            ("meeting_cadence", "Meetings per pair-month", self.cadence),
+            ("satisfaction", "Satisfaction", self.satisfaction),
+        ]
+        return [row for row in rows if row[2] is not None]
+
+    def summary(self) -> str:
+        """Plain-text report."""
+        return render_text(self)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def to_markdown(self) -> str:
+        """Markdown report."""
+        return render_markdown(self)
+
+    def to_html(self, *, plots: bool = True) -> str:
+        """One self-contained HTML page (plots inline as PNG when matplotlib is
+        installed and ``plots`` is true)."""
+        return render_html(self, plots=plots)
+
+    def save_html(self, path: str | os.PathLike[str], *, plots: bool = True) -> Path:
+        """Write :meth:`to_html` to ``path`` (UTF-8, atomically; a pipe or device is written
+        in place, never replaced); returns the path."""
+        out = Path(path)
+        html = self.to_html(plots=plots)
+        write_atomically(out, lambda handle: handle.write(html), "utf-8")
+        return out
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """Every figure (KPIs and breakdown groups) as CSV, no personal data; text
+        cells are neutralised against spreadsheet formulas."""
+        return write_csv(CSV_HEADER, csv_rows(self), path)
+
+    def at_risk_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The at-risk list as CSV (pair ids, reason, days since last meeting)."""
+        rows = [
+            (
+                a.mentee_id,
+                a.mentor_id,
+                a.days_since_last_meeting,
+                "" if a.last_meeting is None else a.last_meeting.isoformat(),
+                a.reason,
+            )
+            for a in self.at_risk
+        ]
+        return write_csv(
+            ["mentee_id", "mentor_id", "days_since_last_meeting", "last_meeting", "reason"],
+            rows,
+            path,
+        )

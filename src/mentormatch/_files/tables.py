@@ -35,8 +35,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from mentormatch import _outputs
 from mentormatch._errors import MentormatchError
+from mentormatch._files import outputs as _outputs
 from mentormatch._problems import Problems, shown
 
 __all__ = [
@@ -502,7 +502,7 @@ def write_csv(
 def write_atomically(
     path: str | os.PathLike[str], write: Callable[[IO[str]], Any], encoding: str = "utf-8"
 ) -> None:
-    """Write through ``write(handle)`` to ``path`` safely (see :mod:`mentormatch._outputs`).
+    """Write through ``write(handle)`` to ``path`` safely (see :mod:`mentormatch._files.outputs`).
 
     A regular or new file is written to a temporary file beside it, then moved
     into place (a failed write never leaves a half-written file; an existing
