@@ -34,6 +34,7 @@ import numbers
 import os
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,6 @@ from mentormatch._errors import FileEncodingWarning, MentormatchError
 from mentormatch._problems import Problems, shown
 
 __all__ = [
-    "EXCEL_SUFFIXES",
     "Row",
     "Table",
     "neutralise",
@@ -56,9 +56,6 @@ __all__ = [
     "write_table",
     "write_xlsx",
 ]
-
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-"""The workbook formats read and written through openpyxl (the ``[excel]`` extra)."""
 
 EXCEL_EXTRA = "pip install 'mentormatch-engine[excel]'"
 
@@ -776,8 +773,11 @@ def _xlsx_value(value: object, row: int, column: str) -> Any:
         real = float(value)
         if math.isnan(real):
             return None
-        if math.isinf(real):
-            raise refuse("Excel cannot hold an infinite number; write it as text or leave it out")
+        if math.isinf(real) or math.isinf(float(f"{real:.16g}")):  # the digits a workbook keeps
+            raise refuse(
+                "Excel cannot hold an infinite number, nor one this close to the largest "
+                "float; write it as text or leave it out"
+            )
         return real
     if isinstance(value, np.datetime64):
         value = value.astype("datetime64[us]").item()
@@ -823,8 +823,8 @@ def write_xlsx(
     silently. Needs openpyxl (the ``[excel]`` extra).
 
     The file is written like every output (:func:`write_atomically`); the
-    workbook carries no author and a fixed creation date, so the same table
-    gives the same cells.
+    workbook carries no author and no clock reading, so the same table always
+    gives the same bytes.
 
     Examples
     --------
@@ -851,7 +851,7 @@ def write_xlsx(
         page.append(line)
     buffer = io.BytesIO()
     book.save(buffer)
-    data = buffer.getvalue()
+    data = _reproducible(buffer.getvalue())
     if path is not None:
 
         def put(handle: IO[str]) -> None:
@@ -860,6 +860,27 @@ def write_xlsx(
 
         write_atomically(path, put)
     return data
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The workbook with every clock reading fixed (zip entries, "last modified"), so
+    the same table always gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, content)
+    return out.getvalue()
 
 
 def write_table(
