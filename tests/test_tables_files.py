@@ -394,3 +394,26 @@ def test_property_a_table_written_to_xlsx_reads_back_the_same(
     for read, (_, written) in zip(back.rows, kept, strict=True):
         values = list(read.cells.values())
         assert all(_same(r, w) for r, w in zip(values, written, strict=True)), (values, written)
+
+
+_VALID = write_xlsx(["id", "started", "score"], [["e1", date(2025, 3, 1), 0.5], ["e2", None, 3]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, len(_VALID) - 1), st.integers(0, 255)), min_size=1, max_size=8
+    ),
+    cut=st.integers(4, len(_VALID)),
+)
+def test_property_a_damaged_workbook_reads_or_is_refused_never_crashes(
+    edits: list[tuple[int, int]], cut: int
+) -> None:
+    data = bytearray(_VALID[:cut])
+    for at, byte in edits:
+        if at < len(data):
+            data[at] = byte
+    if not data.startswith(b"PK\x03\x04"):
+        data[:4] = b"PK\x03\x04"
+    table, problems = read_table_checked(io.BytesIO(bytes(data)))
+    assert table is not None or len(problems) > 0
