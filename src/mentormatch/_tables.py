@@ -34,7 +34,6 @@ import numbers
 import os
 import re
 import warnings
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -869,6 +868,8 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 def _reproducible(data: bytes) -> bytes:
     """The workbook with every clock reading fixed (zip entries, "last modified"), so
     the same table always gives the same bytes."""
+    import zipfile  # only when a workbook is written: import mentormatch stays lean
+
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
