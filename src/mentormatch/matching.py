@@ -37,7 +37,7 @@ from mentormatch._scoring import (
     check_criteria,
     score_programme,
 )
-from mentormatch._solve import have_ortools, solve_in_id_order, solve_sparse
+from mentormatch._solve import Graph, have_ortools, solve_in_id_order, solve_sparse
 from mentormatch._solve.pricing import CandidatePricer, ProgressFn, candidate_pass
 from mentormatch._validation import (
     RealLike,
@@ -366,9 +366,8 @@ def _match_sparse(
     cand = candidate_pass(ps, open_cols, k, 3 * k, progress=matcher.progress, workers=workers)
     t1 = time.perf_counter()
     price = CandidatePricer(ps, open_cols, cand, k, progress=matcher.progress, workers=workers)
-    sol = solve_sparse(
-        len(tees), capacity, cand.rows, cand.cols, cand.score, price, backend=matcher.backend
-    )
+    start = Graph.of(len(tees), capacity, rows=cand.rows, cols=cand.cols, score=cand.score)
+    sol = solve_sparse(start, price, backend=matcher.backend)
     t2 = time.perf_counter()
     _report(matcher.progress, "solving", 1, 1)
     recipe = matcher.recipe(tees, tors, capacity)

@@ -45,7 +45,29 @@ def thread_safe(obj: object) -> bool:
     return getattr(obj, "thread_safe", False) is True
 
 
+def _has_shape(kind: str, obj: Any, attrs: tuple[str, ...], shape: str) -> None:
+    """Refuse an object lacking one of ``attrs``; ``shape`` says what one has."""
+    missing = [a for a in attrs if not hasattr(obj, a)]
+    if missing:
+        raise MentormatchError(
+            f"{kind} {obj!r} lacks {', '.join(missing)}; {shape}",
+            field="criteria" if kind == "criterion" else "constraints",
+        )
+
+
+def _has_name(kind: str, obj: Any, used_in: str) -> None:
+    if not isinstance(obj.name, str) or not obj.name.strip():
+        what = "a criterion's" if kind == "criterion" else "a rule's"
+        raise MentormatchError(
+            f"{kind} {shown(obj)} has name {shown(obj.name)}; {what} name is a non-empty "
+            f"string, used in {used_in}",
+            field="name",
+            value=obj.name,
+        )
+
+
 def check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
+    """The criteria of a matcher: at least one, each of the right shape, names unique."""
     out = tuple(criteria)
     if not out:
         raise MentormatchError(
@@ -53,30 +75,15 @@ def check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
         )
     names: set[str] = set()
     for c in out:
-        missing = [a for a in ("name", "weight", "score", "explain") if not hasattr(c, a)]
-        if missing:
-            raise MentormatchError(
-                f"criterion {c!r} lacks {', '.join(missing)}; a criterion has a name, a weight > 0, "
-                "score(mentees, mentors) and explain(mentee, mentor, value) "
-                "(wrap a plain function in FunctionCriterion)",
-                field="criteria",
-            )
-        if not isinstance(c.name, str) or not c.name.strip():
-            raise MentormatchError(
-                f"criterion {shown(c)} has name {shown(c.name)}; a criterion's name is a "
-                "non-empty string, used in contributions and exports",
-                field="name",
-                value=c.name,
-            )
-        w = c.weight
-        real = as_real(w)
-        if real is None or not math.isfinite(real) or real <= 0:
-            raise MentormatchError(
-                f"criterion {c.name!r} has weight {shown(w)}; weights must be finite numbers > 0 "
-                "(True and False are not weights)",
-                field="weight",
-                value=w,
-            )
+        _has_shape(
+            "criterion",
+            c,
+            ("name", "weight", "score", "explain"),
+            "a criterion has a name, a weight > 0, score(mentees, mentors) and "
+            "explain(mentee, mentor, value) (wrap a plain function in FunctionCriterion)",
+        )
+        _has_name("criterion", c, "contributions and exports")
+        weight_of(c)
         if c.name in names:
             raise MentormatchError(
                 f"two criteria are named {c.name!r}; give one of them another name= so that "
@@ -89,23 +96,17 @@ def check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
 
 
 def check_constraints(constraints: Iterable[Any]) -> tuple[ConstraintLike, ...]:
+    """The rules of a matcher: each of the right shape, names unique (and not the self rule's)."""
     out = tuple(constraints)
     names: set[str] = set()
     for c in out:
-        missing = [a for a in ("name", "allowed", "explain") if not hasattr(c, a)]
-        if missing:
-            raise MentormatchError(
-                f"constraint {c!r} lacks {', '.join(missing)}; a constraint has a name, "
-                "allowed(mentees, mentors) and explain(mentee, mentor)",
-                field="constraints",
-            )
-        if not isinstance(c.name, str) or not c.name.strip():
-            raise MentormatchError(
-                f"constraint {shown(c)} has name {shown(c.name)}; a rule's name is a non-empty "
-                "string, used in the reasons",
-                field="name",
-                value=c.name,
-            )
+        _has_shape(
+            "constraint",
+            c,
+            ("name", "allowed", "explain"),
+            "a constraint has a name, allowed(mentees, mentors) and explain(mentee, mentor)",
+        )
+        _has_name("constraint", c, "the reasons")
         if c.name in names or c.name == SELF_RULE:
             raise MentormatchError(
                 f"two constraints are named {c.name!r}; give each rule its own name",
