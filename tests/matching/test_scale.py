@@ -85,7 +85,7 @@ def test_programme_scorer_equals_score_matrix(
             constraints.append(mm.RequirePairs([(tees[0].id, tors[-1].id)]))
     matcher = mm.Matcher(BUILTINS[:3] + BUILTINS[5:], constraints, min_score=min_score)
     sm = matcher.score(tees, tors)
-    ps = ProgrammeScorer(matcher.criteria, matcher.constraints, tees, tors, min_score=min_score)
+    ps = ProgrammeScorer(matcher.criteria, matcher.constraints, (tees, tors), min_score=min_score)
     rows = np.arange(len(tees))
     np.testing.assert_allclose(ps.total(rows), sm.total, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(ps.allowed(rows), sm.allowed)

@@ -40,7 +40,7 @@ class Recipe:
 
 
 def _assemble(
-    recipe: Recipe, ex: Explained, matches: list[Match], unmatched: list[Unmatched]
+    recipe: Recipe, ex: Explained, *, matches: list[Match], unmatched: list[Unmatched]
 ) -> MatchResult:
     """The result of either path, explaining on demand through ``ex``."""
     return MatchResult(
@@ -64,8 +64,8 @@ def build_result(recipe: Recipe, scores: ScoreMatrix, assignment: NDArray[np.int
     ex = DenseExplainer(
         recipe.criteria,
         recipe.rules,
-        scores,
-        (tees, tors),
+        scores=scores,
+        people=(tees, tors),
         capacity=recipe.capacity,
         assignment=assignment,
     )
@@ -85,7 +85,7 @@ def build_result(recipe: Recipe, scores: ScoreMatrix, assignment: NDArray[np.int
         for i, j in enumerate(assignment.tolist())
         if j < 0
     ]
-    return _assemble(recipe, ex, matches, unmatched)
+    return _assemble(recipe, ex, matches=matches, unmatched=unmatched)
 
 
 def _pair_values(
@@ -126,11 +126,11 @@ def build_sparse_result(
     ex = SparseExplainer(
         recipe.criteria,
         recipe.rules,
-        recipe.min_score,
-        (tees, tors),
-        recipe.capacity,
-        assignment,
-        ps,
+        min_score=recipe.min_score,
+        people=(tees, tors),
+        capacity=recipe.capacity,
+        assignment=assignment,
+        ps=ps,
     )
     values, totals = _pair_values(ps, assignment)
     matches: list[Match] = []
@@ -138,7 +138,11 @@ def build_sparse_result(
         j = int(assignment[i])
         contrib = ordered({name: ps.shares[name] * s for name, s in values[i].items()})
         why = partial(
-            reasons_from_values, ex.criteria, (tees[i], tors[j]), tuple(contrib), values[i]
+            reasons_from_values,
+            ex.criteria,
+            (tees[i], tors[j]),
+            order=tuple(contrib),
+            values=values[i],
         )
         matches.append(Match(tees[i].id, tors[j].id, totals[i], contrib, make_reasons=why))
     unmatched: list[Unmatched] = []
@@ -150,4 +154,4 @@ def build_sparse_result(
         unmatched.extend(Unmatched(tees[i].id, unmatched_reason(ex, i)) for i in map(int, rows))
         if progress is not None:
             progress("explaining", min(lo + step, lonely.size), lonely.size)
-    return _assemble(recipe, ex, matches, unmatched)
+    return _assemble(recipe, ex, matches=matches, unmatched=unmatched)

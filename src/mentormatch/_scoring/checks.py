@@ -45,7 +45,7 @@ def thread_safe(obj: object) -> bool:
     return getattr(obj, "thread_safe", False) is True
 
 
-def _has_shape(kind: str, obj: Any, attrs: tuple[str, ...], shape: str) -> None:
+def _has_shape(kind: str, obj: Any, *, attrs: tuple[str, ...], shape: str) -> None:
     """Refuse an object lacking one of ``attrs``; ``shape`` says what one has."""
     missing = [a for a in attrs if not hasattr(obj, a)]
     if missing:
@@ -78,8 +78,8 @@ def check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
         _has_shape(
             "criterion",
             c,
-            ("name", "weight", "score", "explain"),
-            "a criterion has a name, a weight > 0, score(mentees, mentors) and "
+            attrs=("name", "weight", "score", "explain"),
+            shape="a criterion has a name, a weight > 0, score(mentees, mentors) and "
             "explain(mentee, mentor, value) (wrap a plain function in FunctionCriterion)",
         )
         _has_name("criterion", c, "contributions and exports")
@@ -103,8 +103,8 @@ def check_constraints(constraints: Iterable[Any]) -> tuple[ConstraintLike, ...]:
         _has_shape(
             "constraint",
             c,
-            ("name", "allowed", "explain"),
-            "a constraint has a name, allowed(mentees, mentors) and explain(mentee, mentor)",
+            attrs=("name", "allowed", "explain"),
+            shape="a constraint has a name, allowed(mentees, mentors) and explain(mentee, mentor)",
         )
         _has_name("constraint", c, "the reasons")
         if c.name in names or c.name == SELF_RULE:
@@ -150,7 +150,7 @@ def _where(grid: Grid, i: int, j: int) -> str:
     return f"mentee {grid[0][i].id!r} and mentor {grid[1][j].id!r}"
 
 
-def _as_grid(what: str, name: str, raw: Any, shape: tuple[int, int]) -> NDArray[Any]:
+def _as_grid(what: str, name: str, raw: Any, *, shape: tuple[int, int]) -> NDArray[Any]:
     """``raw`` as an array of ``shape``, or the error naming ``what`` (criterion or constraint)."""
     field = "criteria" if what == "criterion" else "constraints"
     try:
@@ -171,7 +171,7 @@ def _as_grid(what: str, name: str, raw: Any, shape: tuple[int, int]) -> NDArray[
     return arr
 
 
-def _numbers_only(name: str, raw: Any, arr: NDArray[Any], grid: Grid) -> None:
+def _numbers_only(name: str, raw: Any, *, arr: NDArray[Any], grid: Grid) -> None:
     """Refuse text, dates ... and, in an object array, anything that is not a number."""
     what = type(raw).__name__
     if arr.size and arr.dtype.kind not in "biuf" and arr.dtype != object:
@@ -223,8 +223,8 @@ def check_scores(
     name: str,
     raw: Any,
     grid: Grid,
-    shape: tuple[int, int] | None = None,
     *,
+    shape: tuple[int, int] | None = None,
     copy: bool = True,
 ) -> NDArray[np.float64]:
     """What criterion ``name`` returned for the pairs of ``grid`` (mentees, mentors), checked.
@@ -234,8 +234,8 @@ def check_scores(
     a criterion may keep and change it.
     """
     shape = (len(grid[0]), len(grid[1])) if shape is None else shape
-    arr = _as_grid("criterion", name, raw, shape)
-    _numbers_only(name, raw, arr, grid)
+    arr = _as_grid("criterion", name, raw, shape=shape)
+    _numbers_only(name, raw, arr=arr, grid=grid)
     s = np.asarray(arr, dtype=np.float64)
     if s.size == 0:
         return s
@@ -250,7 +250,7 @@ def check_mask(name: str, raw: Any, grid: Grid) -> NDArray[np.bool_]:
     first value that is not a boolean.
     """
     shape = (len(grid[0]), len(grid[1]))
-    arr = _as_grid("constraint", name, raw, shape)
+    arr = _as_grid("constraint", name, raw, shape=shape)
     if arr.dtype == np.bool_:
         return arr.copy() if arr is raw else arr
     if arr.dtype == object:  # pandas' nullable booleans, lists of numpy bools ...

@@ -80,7 +80,7 @@ def top_k(total: NDArray[np.float64], k: int) -> tuple[_Int, _Int, NDArray[np.fl
     return r, c, v
 
 
-def split_best(r: _Int, c: _Int, v: NDArray[np.float64], k: int) -> NDArray[np.bool_]:
+def split_best(r: _Int, c: _Int, v: NDArray[np.float64], *, k: int) -> NDArray[np.bool_]:
     """Which of the kept pairs are each row's ``k`` best (by score, then column)."""
     order = np.lexsort((c, -v, r))
     first = np.searchsorted(r[order], r[order], side="left")
@@ -92,6 +92,7 @@ def split_best(r: _Int, c: _Int, v: NDArray[np.float64], k: int) -> NDArray[np.b
 def map_blocks(
     func: Callable[[_Int], Any],
     blocks: list[_Int],
+    *,
     workers: int,
     after: Callable[[_Int], None] | None = None,
 ) -> list[Any]:

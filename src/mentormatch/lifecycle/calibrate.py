@@ -75,7 +75,7 @@ def pair_features(scores: ScoreMatrix, pairs: Iterable[PairLike]) -> list[dict[s
     listed = as_pairs("pairs", pairs)
     ie = {e: i for i, e in enumerate(scores.mentee_ids)}
     im = {m: j for j, m in enumerate(scores.mentor_ids)}
-    check_known("pairs", listed, ie, im)
+    check_known("pairs", listed, tee_index=ie, tor_index=im)
     rows = np.array([ie[e] for e, _ in listed], dtype=np.intp)
     cols = np.array([im[m] for _, m in listed], dtype=np.intp)
     values = {name: s[rows, cols] for name, s in scores.by_criterion.items()}
@@ -434,7 +434,7 @@ def fit_weights(
         coef = np.asarray(model.coef_, dtype=np.float64)
         metric = "r2"
 
-    score, boots = _bootstrap(y, pred, binary, n_boot, seed)
+    score, boots = _bootstrap(y, pred, binary=binary, n_boot=n_boot, seed=seed)
     alpha = 1 - confidence
     low, high = np.quantile(boots, [alpha / 2, 1 - alpha / 2])
     ci = ConfidenceInterval(float(low), float(high), confidence)
@@ -460,7 +460,7 @@ def fit_weights(
 
 
 def _bootstrap(
-    y: NDArray[np.float64], pred: NDArray[np.float64], binary: bool, n_boot: int, seed: int
+    y: NDArray[np.float64], pred: NDArray[np.float64], *, binary: bool, n_boot: int, seed: int
 ) -> tuple[float, NDArray[np.float64]]:
     """The metric (AUC or R²) of ``pred``, and its values over bootstrap resamples of pairs.
 

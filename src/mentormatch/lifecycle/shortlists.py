@@ -140,6 +140,7 @@ def slot_bonus(k: int) -> NDArray[np.float64]:
 def _solve_lists(
     score: NDArray[np.float64],
     eligible: NDArray[np.bool_],
+    *,
     k: int,
     limits: NDArray[np.int64],
 ) -> NDArray[np.bool_]:
@@ -283,7 +284,7 @@ def shortlist(
     grid = np.ix_(re, rm)
     chosen = np.zeros_like(eligible)
     chosen[grid] = _solve_lists(
-        scores.total[grid], eligible[grid], min(k, max(len(tors), 1)), limits[rm]
+        scores.total[grid], eligible[grid], k=min(k, max(len(tors), 1)), limits=limits[rm]
     )
     available = (eligible & (limits > 0)[None, :]).sum(axis=1)
     load = chosen.sum(axis=0)
