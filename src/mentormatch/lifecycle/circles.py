@@ -172,7 +172,7 @@ def match_circles(
         scores.total, usable, sizes=(min_size, max_size), time_limit=time_limit
     )
     out = [
-        _circle(tees, tors[j], np.flatnonzero(chosen == j), scores.total[:, j])
+        _circle(tees, tors[j], members=np.flatnonzero(chosen == j), fit=scores.total[:, j])
         for j in np.unique(chosen[chosen >= 0])
     ]
     out.sort(key=lambda c: c.mentor_id)
@@ -243,7 +243,7 @@ def _solve_circles(
 
 
 def _circle(
-    tees: Sequence[Mentee], mentor: Mentor, members: NDArray[np.intp], fit: NDArray[np.float64]
+    tees: Sequence[Mentee], mentor: Mentor, *, members: NDArray[np.intp], fit: NDArray[np.float64]
 ) -> Circle:
     """One circle: its members, their total fit with the mentor, the goals two or more share."""
     goals: dict[str, list[str]] = {}
