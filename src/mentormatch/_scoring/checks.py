@@ -150,6 +150,25 @@ def _where(grid: Grid, i: int, j: int) -> str:
     return f"mentee {grid[0][i].id!r} and mentor {grid[1][j].id!r}"
 
 
+def _first_bad(
+    who: str,
+    found: tuple[NDArray[Any], NDArray[np.bool_], Grid],
+    *,
+    need: str,
+    missing: str,
+) -> MentormatchError:
+    """The error naming the first value of ``arr`` that ``ok`` refuses, and its pair."""
+    arr, ok, grid = found
+    i, j = (int(x) for x in np.argwhere(~ok)[0])
+    value = arr[i, j]
+    return MentormatchError(
+        f"{who} returned {shown(value)} for {_where(grid, i, j)}; {need}"
+        + (missing if is_missing(value) else ""),
+        field="criteria" if who.startswith("criterion") else "constraints",
+        participant_id=grid[0][i].id,
+    )
+
+
 def _as_grid(what: str, name: str, raw: Any, *, shape: tuple[int, int]) -> NDArray[Any]:
     """``raw`` as an array of ``shape``, or the error naming ``what`` (criterion or constraint)."""
     field = "criteria" if what == "criterion" else "constraints"
@@ -184,14 +203,11 @@ def _numbers_only(name: str, raw: Any, *, arr: NDArray[Any], grid: Grid) -> None
     if arr.dtype == object and arr.size:  # numbers of any kind, or text, None, pd.NA ...
         ok = np.asarray(_is_number_each(arr), dtype=bool)
         if not ok.all():
-            i, j = (int(x) for x in np.argwhere(~ok)[0])
-            value = arr[i, j]
-            raise MentormatchError(
-                f"criterion {name!r} returned {shown(value)} for {_where(grid, i, j)}; "
-                "scores must be numbers in [0, 1]"
-                + (" (a missing value is not a score)" if is_missing(value) else ""),
-                field="criteria",
-                participant_id=grid[0][i].id,
+            raise _first_bad(
+                f"criterion {name!r}",
+                (arr, ok, grid),
+                need="scores must be numbers in [0, 1]",
+                missing=" (a missing value is not a score)",
             )
 
 
@@ -257,14 +273,11 @@ def check_mask(name: str, raw: Any, grid: Grid) -> NDArray[np.bool_]:
         ok = np.asarray(_is_bool_each(arr), dtype=bool) if arr.size else np.ones(shape, bool)
         if ok.all():
             return arr.astype(bool)
-        i, j = (int(x) for x in np.argwhere(~ok)[0])
-        value = arr[i, j]
-        raise MentormatchError(
-            f"constraint {name!r} returned {shown(value)} for {_where(grid, i, j)}; allowed() "
-            "must return True or False for every pair"
-            + (" (a missing value is neither)" if is_missing(value) else ""),
-            field="constraints",
-            participant_id=grid[0][i].id,
+        raise _first_bad(
+            f"constraint {name!r}",
+            (arr, ok, grid),
+            need="allowed() must return True or False for every pair",
+            missing=" (a missing value is neither)",
         )
     if arr.size == 0:
         return np.ones(shape, dtype=bool)
