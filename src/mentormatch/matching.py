@@ -279,7 +279,7 @@ class Matcher:
         )
         t2 = time.perf_counter()
         _report(self.progress, "solving", done=1, total=1)
-        result = build_result(self.recipe(tees, tors, capacity), scores, assignment)
+        result = build_result(Recipe.of(self, (tees, tors), capacity), scores, assignment)
         t3 = time.perf_counter()
         _report(self.progress, "explaining", done=len(tees), total=len(tees))
         return with_metadata(
@@ -320,12 +320,6 @@ class Matcher:
         from mentormatch.lifecycle.shortlists import shortlist
 
         return shortlist(self, mentees, mentors, k=k, ration=ration)
-
-    def recipe(
-        self, tees: Sequence[Mentee], tors: Sequence[Mentor], capacity: NDArray[np.int64]
-    ) -> Recipe:
-        """What a result of this matcher on this (validated) programme is built from."""
-        return Recipe(self.criteria, self.constraints, self.min_score, tees, tors, capacity)
 
 
 def _report(progress: ProgressFn | None, phase: str, *, done: int, total: int) -> None:
@@ -371,7 +365,7 @@ def _match_sparse(
     sol = solve_sparse(start, price, backend=matcher.backend)
     t2 = time.perf_counter()
     _report(matcher.progress, "solving", done=1, total=1)
-    recipe = matcher.recipe(tees, tors, capacity)
+    recipe = Recipe.of(matcher, people, capacity)
     result = build_sparse_result(recipe, ps, sol.assignment, progress=matcher.progress)
     t3 = time.perf_counter()
     return with_metadata(

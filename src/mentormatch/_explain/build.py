@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +28,19 @@ from mentormatch.participants import Mentee, Mentor
 __all__ = ["Recipe", "build_result", "build_sparse_result"]
 
 
+class MatcherParts(Protocol):
+    """What a result needs of its matcher (a :class:`~mentormatch.Matcher` has it)."""
+
+    @property
+    def criteria(self) -> Sequence[CriterionLike]: ...
+
+    @property
+    def constraints(self) -> Sequence[ConstraintLike]: ...
+
+    @property
+    def min_score(self) -> float: ...
+
+
 @dataclass(frozen=True)
 class Recipe:
     """What a result is built from besides the assignment: the matcher's parts, the programme."""
@@ -37,6 +51,17 @@ class Recipe:
     tees: Sequence[Mentee]
     tors: Sequence[Mentor]
     capacity: NDArray[np.int64]
+
+    @classmethod
+    def of(
+        cls,
+        matcher: MatcherParts,
+        people: tuple[Sequence[Mentee], Sequence[Mentor]],
+        capacity: NDArray[np.int64],
+    ) -> Recipe:
+        """The recipe of ``matcher``'s results on this (validated) programme."""
+        tees, tors = people
+        return cls(matcher.criteria, matcher.constraints, matcher.min_score, tees, tors, capacity)
 
 
 def _assemble(

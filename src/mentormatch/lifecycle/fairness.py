@@ -32,7 +32,7 @@ from scipy.sparse.csgraph import maximum_flow
 
 from mentormatch import _text
 from mentormatch._errors import MentormatchError
-from mentormatch._explain import build_result
+from mentormatch._explain import Recipe, build_result
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._results import MatchResult, with_metadata
 from mentormatch._solve import solve_in_id_order
@@ -164,7 +164,7 @@ def match_maximin(
         scores.total, mask, capacity, tee_ids=scores.mentee_ids, tor_ids=scores.mentor_ids
     )
     t2 = time.perf_counter()
-    result = build_result(matcher.recipe(tees, tors, capacity), scores, assignment)
+    result = build_result(Recipe.of(matcher, (tees, tors), capacity), scores, assignment)
     return with_metadata(
         result,
         solver="dense",

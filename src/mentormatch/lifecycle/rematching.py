@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
-from mentormatch._explain import build_result
+from mentormatch._explain import Recipe, build_result
 from mentormatch._results import (
     Explainer,
     Explanation,
@@ -258,7 +258,7 @@ def _rematch(
         rows=free,
     )
     t2 = time.perf_counter()
-    built = build_result(derived.recipe(tees, tors, capacity), scores, assignment)
+    built = build_result(Recipe.of(derived, people, capacity), scores, assignment)
     kept_by: dict[str, list[str]] = {}
     for i, j in zip(k_rows, k_cols, strict=True):
         kept_by.setdefault(tors[j].id, []).append(tees[i].id)
