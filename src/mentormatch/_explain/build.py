@@ -41,7 +41,7 @@ class MatcherParts(Protocol):
     def min_score(self) -> float: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Recipe:
     """What a result is built from besides the assignment: the matcher's parts, the programme."""
 
