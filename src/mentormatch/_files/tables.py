@@ -42,8 +42,10 @@ from mentormatch._problems import Problems, shown
 __all__ = [
     "Row",
     "Table",
+    "TableSource",
     "neutralise",
     "normalise_column",
+    "open_source",
     "read_table",
     "write_csv",
 ]
@@ -126,6 +128,55 @@ def read_source(source: object, what: str) -> str | bytes:
         f"{what}: expected a path, an open file or a pandas DataFrame, not {type(source).__name__}",
         value=type(source).__name__,
     )
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """One table's input, opened once: the seam every reader of the project goes
+    through (sign-ups, results, relationships, meetings, surveys).
+
+    ``frame`` is a pandas DataFrame as given; otherwise ``text`` is the file's
+    decoded text. A new format (an ``.xlsx`` workbook) or encoding (cp1252) is
+    added here, in :func:`open_source` and :func:`to_text`, and every reader has it.
+    """
+
+    name: str
+    text: str | None = None
+    frame: Any = None
+
+
+def open_source(
+    source: object, what: str, problems: Problems, *, missing: str = "problem"
+) -> TableSource | None:
+    """Open a path, an open file or a DataFrame as a :class:`TableSource`.
+
+    ``None`` (with the reason added to ``problems``) when it cannot be read or is
+    not UTF-8 text. A path that does not exist is a problem, or raises
+    :class:`FileNotFoundError` when ``missing="raise"``.
+
+    >>> import io
+    >>> got = open_source(io.BytesIO(b"id\\ne1\\n"), "the table", Problems(None))
+    >>> got.text, got.frame
+    ('id\\ne1\\n', None)
+    """
+    name = source_name(source, "")
+    if is_dataframe(source):
+        return TableSource(name, frame=source)
+    try:
+        raw = read_source(source, what)
+    except FileNotFoundError:
+        if missing == "raise":
+            raise
+        problems.add("no such file; check the name and the folder")
+        return None
+    except MentormatchError as exc:
+        problems.add(str(exc).removeprefix(f"{what}: "))
+        return None
+    text, problem = to_text(raw)
+    if text is None:
+        problems.add(str(problem))
+        return None
+    return TableSource(name, text=text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -377,6 +428,20 @@ def _check_columns(
     return columns if ok else None
 
 
+def _frame_table(frame: Any, problems: Problems) -> tuple[Table | None, Problems]:
+    """A DataFrame's table: its columns checked, one row per index label."""
+    original = tuple(str(c) for c in frame.columns)
+    names = _check_columns(original, problems)
+    if names is None:
+        return None, problems
+    rows = []
+    tuples = frame.itertuples(index=False, name=None)
+    for label, values in zip(frame.index, tuples, strict=True):
+        cells = {col: _cell(v) for col, v in zip(names, values, strict=True)}
+        rows.append(Row(label if isinstance(label, (int, str)) else str(label), cells))
+    return Table(names, original, tuple(rows), from_dataframe=True), problems
+
+
 def read_table_checked(source: object, what: str = "the table") -> tuple[Table | None, Problems]:
     """Read a CSV (path, text or binary buffer) or a pandas DataFrame, collecting problems.
 
@@ -390,31 +455,13 @@ def read_table_checked(source: object, what: str = "the table") -> tuple[Table |
     chosen from the header line. Blank lines are skipped.
     """
     problems = Problems(source_name(source, "") or None)
-    if is_dataframe(source):
-        frame: Any = source
-        original = tuple(str(c) for c in frame.columns)
-        names = _check_columns(original, problems)
-        if names is None:
-            return None, problems
-        rows = []
-        tuples = frame.itertuples(index=False, name=None)
-        for label, values in zip(frame.index, tuples, strict=True):
-            cells = {col: _cell(v) for col, v in zip(names, values, strict=True)}
-            rows.append(Row(label if isinstance(label, (int, str)) else str(label), cells))
-        return Table(names, original, tuple(rows), from_dataframe=True), problems
-
-    try:
-        raw = read_source(source, what)
-    except FileNotFoundError:
-        problems.add("no such file; check the name and the folder")
+    opened = open_source(source, what, problems)
+    if opened is None:
         return None, problems
-    except MentormatchError as exc:
-        problems.add(str(exc).removeprefix(f"{what}: "))
-        return None, problems
-    text, problem = to_text(raw)
-    if text is None:
-        problems.add(str(problem))
-        return None, problems
+    if opened.frame is not None:
+        return _frame_table(opened.frame, problems)
+    text = opened.text
+    assert text is not None  # not a frame: the decoded text
     delimiter = sniff_delimiter(text)
     try:
         records = csv_records(text, delimiter)
