@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mentormatch import cli
-from mentormatch.cli import main
+from mentormatch.cli import _console, main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "example_signups.csv"
@@ -312,7 +312,7 @@ def test_progress_only_on_a_terminal() -> None:
             pass
 
     stream = Tty()
-    progress = cli._Progress(stream)  # type: ignore[arg-type]
+    progress = _console._Progress(stream)  # type: ignore[arg-type]
     progress("matching")
     progress.done()
     assert "matching" in stream.text and stream.text.endswith("\r")

@@ -102,7 +102,7 @@ def test_refusal_happens_before_any_work(
         raise AssertionError("the command read or matched before checking its output")
 
     monkeypatch.setattr("mentormatch.io.read_signups", no_work)
-    monkeypatch.setattr("mentormatch.cli._read_programme", no_work)
+    monkeypatch.setattr("mentormatch.programme.read_programme", no_work)
     code, _, err = run(BY_NAME["match"].args(files, files["signups"]))
     assert code == 2 and "an input of this command" in err
 
