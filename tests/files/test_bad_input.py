@@ -37,7 +37,7 @@ from mentormatch._problems import ProblemsError
 from mentormatch.cli import _console
 from mentormatch.io import ResultsError, SignupsError, read_results, read_signups
 from mentormatch.shortlist import shortlist
-from tests.cli_files import BY_NAME, COMMANDS, FORMAT, GOOD, run, snapshot, workspace
+from tests.cli.cli_files import BY_NAME, COMMANDS, FORMAT, GOOD, run, snapshot, workspace
 
 SENTINEL = b"previous output\n"
 MEGA = "x" * 2_000_000

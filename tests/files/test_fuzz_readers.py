@@ -28,7 +28,7 @@ from mentormatch._files import toml as _toml
 from mentormatch._files.survey import read_responses
 from mentormatch.cli.lifecycle import _read_pairs
 from mentormatch.io import read_results, read_signups
-from tests.cli_files import GOOD
+from tests.cli.cli_files import GOOD
 
 OURS = (MentormatchError, ValidationError)
 FUZZ = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

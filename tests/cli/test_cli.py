@@ -13,7 +13,7 @@ import pytest
 from mentormatch import cli
 from mentormatch.cli import _console, main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "example_signups.csv"
 BAD = "role,id,skills,capacity\nmentor,m1,python:9,x\nmentee,,sql:2,\nmentee,e2,,\nmentee,e2,,\n"
 
