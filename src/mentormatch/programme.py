@@ -95,7 +95,7 @@ def _weight_problem(value: object) -> str | None:
 
 
 def _build_part(
-    kind: str, registry: Mapping[str, type], entry: object, index: int, sink: Problems
+    kind: str, registry: Mapping[str, type], entry: object, *, index: int, sink: Problems
 ) -> Any:
     """The criterion or rule of one ``[[criteria]]`` / ``[[rules]]`` entry, or None (with
     its problems added to ``sink``)."""
@@ -214,7 +214,7 @@ def read_programme(path: str | os.PathLike[str]) -> ProgrammeFile:
             spec = []
         built[key] = []
         for i, entry in enumerate(spec, start=1):
-            part = _build_part(key, registry, entry, i, sink)
+            part = _build_part(key, registry, entry, index=i, sink=sink)
             if part is not None:
                 built[key].append(part)
                 parts.append((f"[[{key}]] #{i} ({type(part).__name__})", part))

@@ -45,7 +45,7 @@ def read_relationship_rows(
     table, sink = read_table_checked(source, what)
     parsed: list[dict[str, Any]] = []
     if table is not None and _require_columns(
-        table.columns, REQUIRED, sink, "a relationships file has one row per pair"
+        table.columns, REQUIRED, sink=sink, example="a relationships file has one row per pair"
     ):
         if not table.rows:
             sink.add("the file has a header but no pairs; add one row per pair")
@@ -156,7 +156,7 @@ def _parse_meetings(value: object, where: str) -> list[date]:
 
 
 def _require_columns(
-    columns: Sequence[str], required: Sequence[str], sink: Problems, example: str
+    columns: Sequence[str], required: Sequence[str], *, sink: Problems, example: str
 ) -> bool:
     missing = [c for c in required if c not in columns]
     for name in missing:
@@ -277,8 +277,8 @@ def _add_meetings_file(parsed: list[dict[str, Any]], meetings: Any) -> Problems:
     if table is None or not _require_columns(
         table.columns,
         ("mentee_id", "mentor_id", "date"),
-        sink,
-        "a meetings file has one row per meeting",
+        sink=sink,
+        example="a meetings file has one row per meeting",
     ):
         return sink
     index = {(rec["mentee_id"], rec["mentor_id"]): rec for rec in parsed}

@@ -165,7 +165,7 @@ def _label(pid: str, names: Mapping[str, str | None]) -> str:
 
 
 def _report(
-    result: MatchResult, mentees: Sequence[Mentee], mentors: Sequence[Mentor], out: TextIO
+    result: MatchResult, mentees: Sequence[Mentee], mentors: Sequence[Mentor], *, out: TextIO
 ) -> None:
     """The readable table of a result: pairs, then the unmatched with their reasons."""
     tee_names = {p.id: p.name for p in mentees}
@@ -213,7 +213,7 @@ def _written(args: argparse.Namespace) -> str:
     return "standard output" if args.output == _outputs.STDOUT else str(args.output)
 
 
-def _write(target: _outputs.Output, text: str, encoding: str, out: TextIO) -> None:
+def _write(target: _outputs.Output, text: str, *, encoding: str, out: TextIO) -> None:
     """Write ``text`` to a checked output; to a terminal, through :func:`_safe`."""
     if target.kind == "stdout":
         if getattr(out, "isatty", lambda: False)():
@@ -249,4 +249,4 @@ def _write_results(args: argparse.Namespace, result: MatchResult, out: TextIO) -
     fmt = _results_format(args)
     buffer = io.StringIO(newline="")
     mmio.write_results(result, buffer, format=fmt)
-    _write(target, buffer.getvalue(), "utf-8-sig" if fmt == "csv" else "utf-8", out)
+    _write(target, buffer.getvalue(), encoding="utf-8-sig" if fmt == "csv" else "utf-8", out=out)

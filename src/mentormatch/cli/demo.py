@@ -36,7 +36,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     mentee_id = args.mentee or _interesting(result)
     _check_mentee(result, mentee_id)
     _say(out, "Demo programme, matched with the career_guidance preset.")
-    _report(result, mentees, mentors, out)
+    _report(result, mentees, mentors, out=out)
     _say(out, "\nWhy this mentor? (mentormatch demo --mentee ID for another mentee)")
     _say(out, result.explain(mentee_id).summary())
     return EXIT_OK

@@ -212,7 +212,7 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else:
             text = report.to_markdown() if fmt == "md" else report.to_html()
             encoding = "utf-8"
-        _write(target, text, encoding, out)
+        _write(target, text, encoding=encoding, out=out)
         _say(_status(args, out, err), f"wrote {_written(args)}")
     else:
         _say(out, report.summary())

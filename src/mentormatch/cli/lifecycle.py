@@ -107,7 +107,11 @@ def _read_pairs(path: str, option: str) -> tuple[list[_Pair], Problems]:
 
 
 def _check_pairs(
-    pairs: Sequence[_Pair], sink: Problems, mentees: Sequence[Mentee], mentors: Sequence[Mentor]
+    pairs: Sequence[_Pair],
+    sink: Problems,
+    *,
+    mentees: Sequence[Mentee],
+    mentors: Sequence[Mentor],
 ) -> None:
     """A pair naming someone who did not sign up is a problem (with the nearest id)."""
     tee_ids = [p.id for p in mentees]
@@ -191,7 +195,7 @@ def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems = []
     for option in ("keep", "exclude"):
         pairs, sink = read[option]
-        _check_pairs(pairs, sink, mentees, mentors)
+        _check_pairs(pairs, sink, mentees=mentees, mentors=mentors)
         problems.extend(sink.items)
         lists[option] = pairs
     if problems:
@@ -211,7 +215,7 @@ def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     else:
         _say(out, head)
-        _report(result, mentees, mentors, out)
+        _report(result, mentees, mentors, out=out)
     return EXIT_OK
 
 
@@ -274,7 +278,7 @@ def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if target is not None:
         header = ["mentee_id", "rank", "mentor_id", "score", "reasons"]
         text = write_csv(header, [[r[h] for h in header] for r in records])
-        _write(target, text, "utf-8", out)
+        _write(target, text, encoding="utf-8", out=out)
         _say(
             _status(args, out, err),
             f"{lists.summary().splitlines()[0]} Wrote {_written(args)}",

@@ -81,7 +81,7 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     else:
         progress.done()
-        _report(result, mentees, mentors, out)
+        _report(result, mentees, mentors, out=out)
     return EXIT_OK
 
 

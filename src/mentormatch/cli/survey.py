@@ -144,6 +144,6 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ]
             for k, pid in enumerate(post.ids)
         ]
-        _write(target, write_csv(header, records), "utf-8-sig", out)
+        _write(target, write_csv(header, records), encoding="utf-8-sig", out=out)
         _say(_status(args, out, err), f"wrote {_written(args)}")
     return EXIT_OK

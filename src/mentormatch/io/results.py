@@ -286,7 +286,7 @@ class _ResultChecks:
 
 
 def _alternative(
-    checks: _ResultChecks, raw: object, where: tuple[str, int], pid: object
+    checks: _ResultChecks, raw: object, *, where: tuple[str, int], pid: object
 ) -> Alternative | bool | None:
     """The runner-up of an explanation; None when there is none, False when it is bad."""
     if raw is None:
@@ -463,7 +463,7 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
         parts = checks.contributions(ex, where)
         reasons = checks.texts(ex, "reasons", where)
         why = checks.text(ex, "unmatched_reason", where, optional=True)
-        runner = _alternative(checks, ex.get("runner_up"), where, key)
+        runner = _alternative(checks, ex.get("runner_up"), where=where, pid=key)
         match = by_mentee.get(key)
         if match is not None and (
             ex_tor != match.mentor_id

@@ -172,7 +172,7 @@ def render_markdown(report: ProgrammeReport) -> str:
 
 
 # ---------------------------------------------------------------------------- CSV
-def _rate_row(kpi: str, by: str, group: str, rate: Rate | None) -> list[object]:
+def _rate_row(kpi: str, by: str, group: str, *, rate: Rate | None) -> list[object]:
     if rate is None:
         return [kpi, by, group, None, None, None, None, None, None, "suppressed"]
     return [
@@ -196,7 +196,7 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
     for key, _label, result in report.kpi_rows():
         ci = getattr(result, "ci", None) or getattr(result, "mean_ci", None)
         if isinstance(result, Rate):
-            row = _rate_row(key, "", "total", result)
+            row = _rate_row(key, "", "total", rate=result)
         else:
             value = getattr(result, "mean", None)
             n = getattr(result, "n", None)
@@ -216,8 +216,8 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
         rows.append(row + ([check.target, check.verdict] if check else [None, None]))
     for b in report.breakdowns:
         for g in b.groups:
-            rows.append([*_rate_row(b.kpi, b.by, g.group, g.rate), None, None])
-        rows.append([*_rate_row(b.kpi, b.by, "total", b.total), None, None])
+            rows.append([*_rate_row(b.kpi, b.by, g.group, rate=g.rate), None, None])
+        rows.append([*_rate_row(b.kpi, b.by, "total", rate=b.total), None, None])
     return rows
 
 

@@ -401,7 +401,7 @@ def _toml_number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _toml_names(value: object, key: str, sink: Problems, example: str) -> list[str] | None:
+def _toml_names(value: object, key: str, *, sink: Problems, example: str) -> list[str] | None:
     """A list of names (a single name allowed for ``reverse``), else None with a problem."""
     if isinstance(value, str) and key != "items":
         value = [value]
@@ -485,7 +485,11 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
                 + ")",
                 column=key,
             )
-    items = _toml_names(table["items"], "items", sink, '["q1", "q2"]') if "items" in table else None
+    items = (
+        _toml_names(table["items"], "items", sink=sink, example='["q1", "q2"]')
+        if "items" in table
+        else None
+    )
     if items is not None:
         if not items:
             sink.add('items is empty; list the items, e.g. items = ["q1", "q2"]', column="items")
@@ -520,7 +524,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
             scale = (float(bounds[0] or 0), float(bounds[1] or 0))
     reverse: list[str] = []
     if "reverse" in table:
-        got = _toml_names(table["reverse"], "reverse", sink, '["q3"]')
+        got = _toml_names(table["reverse"], "reverse", sink=sink, example='["q3"]')
         if got is not None:
             check_members(got, "reverse")
             reverse = got
@@ -536,7 +540,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
             )
         else:
             for name, members in raw_subs.items():
-                got = _toml_names(members, f"subscales.{name}", sink, '["q1", "q2"]')
+                got = _toml_names(members, f"subscales.{name}", sink=sink, example='["q1", "q2"]')
                 if got is None:
                     continue
                 if not got:
