@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from mentormatch._errors import MentormatchError
 from mentormatch._files import toml as _toml
-from mentormatch._problems import Problems, ProblemsError, did_you_mean, shown
+from mentormatch._problems import Problems, ProblemsError, did_you_mean, ordered, shown
 from mentormatch._stats import decimal as _decimal
 from mentormatch._values import Value
 from mentormatch.surveys._input import FloatArray, as_matrix
@@ -462,20 +462,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
     """
     data = _toml.load(path, "instrument file")
     sink = Problems(os.fspath(path))
-    if "instrument" in data:
-        table = data["instrument"]
-        _toml.unknown_keys(
-            {k: v for k, v in data.items() if k != "instrument"}, ["instrument"], sink
-        )
-        if not isinstance(table, dict):
-            sink.add(
-                "[instrument] must be a table of items, scale, ...; write it as a [instrument] "
-                f"header, not instrument = {shown(table)}",
-                column="instrument",
-            )
-            sink.raise_if_any("the instrument file")
-    else:
-        table = data
+    table = _instrument_table(data, sink)
     _toml.unknown_keys(table, _INSTRUMENT_KEYS, sink)
     for key in ("items", "scale"):
         if key not in table:
@@ -485,6 +472,51 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
                 + ")",
                 column=key,
             )
+    items = _items_of(table, sink)
+    scale = _scale_of(table, sink)
+    reverse: list[str] = []
+    if "reverse" in table:
+        got = _toml_names(table["reverse"], "reverse", sink=sink, example='["q3"]')
+        if got is not None:
+            _check_members(got, "reverse", items=items, sink=sink)
+            reverse = got
+    subscales = _subscales_of(table, items, sink)
+    min_answered = _min_answered_of(table, sink)
+    if "name" in table and not isinstance(table["name"], str):
+        sink.add(f"name must be text in quotes; got {shown(table['name'])}", column="name")
+    sink.raise_if_any("the instrument file")
+    assert items is not None and scale is not None  # else a problem was raised
+    try:
+        return Instrument(
+            items=items,
+            scale=scale,
+            reverse=reverse,
+            subscales=subscales or None,
+            min_answered=min_answered,
+        )
+    except MentormatchError as exc:  # pragma: no cover - every rule is checked above
+        sink.add(str(exc), column=exc.field)
+        raise ProblemsError(sink.items, "the instrument file") from None
+
+
+def _instrument_table(data: dict[str, Any], sink: Problems) -> dict[str, Any]:
+    """The instrument's keys: an ``[instrument]`` table, or the whole file."""
+    if "instrument" not in data:
+        return data
+    table = data["instrument"]
+    _toml.unknown_keys({k: v for k, v in data.items() if k != "instrument"}, ["instrument"], sink)
+    if isinstance(table, dict):
+        return table
+    sink.add(
+        "[instrument] must be a table of items, scale, ...; write it as a [instrument] "
+        f"header, not instrument = {shown(table)}",
+        column="instrument",
+    )
+    raise ProblemsError(ordered(sink.items), "the instrument file")
+
+
+def _items_of(table: Mapping[str, Any], sink: Problems) -> list[str] | None:
+    """``items``: a non-empty list of distinct names (None when missing or bad)."""
     items = (
         _toml_names(table["items"], "items", sink=sink, example='["q1", "q2"]')
         if "items" in table
@@ -496,19 +528,26 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
         dupes = sorted({i for i in items if items.count(i) > 1})
         if dupes:
             sink.add(f"items lists {dupes} more than once; name each item once", column="items")
-    known = items or []
+    return items
 
-    def check_members(members: list[str], key: str) -> None:
-        if items is None:
-            return
-        for m in members:
-            if m not in known:
-                sink.add(
-                    f"{key} names {m!r}, which is not an item{did_you_mean(m, known)}; the items "
-                    f"are {', '.join(known)}",
-                    column=key,
-                )
 
+def _check_members(
+    members: list[str], key: str, *, items: list[str] | None, sink: Problems
+) -> None:
+    """Every member of ``reverse`` or a subscale must be an item."""
+    if items is None:
+        return
+    for m in members:
+        if m not in items:
+            sink.add(
+                f"{key} names {m!r}, which is not an item{did_you_mean(m, items)}; the items "
+                f"are {', '.join(items)}",
+                column=key,
+            )
+
+
+def _scale_of(table: Mapping[str, Any], sink: Problems) -> tuple[float, float] | None:
+    """``scale``: two numbers, min below max."""
     scale: tuple[float, float] | None = None
     if "scale" in table:
         raw = table["scale"]
@@ -522,12 +561,13 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
             sink.add(f"scale is {raw!r}: min must be below max, e.g. [1, 5]", column="scale")
         else:
             scale = (float(bounds[0] or 0), float(bounds[1] or 0))
-    reverse: list[str] = []
-    if "reverse" in table:
-        got = _toml_names(table["reverse"], "reverse", sink=sink, example='["q3"]')
-        if got is not None:
-            check_members(got, "reverse")
-            reverse = got
+    return scale
+
+
+def _subscales_of(
+    table: Mapping[str, Any], items: list[str] | None, sink: Problems
+) -> dict[str, list[str]]:
+    """``subscales``: name -> items, each an item of the instrument."""
     subscales: dict[str, list[str]] = {}
     if "subscales" in table:
         raw_subs = table["subscales"]
@@ -545,8 +585,13 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
                     continue
                 if not got:
                     sink.add(f"subscale {name!r} has no items; list its items", column="subscales")
-                check_members(got, f"subscales.{name}")
+                _check_members(got, f"subscales.{name}", items=items, sink=sink)
                 subscales[name] = got
+    return subscales
+
+
+def _min_answered_of(table: Mapping[str, Any], sink: Problems) -> float:
+    """``min_answered``: a share in (0, 1], 0.5 when not given."""
     min_answered = 0.5
     if "min_answered" in table:
         share = _toml_number(table["min_answered"])
@@ -558,18 +603,4 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
             )
         else:
             min_answered = share
-    if "name" in table and not isinstance(table["name"], str):
-        sink.add(f"name must be text in quotes; got {shown(table['name'])}", column="name")
-    sink.raise_if_any("the instrument file")
-    assert items is not None and scale is not None  # else a problem was raised
-    try:
-        return Instrument(
-            items=items,
-            scale=scale,
-            reverse=reverse,
-            subscales=subscales or None,
-            min_answered=min_answered,
-        )
-    except MentormatchError as exc:  # pragma: no cover - every rule is checked above
-        sink.add(str(exc), column=exc.field)
-        raise ProblemsError(sink.items, "the instrument file") from None
+    return min_answered
