@@ -20,7 +20,7 @@ from mentormatch._dates import DateLike, is_missing, to_date
 from mentormatch._errors import MentormatchError
 from mentormatch._files.tables import Table, read_table_checked
 from mentormatch._problems import Problems, did_you_mean, listed
-from mentormatch._validation import as_real, as_whole
+from mentormatch._validation import as_real, as_whole, fold
 from mentormatch._values import FrozenDict
 
 __all__ = ["Relationship", "load_demo_relationships", "read_relationships"]
@@ -65,6 +65,12 @@ class Relationship(BaseModel):
         missing markers mean none.
     attributes : dict of str to str
         Department, cohort... used for breakdowns.
+    milestones : mapping of str to date
+        The day each milestone of the pair's plan was met (``kick-off``,
+        ``agreement``... see :mod:`mentormatch.followup`); a read-only
+        mapping. Names are trimmed (inner spaces collapsed) and may appear
+        once, compared case-folded; dates are date-likes, none before
+        ``started``.
 
     Examples
     --------
@@ -74,6 +80,9 @@ class Relationship(BaseModel):
     ...                  attributes={"department": "Finance"})
     >>> r.status, r.meetings[0]
     ('ended_early', datetime.date(2025, 3, 10))
+    >>> Relationship(mentee_id="e01", mentor_id="m01", started="2025-03-01",
+    ...              milestones={"kick-off": "2025-03-10"}).milestones
+    {'kick-off': datetime.date(2025, 3, 10)}
     >>> Relationship(mentee_id="e01", mentor_id="m01", started="2025-03-01",
     ...              status="completed", ended="2025-01-01")
     Traceback (most recent call last):
@@ -95,6 +104,7 @@ class Relationship(BaseModel):
     goals_met: int = Field(default=0, ge=0)
     satisfaction: float | None = None
     attributes: Mapping[str, str] = Field(default_factory=FrozenDict)
+    milestones: Mapping[str, date] = Field(default_factory=FrozenDict)
 
     @field_validator("mentee_id", "mentor_id")
     @classmethod
@@ -171,6 +181,26 @@ class Relationship(BaseModel):
             )
         return real
 
+    @field_validator("milestones", mode="before")
+    @classmethod
+    def _milestone_dates(cls, value: object, info: ValidationInfo) -> Mapping[str, date]:
+        if value is None:
+            return FrozenDict()
+        if not isinstance(value, Mapping):
+            raise ValueError(
+                f"{_pair_of(info)}: milestones must map a milestone's name to the date it was "
+                f"met, e.g. {{'kick-off': '2026-01-20'}}, not {type(value).__name__}"
+            )
+        try:
+            return milestone_dates(value.items())
+        except MentormatchError as exc:
+            raise ValueError(f"{_pair_of(info)}: {exc}") from None
+
+    @field_validator("milestones", mode="after")
+    @classmethod
+    def _read_only_milestones(cls, value: Mapping[str, date]) -> Mapping[str, date]:
+        return FrozenDict(value)
+
     @model_validator(mode="after")
     def _consistent(self) -> Relationship:
         problem = _relationship_problem(
@@ -182,6 +212,8 @@ class Relationship(BaseModel):
             self.goals_set,
             self.goals_met,
         )
+        if problem is None:
+            problem = _milestone_problem(self.started, self.milestones)
         if problem is not None:
             raise ValueError(f"{_pair(self.mentee_id, self.mentor_id)}: {problem[1]}")
         return self
@@ -204,7 +236,7 @@ class Relationship(BaseModel):
           active on it: its status is ``"active"`` and it has no end date. Its
           ``goals_met`` and ``satisfaction`` were recorded at its end, after
           ``day``, so they are not known yet (``0`` and ``None``).
-        * Meetings after ``day`` are ignored.
+        * Meetings after ``day`` are ignored, and so are milestones met after it.
         * Everything else is as in the data (``planned_end`` is a plan, known
           from the start). The data carry no dates for goals met or
           satisfaction of a pair still active in them, and none for the end of
@@ -237,11 +269,16 @@ class Relationship(BaseModel):
             return None
         finished_later = self.status != "active" and self.ended is not None and self.ended > d
         later_meetings = bool(self.meetings) and self.meetings[-1] > d
-        if not (finished_later or later_meetings):
+        later_milestones = any(met > d for met in self.milestones.values())
+        if not (finished_later or later_meetings or later_milestones):
             return self
         update: dict[str, Any] = {}
         if later_meetings:
             update["meetings"] = self.meetings[: bisect.bisect_right(self.meetings, d)]
+        if later_milestones:
+            update["milestones"] = FrozenDict(
+                {name: met for name, met in self.milestones.items() if met <= d}
+            )
         if finished_later:
             update.update(status="active", ended=None, goals_met=0, satisfaction=None)
         return self.model_copy(update=update)
@@ -249,6 +286,60 @@ class Relationship(BaseModel):
 
 def _pair_of(info: ValidationInfo) -> str:
     return _pair(info.data.get("mentee_id"), info.data.get("mentor_id"))
+
+
+def milestone_dates(items: Iterable[tuple[object, object]]) -> FrozenDict[str, date]:
+    """``(name, date-like)`` items as a read-only mapping: names trimmed (inner spaces
+    collapsed), each once (case-folded), dates through :func:`to_date`.  A problem
+    raises :class:`MentormatchError` naming the milestone."""
+    out: dict[str, date] = {}
+    seen: dict[str, str] = {}
+    for name, met in items:
+        if not isinstance(name, str) or not name.strip():
+            raise MentormatchError(
+                f"a milestone's name must be non-empty text, not {str(name)[:80]!r}",
+                field="milestones",
+                value=name,
+            )
+        shown_name = " ".join(name.split())
+        key = fold(shown_name)
+        if key in seen:
+            raise MentormatchError(
+                f"milestone {shown_name!r} is given twice (also as {seen[key]!r}); keep the "
+                "day it was first met",
+                field="milestones",
+                value=name,
+            )
+        seen[key] = shown_name
+        if is_missing(met):
+            raise MentormatchError(
+                f"milestone {shown_name!r} has no date; leave it out until it is met",
+                field="milestones",
+                value=met,
+            )
+        try:
+            out[shown_name] = to_date(met, f"milestone {shown_name}")
+        except MentormatchError:
+            raise MentormatchError(
+                f"milestone {shown_name!r}: {str(met)[:80]!r} is not a date; write it as "
+                f"{shown_name}=YYYY-MM-DD",
+                field="milestones",
+                value=met,
+            ) from None
+    return FrozenDict(out)
+
+
+def _milestone_problem(started: date, milestones: Mapping[str, date]) -> tuple[str, str] | None:
+    """A milestone met before the pair started, as ``(field, message)``, or None."""
+    early = [(met, name) for name, met in milestones.items() if met < started]
+    if not early:
+        return None
+    met, name = min(early)
+    return (
+        "milestones",
+        f"milestone {name!r} met on {met} is before started {started}; fix the milestone or "
+        "the start",
+    )
 
 
 def _relationship_problem(
@@ -326,6 +417,7 @@ _RELATIONSHIP_FIELDS = (
     "goals_set",
     "goals_met",
     "satisfaction",
+    "milestones",
 )
 
 
@@ -409,6 +501,41 @@ def _parse_meetings(value: object, where: str) -> list[date]:
     return [_parse_date(part, "meeting", where) for part in _DATE_SPLIT.split(str(value)) if part]
 
 
+def _parse_milestones(value: object, pair: str) -> FrozenDict[str, date]:
+    """A ``milestones`` cell, ``kick-off=2026-01-20; agreement=2026-02-05``, as a mapping;
+    a problem raises :class:`MentormatchError` naming the milestone and the pair."""
+    items: list[tuple[object, object]] = []
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    else:
+        for part in str(value).split(";"):
+            if not part.strip():
+                continue
+            name, sep, met = part.rpartition("=")
+            if not sep or not name.strip():
+                raise MentormatchError(
+                    f"{pair}: milestone {part.strip()[:80]!r} has no name and date; write "
+                    "name=YYYY-MM-DD, separated by ';' (kick-off=2026-01-20; "
+                    "agreement=2026-02-05)",
+                    field="milestones",
+                    value=value,
+                )
+            name = " ".join(name.split())
+            try:
+                items.append((name, _parse_date(met, f"milestone {name!r}", "")))
+            except MentormatchError:
+                raise MentormatchError(
+                    f"{pair}: milestone {name!r} date {met.strip()[:80]!r} is not a date; "
+                    f"write it as {name}=YYYY-MM-DD",
+                    field="milestones",
+                    value=met,
+                ) from None
+    try:
+        return milestone_dates(items)
+    except MentormatchError as exc:
+        raise MentormatchError(f"{pair}: {exc}", field="milestones", value=value) from None
+
+
 def _require_columns(
     columns: Sequence[str], required: Sequence[str], sink: Problems, example: str
 ) -> bool:
@@ -458,6 +585,12 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
     ``mentor_id`` and ``date`` columns, one row per meeting; its dates are added to
     those of the ``meetings`` column.
 
+    A ``milestones`` column holds the day each milestone of the pair's plan was
+    met, as ``name=YYYY-MM-DD`` separated by ``;``
+    (``kick-off=2026-01-20; agreement=2026-02-05``; see
+    :attr:`Relationship.milestones`); a bad date names the milestone, the row
+    and the pair.
+
     Every problem of both files is reported at once, in one
     :class:`~mentormatch._problems.ProblemsError` (a ``MentormatchError``)
     whose ``problems`` name the file, the row as a spreadsheet shows it (the
@@ -473,6 +606,10 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
     >>> (r,) = read_relationships(io.StringIO(text))
     >>> r.mentee_id, len(r.meetings), r.attributes
     ('e01', 2, {'department': 'Finance'})
+    >>> text = "mentee_id,mentor_id,started,status,milestones\\n"
+    >>> text += "e01,m01,2026-01-12,active,kick-off=2026-01-20; agreement=2026-02-05\\n"
+    >>> read_relationships(io.StringIO(text))[0].milestones["agreement"]
+    datetime.date(2026, 2, 5)
     >>> read_relationships(io.StringIO("mentee_id,mentor_id,started,ended,status\\n"
     ...                                "e12,m01,2024-02-01,2024-01-03,completed\\n"
     ...                                "e13,m01,2024-02-30,,paused\\n"))
@@ -511,6 +648,14 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
             rec["goals_met"],
         ):
             sink.add(message, row, name, rec["mentee_id"])
+        late = _milestone_problem(rec["started"], rec.get("milestones", {}))
+        if late is not None:
+            sink.add(
+                f"{_pair(rec['mentee_id'], rec['mentor_id'])}: {late[1]}",
+                row,
+                *late[:1],
+                rec["mentee_id"],
+            )
         if sink.items:
             continue
         try:
@@ -578,6 +723,13 @@ def _parse_relationship_rows(table: Table, sink: Problems) -> list[dict[str, Any
             rec["meetings"] = _parse_meetings(cells.get("meetings"), "")
         except MentormatchError as exc:
             sink.add(_bare(exc), number, "meetings", pid)
+        if cells.get("milestones") is not None:
+            try:
+                rec["milestones"] = _parse_milestones(
+                    cells["milestones"], _pair(pid, rec["mentor_id"])
+                )
+            except MentormatchError as exc:
+                sink.add(str(exc), number, "milestones", pid)
         cadence = cells.get("expected_meetings_per_month")
         if cadence is not None:
             why = _expected_cadence(cadence)
