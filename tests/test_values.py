@@ -240,6 +240,7 @@ OTHER: dict[type, str] = {
             mm.DifferentDepartment,
             mm.ForbidPairs,
             mm.NotInReportingLine,
+            mm.RequireAttribute,
             mm.RequirePairs,
             mm.SameAttribute,
         ),
