@@ -26,6 +26,7 @@ from typing import Any
 from mentormatch import _text
 from mentormatch._files.tables import write_atomically, write_csv
 from mentormatch._values import Value
+from mentormatch.kpis import report_followup as _followup
 from mentormatch.kpis.at_risk import AtRisk
 from mentormatch.kpis.breakdown import Breakdown
 from mentormatch.kpis.cohort import GoalAttainment, MeanSummary, MeetingCadence, MentorUtilisation
@@ -98,11 +99,14 @@ def render_text(report: ProgrammeReport) -> str:
     for check in report.target_checks:
         if check.verdict == "not computed":
             lines.append(f"Target for {plain(check.kpi)}: {plain(check.text)}")
+    lines += _followup.text_lines(report.readiness, report.milestones)
     for b in report.breakdowns:
         lines += ["", b.summary()]  # escapes its own group names
     lines += ["", _at_risk_heading(report)]
     for a in report.at_risk:
         lines.append(f"  {plain(a.mentee_id)} / {plain(a.mentor_id)}: {plain(a.reason)}")
+        if a.next_step:
+            lines.append(_followup.at_risk_line(a))
     if report.survey is not None:
         lines += ["", "Survey", *_lines(_figure_text(report.survey))]
     if report.notes:
@@ -135,6 +139,7 @@ def render_markdown(report: ProgrammeReport) -> str:
         out.append(
             f"| {_md(label)} | {_md(_figure_text(result))} | {_md(_target_for(report, key))} |"
         )
+    out += _followup.markdown_lines(report.readiness, report.milestones)
     for b in report.breakdowns:
         out += [
             "",
@@ -154,11 +159,14 @@ def render_markdown(report: ProgrammeReport) -> str:
         )
     out += ["", "## At risk", ""]
     if report.at_risk:
-        out += ["| Mentee | Mentor | Days since last meeting | Reason |", "|---|---|---|---|"]
+        out += [
+            "| Mentee | Mentor | Days since last meeting | Reason | Next step |",
+            "|---|---|---|---|---|",
+        ]
         for a in report.at_risk:
             out.append(
                 f"| {_md(a.mentee_id)} | {_md(a.mentor_id)} | {a.days_since_last_meeting} | "
-                f"{_md(a.reason)} |"
+                f"{_md(a.reason)} | {_md(a.next_step)} |"
             )
     else:
         out.append(_md(_at_risk_heading(report)))
@@ -218,6 +226,7 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
         for g in b.groups:
             rows.append([*_rate_row(b.kpi, b.by, g.group, g.rate), None, None])
         rows.append([*_rate_row(b.kpi, b.by, "total", b.total), None, None])
+    rows += _followup.csv_rows(report.readiness, report.milestones, _rate_row)
     return rows
 
 
@@ -275,18 +284,20 @@ def render_html(report: ProgrammeReport, *, plots: bool = True) -> str:
         )
     if plot_note:
         body.append(f'<p class="note">{_e(plot_note)}</p>')
+    body += _followup.html_parts(report.readiness, report.milestones)
     for b in report.breakdowns:
         body.append(_breakdown_html(b))
     body.append("<h2>At risk</h2>")
     if report.at_risk:
         body.append(
             "<table><tr><th>Mentee</th><th>Mentor</th><th>Days since last meeting</th>"
-            "<th>Reason</th></tr>"
+            "<th>Reason</th><th>Next step</th></tr>"
         )
         for a in report.at_risk:
             body.append(
                 f"<tr><td>{_e(a.mentee_id)}</td><td>{_e(a.mentor_id)}</td>"
-                f"<td>{a.days_since_last_meeting}</td><td>{_e(a.reason)}</td></tr>"
+                f"<td>{a.days_since_last_meeting}</td><td>{_e(a.reason)}</td>"
+                f"<td>{_e(a.next_step)}</td></tr>"
             )
         body.append("</table>")
     else:
@@ -426,7 +437,9 @@ def _plot_cadence(figure: Any, report: ProgrammeReport) -> tuple[str, Any] | Non
 
 @dataclass(frozen=True, eq=False)
 class ProgrammeReport(Value):
-    """The cohort's KPIs, breakdowns, target checks and at-risk list.
+    """The cohort's KPIs, breakdowns, target checks and at-risk list (each pair with its
+    next step), and, when asked for, preparation (``readiness``) and the milestones met
+    on time (``milestones``, with their targets).
 
     KPIs that could not be computed (no data yet) are None and explained in
     ``notes``.  Render with :meth:`summary`, :meth:`to_markdown`, :meth:`to_html`
@@ -451,6 +464,8 @@ class ProgrammeReport(Value):
     survey: Any = None
     notes: tuple[str, ...] = ()
     max_gap_days: int = 30
+    readiness: _followup.ReadinessFigure | None = None
+    milestones: tuple[_followup.MilestoneFigure, ...] = ()
 
     def kpi_rows(self) -> list[tuple[str, str, object]]:
         """``(key, label, result)`` for every computed KPI, in report order."""
@@ -504,7 +519,7 @@ class ProgrammeReport(Value):
         return write_csv(CSV_HEADER, csv_rows(self), path)
 
     def at_risk_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The at-risk list as CSV (pair ids, reason, days since last meeting)."""
+        """The at-risk list as CSV (pair ids, reason, days since last meeting, next step)."""
         rows = [
             (
                 a.mentee_id,
@@ -512,11 +527,19 @@ class ProgrammeReport(Value):
                 a.days_since_last_meeting,
                 "" if a.last_meeting is None else a.last_meeting.isoformat(),
                 a.reason,
+                a.next_step,
             )
             for a in self.at_risk
         ]
         return write_csv(
-            ["mentee_id", "mentor_id", "days_since_last_meeting", "last_meeting", "reason"],
+            [
+                "mentee_id",
+                "mentor_id",
+                "days_since_last_meeting",
+                "last_meeting",
+                "reason",
+                "next_step",
+            ],
             rows,
             path,
         )
