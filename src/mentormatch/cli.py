@@ -1363,6 +1363,7 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --------------------------------------------------------------------------- main
 
 from mentormatch._cli_lifecycle import _add_rematch, _add_shortlist  # noqa: E402
+from mentormatch._cli_plan import add_parser as _add_plan  # noqa: E402
 
 COMMANDS: list[Callable[[Any], None]] = [
     _add_demo,
@@ -1373,6 +1374,7 @@ COMMANDS: list[Callable[[Any], None]] = [
     _add_survey,
     _add_rematch,
     _add_shortlist,
+    _add_plan,
 ]
 """The ``_add_<name>(subparsers)`` functions; each registers one subcommand."""
 
