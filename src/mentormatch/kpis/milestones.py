@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from mentormatch._dates import DateLike
 from mentormatch._errors import MentormatchError
@@ -13,7 +14,7 @@ from mentormatch._problems import Problems, shown
 from mentormatch._validation import as_whole, check_int, fold
 from mentormatch._values import Value
 from mentormatch.kpis.cohort import _cohort
-from mentormatch.kpis.rates import Rate, proportion
+from mentormatch.kpis.rates import NoDataError, Rate, proportion
 from mentormatch.kpis.relationships import Relationship
 
 __all__ = ["MILESTONE_DAYS", "MilestoneTarget", "milestone_rate"]
@@ -101,6 +102,17 @@ def milestone_rate(
         due += 1
         when = next((d for n, d in r.milestones.items() if fold(n) == key), None)
         met += when is not None and (when - r.started).days <= days
+    if not due:
+        first = min((r.started for r in rels), default=None)
+        if first is not None and first > date.max - timedelta(days=days):
+            first = None
+        raise NoDataError(
+            f"no pair's {shown_name!r} was due on {day} (due {days} days after the start"
+            + (f"; the first is due on {first + timedelta(days=days)})" if first else ")")
+            + "; choose a later as_of",
+            field="as_of",
+            value=day,
+        )
     return proportion(met, due, confidence, method)
 
 
