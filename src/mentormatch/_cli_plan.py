@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from mentormatch import io as mmio
 from mentormatch._errors import MentormatchError
-from mentormatch._files import outputs as _outputs
 from mentormatch._files import toml as _toml
-from mentormatch._problems import Problems, shown
+from mentormatch._problems import ProblemsError
 from mentormatch.followup import PROGRAMMES, FollowUpWarning, plan
 
 if TYPE_CHECKING:
@@ -122,23 +121,36 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--names", action="store_true", help="put names beside the ids (default: ids only)"
     )
-    cli._add_output_argument(p, "the plan: a .ics, .csv or .json file")
+    cli._add_output_argument(
+        p, "the plan: a .ics, .csv or .json file ('-': the CSV on standard output)"
+    )
+    p.add_argument(
+        "--format",
+        choices=[ext[1:] for ext in FORMATS],
+        help="the output format (default: from the output's extension; needed for a pipe or a "
+        "device)",
+    )
     p.set_defaults(func=run)
 
 
-def _format(output: str | None) -> str:
-    """The output's format from its extension; anything else refused before any work."""
+def _format(output: str | None, chosen: str | None) -> str:
+    """The output's format: ``--format``, else its extension; anything else is refused
+    before any work."""
     if output is None:
         raise MentormatchError(
             "plan needs -o FILE: plan.ics (a calendar), plan.csv (one row per event) or "
             "plan.json (the whole plan)",
             field="output",
         )
+    if chosen is not None:
+        return f".{chosen}"
+    if output == "-":  # standard output: the events, one row each, to read or pipe on
+        return ".csv"
     ext = os.path.splitext(output)[1].lower()
     if ext not in FORMATS:
         raise MentormatchError(
             f"-o {output!r}: the format is chosen by the extension; give a name ending in "
-            ".ics, .csv or .json",
+            ".ics, .csv or .json, or --format ics, csv or json",
             field="output",
             value=output,
         )
@@ -166,23 +178,14 @@ def _as_option(exc: MentormatchError) -> MentormatchError:
     return MentormatchError(text, field=exc.field, value=exc.value)
 
 
-def _programme(args: argparse.Namespace) -> str | None:
-    """``--programme``, or the preset of ``--config``; the two must agree."""
+def _programme(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """The programme file read and checked as every command reads it (every problem at
+    once), and the goal: ``--programme``, or the file's preset; the two must agree."""
     cli = _cli()
-    preset: str | None = None
-    if args.config:
-        data = _toml.load(args.config, "programme file")
-        sink = Problems(args.config)
-        _toml.unknown_keys(data, cli._TOP_KEYS, sink)
-        value = data.get("preset")
-        if value is not None and (not isinstance(value, str) or value not in PROGRAMMES):
-            sink.add(
-                f"preset {shown(value)} is not a programme goal; use one of "
-                + ", ".join(PROGRAMMES),
-                column="preset",
-            )
-        sink.raise_if_any("the programme file")
-        preset = value
+    if not args.config:
+        return None, args.programme
+    programme = cli._read_programme(args.config)
+    preset = _toml.load(args.config, "programme file").get("preset")
     if args.programme is not None and preset is not None and args.programme != preset:
         raise MentormatchError(
             f"--programme {args.programme!r} and the preset {preset!r} of --config "
@@ -190,7 +193,7 @@ def _programme(args: argparse.Namespace) -> str | None:
             field="programme",
             value=args.programme,
         )
-    return args.programme if args.programme is not None else preset
+    return programme, args.programme if args.programme is not None else preset
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -212,18 +215,20 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     cli = _cli()
-    ext = _format(args.output)
-    if args.output == _outputs.STDOUT:  # pragma: no cover - refused by _format already
-        raise MentormatchError("plan writes a file; give -o plan.ics", field="output")
+    ext = _format(args.output, args.format)
     progress = cli._Progress(err)
     progress("reading the matches and the sign-ups")
-    programme, result, signups = cli._gather(
+    (config, programme), result, signups = cli._gather(
         [
             ("the programme file", lambda: _programme(args)),
             ("the results file", lambda: mmio.read_results(args.matches)),
             ("the sign-ups", lambda: mmio.read_signups(args.signups) if args.signups else None),
         ]
     )
+    if config is not None and signups is not None:
+        problems = cli._programme_problems(config, *signups)
+        if problems:
+            raise ProblemsError(problems, "the programme file")
     progress(f"planning {len(result.matches)} pairs")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FollowUpWarning)
@@ -252,6 +257,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = cli._target(args)
     assert target is not None  # -o is required by _format
     cli._write(target, text, "utf-8", out)
+    if target.kind == "stdout":
+        out.flush()
     events = sum(len(p.meetings) + len(p.milestones) for p in made.pairs)
     cli._say(
         cli._status(args, out, err),

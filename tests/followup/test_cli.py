@@ -163,12 +163,12 @@ def test_bad_input_exits_2_and_writes_nothing(
 
 @pytest.mark.parametrize(
     ("output", "named"),
-    [("plan.xlsx", ".ics, .csv or .json"), ("plan", ".ics, .csv or .json"), ("-", "extension")],
+    [("plan.xlsx", ".ics, .csv or .json"), ("plan", ".ics, .csv or .json")],
 )
 def test_another_format_is_refused(
     capsys: pytest.CaptureFixture[str], files: Path, tmp_path: Path, output: str, named: str
 ) -> None:
-    target = output if output == "-" else str(tmp_path / output)
+    target = str(tmp_path / output)
     code, said, err = run(capsys, files, "plan", "@matches.json", "--start", START, "-o", target)
     assert code == 2 and named in err and said == ""
     assert list(tmp_path.iterdir()) == []
@@ -214,3 +214,16 @@ def test_run_takes_parsed_arguments(files: Path, tmp_path: Path) -> None:
     sink = io.StringIO()
     assert _cli_plan.run(args, sink, sink) == 0
     assert out.read_text(encoding="utf-8").startswith("mentee_id,mentor_id,date,event")
+
+
+def test_format_overrides_the_extension_and_dash_is_the_csv(
+    capsys: pytest.CaptureFixture[str], files: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.txt"
+    code, _, _ = run(
+        capsys, files, "plan", "@matches.json", "--start", START, "--format", "ics", "-o", str(out)
+    )
+    assert code == 0 and out.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+    code, said, err = run(capsys, files, "plan", "@matches.json", "--start", START, "-o", "-")
+    assert code == 0 and said.startswith("mentee_id,mentor_id,date,event")
+    assert "wrote standard output" in err
