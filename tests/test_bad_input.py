@@ -770,6 +770,7 @@ PATCHES = {
     "survey": "mentormatch.surveys.cronbach_alpha",
     "rematch": "mentormatch._cli_lifecycle.rematch",
     "shortlist": "mentormatch._cli_lifecycle.shortlist",
+    "plan": "mentormatch._cli_plan.plan",
 }
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from mentormatch import io as mmio
 from mentormatch._errors import MentormatchError
+from mentormatch._files import outputs as _outputs
 from mentormatch._files import toml as _toml
 from mentormatch._problems import ProblemsError
 from mentormatch.followup import PROGRAMMES, FollowUpWarning, plan
@@ -122,7 +123,7 @@ def add_parser(subparsers: Any) -> None:
         "--names", action="store_true", help="put names beside the ids (default: ids only)"
     )
     cli._add_output_argument(
-        p, "the plan: a .ics, .csv or .json file ('-': the CSV on standard output)"
+        p, "the plan: a .ics, .csv or .json file (none, or '-': the CSV on standard output)"
     )
     p.add_argument(
         "--format",
@@ -136,15 +137,11 @@ def add_parser(subparsers: Any) -> None:
 def _format(output: str | None, chosen: str | None) -> str:
     """The output's format: ``--format``, else its extension; anything else is refused
     before any work."""
-    if output is None:
-        raise MentormatchError(
-            "plan needs -o FILE: plan.ics (a calendar), plan.csv (one row per event) or "
-            "plan.json (the whole plan)",
-            field="output",
-        )
     if chosen is not None:
         return f".{chosen}"
-    if output == "-":  # standard output: the events, one row each, to read or pipe on
+    if (
+        output is None or output == _outputs.STDOUT
+    ):  # standard output: the events, one row each, to read or pipe on
         return ".csv"
     ext = os.path.splitext(output)[1].lower()
     if ext not in FORMATS:
@@ -255,7 +252,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         text = made.to_json(include_names=args.names)
     target = cli._target(args)
-    assert target is not None  # -o is required by _format
+    if target is None:  # no -o: standard output, as with -o -
+        args.output = _outputs.STDOUT
+        target = _outputs.resolve(_outputs.STDOUT, label="-o '-'", inputs=[], allow_stdout=True)
+        args.output_target = target
     cli._write(target, text, "utf-8", out)
     if target.kind == "stdout":
         out.flush()
