@@ -67,6 +67,17 @@ def test_a_bad_milestone_names_itself_and_the_pair(milestones: object, words: li
         assert word in str(caught.value)
 
 
+def test_milestone_dates_come_in_through_the_date_boundary() -> None:
+    pd = pytest.importorskip("pandas")
+    import numpy as np
+
+    for met in (np.datetime64("2026-01-20"), pd.Timestamp("2026-01-20 09:30"), "2026-01-20"):
+        assert rel(milestones={"kick-off": met}).milestones == {"kick-off": date(2026, 1, 20)}
+    for bad in (pd.NaT, np.datetime64("NaT"), 20260120, False):
+        with pytest.raises(ValueError, match="'kick-off'"):
+            rel(milestones={"kick-off": bad})
+
+
 def test_the_relationships_csv_reads_the_milestones_column() -> None:
     text = (
         "mentee_id,mentor_id,started,status,milestones,department\n"
@@ -183,6 +194,35 @@ def test_readiness_counts_yes_and_dates_on_or_before_as_of() -> None:
     assert pickle.loads(pickle.dumps(on)) == on
     with pytest.raises(AttributeError):
         on.mentors = None  # type: ignore[misc]
+
+
+@given(
+    values=st.lists(
+        st.sampled_from(["yes", "No", "TRUE", "0", "", None]) | st.integers(-30, 30), max_size=12
+    ),
+    as_of=st.integers(-30, 30),
+)
+def test_readiness_matches_a_brute_force_count(values: list[object], as_of: int) -> None:
+    day = START + timedelta(days=as_of)
+
+    def text(v: object) -> str | None:
+        return str(START + timedelta(days=v)) if isinstance(v, int) else v  # type: ignore[return-value]
+
+    people = [
+        mm.Mentor(id=f"m{i}", attributes={} if text(v) is None else {"trained": str(text(v))})
+        for i, v in enumerate(values)
+    ]
+    expected = sum(
+        (isinstance(v, int) and START + timedelta(days=v) <= day)
+        or (isinstance(v, str) and v.casefold() in ("yes", "true"))
+        for v in values
+    )
+    if not people:
+        with pytest.raises(NoDataError):
+            readiness(people, as_of=day)
+        return
+    got = readiness(people, as_of=day).mentors
+    assert got is not None and (got.numerator, got.denominator) == (expected, len(values))
 
 
 def test_readiness_takes_signups_and_refuses_what_it_cannot_read() -> None:
