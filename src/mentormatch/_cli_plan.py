@@ -139,10 +139,8 @@ def _format(output: str | None, chosen: str | None) -> str:
     before any work."""
     if chosen is not None:
         return f".{chosen}"
-    if (
-        output is None or output == _outputs.STDOUT
-    ):  # standard output: the events, one row each, to read or pipe on
-        return ".csv"
+    if output is None or output == _outputs.STDOUT:
+        return ".csv"  # standard output: the events, one row each, to read or pipe on
     ext = os.path.splitext(output)[1].lower()
     if ext not in FORMATS:
         raise MentormatchError(
@@ -172,7 +170,9 @@ def _as_option(exc: MentormatchError) -> MentormatchError:
     text = str(exc)
     for said in (f"The {exc.field!r} parameter of plan", f"The {exc.field!r} parameter"):
         text = text.replace(said, option)
-    return MentormatchError(text, field=exc.field, value=exc.value)
+    return MentormatchError(
+        text, field=exc.field, participant_id=exc.participant_id, value=exc.value
+    )
 
 
 def _programme(args: argparse.Namespace) -> tuple[Any, str | None]:

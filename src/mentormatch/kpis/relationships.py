@@ -650,12 +650,9 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
             sink.add(message, row, name, rec["mentee_id"])
         late = _milestone_problem(rec["started"], rec.get("milestones", {}))
         if late is not None:
-            sink.add(
-                f"{_pair(rec['mentee_id'], rec['mentor_id'])}: {late[1]}",
-                row,
-                *late[:1],
-                rec["mentee_id"],
-            )
+            column, message = late
+            pair = _pair(rec["mentee_id"], rec["mentor_id"])
+            sink.add(f"{pair}: {message}", row, column, rec["mentee_id"])
         if sink.items:
             continue
         try:
