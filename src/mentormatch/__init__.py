@@ -28,6 +28,7 @@ from mentormatch.constraints import (
     DifferentDepartment,
     ForbidPairs,
     NotInReportingLine,
+    RequireAttribute,
     RequirePairs,
     SameAttribute,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "MentormatchError",
     "NotInReportingLine",
     "Problem",
+    "RequireAttribute",
     "RequirePairs",
     "SameAttribute",
     "ScoreMatrix",
