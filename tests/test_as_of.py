@@ -363,7 +363,7 @@ def test_every_as_of_before_the_programme_is_an_error(
 def test_every_as_of_defaults_to_today(
     name: str, call: Callable[[list[Relationship], Any], object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kpis, "today", lambda: D)
+    monkeypatch.setattr(kpis.cohort, "today", lambda: D)
     assert call(_simple(), None) == call(_simple(), D)
 
 

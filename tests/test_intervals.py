@@ -28,7 +28,6 @@ from mentormatch._intervals import ConfidenceInterval
 from mentormatch.fairness import group_gaps
 from mentormatch.kpis import (
     Relationship,
-    _kaplan_meier,
     at_risk,
     compare_rates,
     meeting_cadence,
@@ -36,14 +35,15 @@ from mentormatch.kpis import (
     satisfaction_summary,
     time_to_match,
 )
+from mentormatch.kpis.time_to_match import _kaplan_meier
 from mentormatch.surveys import (
     SurveyWarning,
-    _required,
     cronbach_alpha,
     goal_attainment_t,
     nps,
     pre_post,
 )
+from mentormatch.surveys.instrument import _required
 
 AS_OF = date(2026, 1, 1)
 

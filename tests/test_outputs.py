@@ -1,4 +1,4 @@
-"""Outputs never cost an input, and writes are atomic (mentormatch._outputs and the CLI).
+"""Outputs never cost an input, and writes are atomic (mentormatch._files.outputs and the CLI).
 
 The classes tested, each for every command that writes a file:
 
@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 import mentormatch as mm
-from mentormatch import _outputs
+from mentormatch._files import outputs as _outputs
 from mentormatch.io import write_results, write_signups
 from mentormatch.kpis import load_demo_relationships, programme_report
 from tests.cli_files import BY_NAME, COMMANDS, GOOD, WRITERS, run, snapshot, workspace

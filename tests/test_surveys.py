@@ -26,7 +26,7 @@ from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch.surveys import (
     NPS,
-    GoalAttainment,
+    GoalAttainmentScores,
     Instrument,
     Omega,
     PairedChange,
@@ -738,7 +738,7 @@ def test_results_are_frozen_dataclasses_with_summaries() -> None:
         pre_post([1, 2, 3, 4], [2, 4, 3, 6]),
         goal_attainment_t([1, 0]),
     ]
-    kinds = (ScoredSurvey, Reliability, Omega, NPS, PairedChange, GoalAttainment)
+    kinds = (ScoredSurvey, Reliability, Omega, NPS, PairedChange, GoalAttainmentScores)
     for result, kind in zip(results, kinds, strict=True):
         assert isinstance(result, kind)
         assert dataclasses.is_dataclass(result)
@@ -788,3 +788,14 @@ def test_load_instrument_errors(tmp_path, text: str, message: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(MentormatchError, match=message):
         surveys.load_instrument(path)
+
+
+def test_old_goal_attainment_name_warns_and_is_the_scores_class() -> None:
+    from mentormatch import surveys
+
+    with pytest.warns(DeprecationWarning, match="use mentormatch.surveys.GoalAttainmentScores"):
+        old = surveys.GoalAttainment
+    assert old is GoalAttainmentScores
+    assert isinstance(goal_attainment_t([[1, 0, -1]]), old)
+    with pytest.raises(AttributeError, match="no attribute 'GoalAttainmentz'"):
+        _ = surveys.GoalAttainmentz  # type: ignore[attr-defined]

@@ -188,7 +188,9 @@ RESULTS: dict[type, Callable[[], Any]] = {
     surveys.Omega: lambda: surveys.omega_total(_survey().keyed),
     surveys.NPS: lambda: surveys.nps([10, 9, 9, 8, 7, 3, 10, 0]),
     surveys.PairedChange: lambda: surveys.pre_post([3, 4, 2, 5, 3, 4], [4, 4, 3, 5, 4, 5]),
-    surveys.GoalAttainment: lambda: surveys.goal_attainment_t([[1, 0, -1], [2, 1, 0], [0, 0, 0]]),
+    surveys.GoalAttainmentScores: lambda: surveys.goal_attainment_t(
+        [[1, 0, -1], [2, 1, 0], [0, 0, 0]]
+    ),
 }
 
 #: Inputs a user builds: frozen records and configuration that pickle and compare.

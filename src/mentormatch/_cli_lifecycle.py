@@ -19,8 +19,8 @@ from typing import Any, TextIO
 from mentormatch import cli
 from mentormatch import io as mmio
 from mentormatch._errors import MentormatchError
+from mentormatch._files.tables import read_table_checked, source_name, write_csv
 from mentormatch._problems import Problems, ProblemsError, did_you_mean
-from mentormatch._tables import read_table_checked, source_name, write_csv
 from mentormatch.lifecycle import rematch
 from mentormatch.participants import Mentee, Mentor
 from mentormatch.shortlist import shortlist

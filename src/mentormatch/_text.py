@@ -12,7 +12,7 @@ lands, and can neither forge a line, drive a terminal, nor turn into markup:
 * :func:`html`: :func:`plain`, then :func:`html.escape` (quotes too).
 
 Plot labels from data are drawn with ``parse_math=False`` and ``usetex=False``
-(see :mod:`mentormatch._report`), so a ``$`` in a group name is a dollar sign.
+(see :mod:`mentormatch.kpis.report`), so a ``$`` in a group name is a dollar sign.
 """
 
 from __future__ import annotations

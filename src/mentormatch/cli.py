@@ -13,7 +13,7 @@ Every command follows the same rules (``docs/guarantees.md``):
   the traceback. 141 when the reader of the output went away (``| head``).
 * **Files**: every file argument is declared as an input or an output
   (:func:`_file_argument`). Before any work, inputs must exist and outputs
-  are checked by :func:`mentormatch._outputs.resolve`: an output that is one of
+  are checked by :func:`mentormatch._files.outputs.resolve`: an output that is one of
   the command's inputs is refused, ``-`` is standard output, a pipe or device
   is written in place, anything else is replaced atomically.
 * **Terminal safety**: everything printed goes through :func:`_say`, which
@@ -42,12 +42,13 @@ from typing import Any, NoReturn, TextIO
 
 from pydantic import ValidationError
 
-from mentormatch import _outputs, _toml
 from mentormatch import constraints as _constraints
 from mentormatch import criteria as _criteria
 from mentormatch import io as mmio
 from mentormatch import presets as _presets
 from mentormatch._errors import MentormatchError
+from mentormatch._files import outputs as _outputs
+from mentormatch._files import toml as _toml
 from mentormatch._problems import (
     Problem,
     Problems,
@@ -623,7 +624,7 @@ def _file_argument(
 
 def _check_files(args: argparse.Namespace) -> None:
     """Before any work: every input exists and is not a folder; every output is checked
-    by :func:`mentormatch._outputs.resolve` against all the inputs."""
+    by :func:`mentormatch._files.outputs.resolve` against all the inputs."""
     files = getattr(args, _FILES, ())
     inputs: list[tuple[str, str]] = []
     for dest, role, what, label in files:
@@ -1179,7 +1180,7 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ]
     )
     if args.by:
-        from mentormatch._tables import normalise_column
+        from mentormatch._files.tables import normalise_column
 
         columns = sorted({k for r in relationships for k in r.attributes})
         for by in args.by:
@@ -1275,8 +1276,8 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import warnings
 
     from mentormatch import surveys
-    from mentormatch._survey_input import read_responses
-    from mentormatch._tables import write_csv
+    from mentormatch._files.survey import read_responses
+    from mentormatch._files.tables import write_csv
 
     instrument = surveys.load_instrument(args.instrument)
     id_column = args.id_column or "id"

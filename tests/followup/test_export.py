@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._tables import unneutralise
+from mentormatch._files.tables import unneutralise
 from mentormatch.followup import FollowUpPlan, Milestone
 
 from .helpers import people, result_of
@@ -138,7 +138,7 @@ TRICKY = ["plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", " spaced ", "=1"
 
 @given(st.lists(st.sampled_from(TRICKY) | st.text(max_size=8), min_size=3, max_size=3))
 def test_the_csv_is_what_the_csv_module_writes(texts: list[str]) -> None:
-    from mentormatch._tables import neutralise
+    from mentormatch._files.tables import neutralise
 
     name, description, milestone = texts
     mentee = mm.Mentee(id="e,1", name=name or None)

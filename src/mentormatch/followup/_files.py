@@ -2,17 +2,16 @@
 
 The atomic writer (outputs never cost an input; a failed write leaves the
 old file whole), the spreadsheet-formula neutraliser and the TOML reader live
-today in ``mentormatch._outputs``, ``mentormatch._tables`` and
-``mentormatch._toml``; the architecture redesign moves them into
-``mentormatch._files``. Every other module of this package imports them from
-here, so that move changes this file only.
+in ``mentormatch._files`` (``outputs``, ``tables``, ``toml``). Every other
+module of this package imports them from here, so a change there changes
+this file only.
 """
 
 from __future__ import annotations
 
-from mentormatch._outputs import write_path
-from mentormatch._tables import neutralise
-from mentormatch._toml import load as load_toml
-from mentormatch._toml import loads as loads_toml
+from mentormatch._files.outputs import write_path
+from mentormatch._files.tables import neutralise
+from mentormatch._files.toml import load as load_toml
+from mentormatch._files.toml import loads as loads_toml
 
 __all__ = ["load_toml", "loads_toml", "neutralise", "write_path"]
