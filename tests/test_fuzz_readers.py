@@ -175,9 +175,15 @@ def tables(draw: st.DrawFn, columns: list[str]) -> bytes:
     buffer = io.StringIO()
     import csv
 
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    try:
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+    except csv.Error:  # Python 3.10's writer cannot write some fields without an escapechar
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, escapechar="\\")
+        writer.writerow(header)
+        writer.writerows(rows)
     return buffer.getvalue().encode("utf-8", "surrogatepass")
 
 
