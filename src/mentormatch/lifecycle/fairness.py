@@ -36,6 +36,7 @@ from mentormatch._explain import Recipe, build_result
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._results import MatchResult, with_metadata
 from mentormatch._solve import solve_in_id_order
+from mentormatch._stats import t_interval
 from mentormatch._values import Value
 from mentormatch.kpis import (
     Rate,
@@ -302,15 +303,6 @@ def _group(mentee: Mentee, by: str | Callable[[Mentee], object]) -> str:
     return text or _NOT_RECORDED
 
 
-def _t_interval(values: NDArray[np.float64], confidence: float) -> ConfidenceInterval:
-    if values.size < 2:
-        return ConfidenceInterval(math.nan, math.nan, confidence)
-    mean = float(values.mean())
-    se = float(values.std(ddof=1)) / math.sqrt(values.size)
-    q = float(stats.t.ppf(0.5 + confidence / 2, values.size - 1))
-    return ConfidenceInterval(mean - q * se, mean + q * se, confidence)
-
-
 def _welch(a: NDArray[np.float64], b: NDArray[np.float64], confidence: float) -> ConfidenceInterval:
     if a.size < 2 or b.size < 2:
         return ConfidenceInterval(math.nan, math.nan, confidence)
@@ -467,7 +459,7 @@ def _group_gap(
         n,
         rate,
         mean,
-        _t_interval(mine, confidence) if mine.size else None,
+        t_interval(mine.tolist(), confidence) if mine.size else None,
         rate_gap,
         gap,
         _welch(mine, rest, confidence) if gap is not None else None,
