@@ -28,10 +28,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentormatch import _text
 from mentormatch._files.tables import write_atomically, write_csv
+from mentormatch._frames import Column, Tabular
 from mentormatch._values import Value
 from mentormatch.kpis import report_followup as _followup
 from mentormatch.kpis.at_risk import AtRisk
@@ -39,6 +40,9 @@ from mentormatch.kpis.breakdown import Breakdown
 from mentormatch.kpis.cohort import GoalAttainment, MeanSummary, MeetingCadence, MentorUtilisation
 from mentormatch.kpis.rates import Rate
 from mentormatch.kpis.targets import TargetCheck
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CSV_HEADER = (
     "kpi",
@@ -700,7 +704,7 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
 
 
 @dataclass(frozen=True, eq=False)
-class ProgrammeReport(Value):
+class ProgrammeReport(Tabular, Value):
     """The cohort's KPIs, breakdowns, target checks and at-risk list (each pair with its
     next step), and, when asked for, preparation (``readiness``) and the milestones met
     on time (``milestones``, with their targets).
@@ -730,6 +734,61 @@ class ProgrammeReport(Value):
     max_gap_days: int = 30
     readiness: _followup.ReadinessFigure | None = None
     milestones: tuple[_followup.MilestoneFigure, ...] = ()
+
+    _columns = (
+        *(Column(name, "text") for name in CSV_HEADER[:3]),
+        Column("numerator", "count", nullable=True),
+        Column("denominator", "count", nullable=True),
+        *(Column(name, "float") for name in CSV_HEADER[5:9]),
+        Column(CSV_HEADER[9], "text"),
+        Column(CSV_HEADER[10], "float"),
+        *(Column(name, "text") for name in CSV_HEADER[11:]),
+        Column("suppressed", "bool"),
+    )
+    _at_risk_columns = (
+        Column("mentee_id", "id"),
+        Column("mentor_id", "id"),
+        Column("days_since_last_meeting", "count"),
+        Column("last_meeting", "date"),
+        Column("meetings_behind", "float"),
+        Column("satisfaction_drop", "float"),
+        Column("reason", "text"),
+        Column("next_step", "text"),
+    )
+    _display_skip = ("status_counts", "survey", "notes")
+
+    def __repr__(self) -> str:
+        kpis = len(self.kpi_rows())
+        return (
+            f"ProgrammeReport(as_of={self.as_of.isoformat()}, pairs={self.pairs}, kpis={kpis}, "
+            f"breakdowns={len(self.breakdowns)}, at_risk={len(self.at_risk)})"
+        )
+
+    def _records(self) -> list[dict[str, Any]]:
+        return [
+            {**dict(zip(CSV_HEADER, row, strict=True)), "suppressed": row[9] == "suppressed"}
+            for row in csv_rows(self)
+        ]
+
+    def at_risk_dataframe(self) -> pd.DataFrame:
+        """The at-risk list as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Columns: ``mentee_id``, ``mentor_id`` (string), ``days_since_last_meeting``
+        (int64), ``last_meeting`` (datetime64, NaT when they never met),
+        ``meetings_behind``, ``satisfaction_drop`` (float64, NaN when not flagged),
+        ``reason`` and ``next_step`` (string).
+
+        Examples
+        --------
+        >>> from mentormatch import kpis
+        >>> report = kpis.programme_report(kpis.load_demo_relationships(), as_of="2026-06-30")
+        >>> report.at_risk_dataframe().dtypes.astype(str).tolist()[:4]
+        ['string', 'string', 'int64', 'datetime64[ns]']
+        """
+        from mentormatch._frames import frame
+
+        rows = [{c.name: getattr(a, c.name) for c in self._at_risk_columns} for a in self.at_risk]
+        return frame(rows, self._at_risk_columns)
 
     def kpi_rows(self) -> list[tuple[str, str, object]]:
         """``(key, label, result)`` for every computed KPI, in report order."""
