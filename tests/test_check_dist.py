@@ -72,6 +72,7 @@ METADATA_LINES = [
     "Requires-Python: >=3.10",
     "Provides-Extra: dev",
     "Provides-Extra: docs",
+    "Provides-Extra: excel",
     "Provides-Extra: fast",
     "Provides-Extra: pandas",
     "Provides-Extra: plot",

@@ -24,6 +24,7 @@ def test_the_users_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "alpha" in out and "NPS" in out
 
 
+@pytest.mark.slow  # over 2 s
 def test_the_users_script_passes_mypy_strict() -> None:
     api = pytest.importorskip("mypy.api")
     version = f"{sys.version_info.major}.{sys.version_info.minor}"

@@ -214,6 +214,7 @@ OTHER: dict[type, str] = {
     mm.Criterion: "base class of criteria",
     mm.criteria.CriterionLike: "protocol",
     mm.constraints.ConstraintLike: "protocol",
+    mm.constraints.EncodedRule: "a rule's encoding for one programme (holds a function)",
     mm.MentormatchError: "exception",
     mm.SignupsError: "exception",
     mm.io.ResultsError: "exception",

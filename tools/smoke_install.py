@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after ``python -m build``)::
 
-    python tools/smoke_install.py dist                           # a venv per extra: none, pandas, plot, fast
+    python tools/smoke_install.py dist                           # a venv per extra: none, pandas, plot, fast, excel
     python tools/smoke_install.py dist --extras none,plot        # a subset
     python tools/smoke_install.py dist --other-pythons 3.10,3.13 # and the bare wheel on these Pythons
 
@@ -14,11 +14,12 @@ the ``mentormatch`` command. Inside, it checks that the package comes from the
 venv and not from this checkout, then runs the demo, reads and matches the
 packaged sign-ups through the command line, and checks what the extra brings:
 
-- none: pandas, matplotlib and OR-Tools are absent, and each feature that needs
-  one says which extra to install (``mentormatch-engine[pandas]`` ...);
+- none: pandas, matplotlib, OR-Tools and openpyxl are absent, and each feature
+  that needs one says which extra to install (``mentormatch-engine[pandas]`` ...);
 - pandas: ``MatchResult.to_dataframe()``;
 - plot: the KPI report carries its plots;
-- fast: the sparse path on OR-Tools reaches the dense path's answer.
+- fast: the sparse path on OR-Tools reaches the dense path's answer;
+- excel: the demo relationships saved as ``.xlsx`` read back the same.
 
 The venvs are made without pip and filled by this interpreter's pip
 (``pip --python VENV``) without byte-compiling, which halves the install time;
@@ -32,6 +33,7 @@ how long it took.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import shutil
 import subprocess
@@ -41,7 +43,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-EXTRAS = ("none", "pandas", "plot", "fast")
+EXTRAS = ("none", "pandas", "plot", "fast", "excel")
 DIST_NAME = "mentormatch-engine"
 
 
@@ -228,8 +230,19 @@ def inside(extra: str) -> int:
     _check(report_html.startswith("<!DOCTYPE html>"), "the report is not an HTML page")
 
     if extra == "none":
-        for module, name in (("pandas", "pandas"), ("matplotlib", "plot"), ("ortools", "fast")):
+        for module, name in (
+            ("pandas", "pandas"),
+            ("matplotlib", "plot"),
+            ("ortools", "fast"),
+            ("openpyxl", "excel"),
+        ):
             _check(_absent(module), f"{module} is installed without the [{name}] extra")
+        try:
+            kpis.read_relationships(io.BytesIO(b"PK\x03\x04" + bytes(60)))
+        except mm.MentormatchError as exc:
+            _check(f"{DIST_NAME}[excel]" in str(exc), f"reading .xlsx hint: {exc}")
+        else:
+            _check(False, "an .xlsx file was read without openpyxl")
         try:
             result.to_dataframe()
         except ImportError as exc:
@@ -251,7 +264,7 @@ def inside(extra: str) -> int:
             int(frame["mentor_id"].notna().sum()) == len(result.matches), "to_dataframe: matches"
         )
     elif extra == "plot":
-        _check("data:image/png;base64," in report_html, "the report has no plots")
+        _check("<svg" in report_html, "the report has no plots")
     elif extra == "fast":
         sparse = mm.Matcher(
             criteria=matcher.criteria,
@@ -262,6 +275,19 @@ def inside(extra: str) -> int:
         _check(sparse.metadata.get("backend") == "ortools", f"backend {sparse.metadata}")
         _check(len(sparse.matches) == len(result.matches), "the sparse path matched another count")
         _check(abs(sparse.total_score - result.total_score) < 1e-9, "the sparse path scored less")
+    elif extra == "excel":
+        import csv
+
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        with package.joinpath("data/demo_relationships.csv").open(encoding="utf-8") as src:
+            for record in csv.reader(src):
+                sheet.append(record)
+        book.save(work / "relationships.xlsx")
+        read = kpis.read_relationships(work / "relationships.xlsx")
+        _check(read == relationships, "the relationships read from .xlsx differ from the CSV's")
     return 0
 
 

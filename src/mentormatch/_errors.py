@@ -49,3 +49,16 @@ class MentormatchError(ValueError):
         self.field = field
         self.participant_id = participant_id
         self.value = value
+
+
+class FileEncodingWarning(UserWarning):
+    """A file was read in an encoding other than UTF-8 (a guess that may be wrong).
+
+    The message names the file and the encoding used; the cure is to save the
+    file as UTF-8 ("CSV UTF-8" in Excel). Silence it with ``warnings.filterwarnings``.
+
+    Examples
+    --------
+    >>> issubclass(FileEncodingWarning, UserWarning)
+    True
+    """

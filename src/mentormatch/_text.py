@@ -20,7 +20,7 @@ from __future__ import annotations
 import html as _html
 import re
 
-__all__ = ["html", "markdown", "plain"]
+__all__ = ["html", "markdown", "ordinal", "plain"]
 
 # C0 and C1 controls, DEL, line/paragraph separators, bidi marks, embeddings,
 # overrides and isolates
@@ -35,6 +35,18 @@ def _escape(match: re.Match[str]) -> str:
         return _NAMED[char]
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th`` ... ``11th``, ``12th``, ``13th``, ``21st``.
+
+    Examples
+    --------
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 112)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '112th']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def plain(text: object) -> str:

@@ -6,11 +6,20 @@ A constraint is any object with a ``name`` and two methods:
 ``explain(mentee, mentor) -> str``, one sentence saying why that pair is
 refused. Refused pairs are never made; a mentee whom the rules leave with no
 mentor comes back in ``MatchResult.unmatched`` with the reason.
+
+A rule may also offer ``encode(mentees, mentors) -> EncodedRule``: its
+refusals in one programme, once, as index pairs, required columns or a
+function of blocks. Both solver paths call it when present (the built-ins
+all have it) and fall back to ``allowed`` otherwise, so a rule written
+outside the package holds on every path, encoded or not. A rule may set
+``thread_safe = True`` when its ``allowed`` (or encoded block function) may be
+called from several threads at once; the large path then scores in parallel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -25,6 +34,7 @@ from mentormatch.participants import Mentee, Mentor, manager_map
 __all__ = [
     "ConstraintLike",
     "DifferentDepartment",
+    "EncodedRule",
     "ForbidPairs",
     "NotInReportingLine",
     "RequirePairs",
@@ -55,6 +65,99 @@ class ConstraintLike(Protocol):
         ...
 
 
+#: ``block(rows, cols)``: booleans of the mentees at ``rows`` against the mentors at
+#: ``cols`` (all mentors when ``cols`` is None), True where the pair is allowed.
+BlockRule = Callable[[NDArray[np.intp], "NDArray[np.intp] | None"], ArrayLike]
+
+_Index = NDArray[np.intp]
+
+
+def _positions(axis: _Index, values: _Index) -> tuple[_Index, NDArray[np.bool_]]:
+    """Where each of ``values`` stands in ``axis`` (distinct indices), and whether it does."""
+    if axis.size == 0:
+        return np.zeros(values.size, dtype=np.intp), np.zeros(values.size, dtype=bool)
+    order = np.argsort(axis, kind="stable")
+    k = np.minimum(np.searchsorted(axis[order], values), axis.size - 1)
+    return order[k], axis[order][k] == values
+
+
+@dataclass(frozen=True, eq=False)
+class EncodedRule:
+    """A rule's refusals in one programme, encoded once, in the form cheapest to apply.
+
+    Give exactly one of the three; the solver paths apply it to blocks of
+    mentee rows without building the full ``(n_mentees, n_mentors)`` mask
+    (except where they need it).
+
+    Attributes
+    ----------
+    refused : (ndarray of int, ndarray of int), optional
+        ``(rows, cols)`` of the refused pairs, for a rule that refuses few
+        pairs (a veto list, a reporting line).
+    required : ndarray of int, shape (n_mentees,), optional
+        For each mentee row, the only mentor column it may have, or -1 where
+        the rule does not restrict the mentee.
+    block : callable, optional
+        ``block(rows, cols) -> booleans`` of shape ``(len(rows), len(cols))``
+        (``cols`` None: all mentors), True where allowed; for a rule that
+        compares the two people (same language, different department).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rule = EncodedRule(refused=(np.array([0]), np.array([1])))
+    >>> rule.mask(np.arange(2), None, n_mentors=2)
+    array([[ True, False],
+           [ True,  True]])
+    >>> EncodedRule(required=np.array([-1, 0])).mask(np.arange(2), None, n_mentors=2)
+    array([[ True,  True],
+           [ True, False]])
+    """
+
+    refused: tuple[_Index, _Index] | None = None
+    required: _Index | None = None
+    block: BlockRule | None = None
+
+    def __post_init__(self) -> None:
+        given = sum(x is not None for x in (self.refused, self.required, self.block))
+        if given != 1:
+            raise MentormatchError(
+                f"EncodedRule takes exactly one of refused=, required= or block=; got {given}",
+                field="encode",
+            )
+
+    def mask(self, rows: _Index, cols: _Index | None, *, n_mentors: int) -> NDArray[np.bool_]:
+        """The allowed pairs of a block (``cols`` None: all ``n_mentors`` mentors).
+
+        A ``block`` rule's answer is returned as given: the caller checks it.
+        """
+        width = n_mentors if cols is None else len(cols)
+        if self.block is not None:
+            return np.asarray(self.block(rows, cols))
+        out = np.ones((len(rows), width), dtype=bool)
+        if self.refused is not None:
+            r, c = (np.asarray(x, dtype=np.intp) for x in self.refused)
+            at_r, in_r = _positions(rows, r)
+            if cols is None:
+                at_c, in_c = c, (c >= 0) & (c < n_mentors)
+            else:
+                at_c, in_c = _positions(np.asarray(cols, dtype=np.intp), c)
+            hit = in_r & in_c
+            out[at_r[hit], at_c[hit]] = False
+        if self.required is not None:
+            req = self.required[rows]
+            fixed = np.flatnonzero(req >= 0)
+            if fixed.size:
+                target = req[fixed]
+                if cols is None:
+                    keep_ = np.zeros((fixed.size, width), dtype=bool)
+                    keep_[np.arange(fixed.size), target] = True
+                else:
+                    keep_ = np.asarray(cols)[None, :] == target[:, None]
+                out[fixed] &= keep_
+        return out
+
+
 def _pairs(owner: str, pairs: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
     def bad(p: object) -> MentormatchError:
         return MentormatchError(
@@ -82,6 +185,26 @@ def _index(people: Sequence[Mentee] | Sequence[Mentor]) -> dict[str, int]:
     return {p.id: i for i, p in enumerate(people)}
 
 
+def _pair_arrays(pairs: Iterable[tuple[int, int]]) -> tuple[_Index, _Index]:
+    got = sorted(set(pairs))
+    if not got:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    r, c = np.array(got, dtype=np.intp).T
+    return r, c
+
+
+def _mask(
+    rule: _Encodes, mentees: Sequence[Mentee], mentors: Sequence[Mentor]
+) -> NDArray[np.bool_]:
+    """A built-in rule's ``allowed``: its own encoding, applied to the whole programme."""
+    enc = rule.encode(mentees, mentors)
+    return enc.mask(np.arange(len(mentees), dtype=np.intp), None, n_mentors=len(mentors))
+
+
+class _Encodes(Protocol):
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> EncodedRule: ...
+
+
 class ForbidPairs:
     """Never make these pairs (an administrator's veto, a past pair that did not work).
 
@@ -101,18 +224,21 @@ class ForbidPairs:
     """
 
     name = "forbidden_pairs"
+    thread_safe = True
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.pairs = _pairs("ForbidPairs", pairs)
 
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> EncodedRule:
+        """The listed pairs present in the programme, as index pairs."""
+        ie, im = _index(mentees), _index(mentors)
+        return EncodedRule(
+            refused=_pair_arrays((ie[e], im[m]) for e, m in self.pairs if e in ie and m in im)
+        )
+
     def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.bool_]:
         """False for each listed pair present in the programme."""
-        out = np.ones((len(mentees), len(mentors)), dtype=bool)
-        ie, im = _index(mentees), _index(mentors)
-        for e, m in self.pairs:
-            if e in ie and m in im:
-                out[ie[e], im[m]] = False
-        return out
+        return _mask(self, mentees, mentors)
 
     def explain(self, mentee: Mentee, mentor: Mentor) -> str:
         """Why the pair is refused."""
@@ -142,6 +268,7 @@ class RequirePairs:
     """
 
     name = "required_pairs"
+    thread_safe = True
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.pairs = _pairs("RequirePairs", pairs)
@@ -156,10 +283,16 @@ class RequirePairs:
                 )
             self._required[e] = m
 
-    def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.bool_]:
-        """For a listed mentee, only the required mentor's column is True."""
-        out = np.ones((len(mentees), len(mentors)), dtype=bool)
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> EncodedRule:
+        """Each listed mentee's required mentor column (-1 for the others).
+
+        Raises
+        ------
+        MentormatchError
+            A listed mentee or mentor is not in the programme.
+        """
         ie, im = _index(mentees), _index(mentors)
+        required = np.full(len(mentees), -1, dtype=np.intp)
         for e, m in self._required.items():
             if e not in ie:
                 raise MentormatchError(
@@ -175,9 +308,12 @@ class RequirePairs:
                     field="pairs",
                     participant_id=m,
                 )
-            out[ie[e], :] = False
-            out[ie[e], im[m]] = True
-        return out
+            required[ie[e]] = im[m]
+        return EncodedRule(required=required)
+
+    def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.bool_]:
+        """For a listed mentee, only the required mentor's column is True."""
+        return _mask(self, mentees, mentors)
 
     def explain(self, mentee: Mentee, mentor: Mentor) -> str:
         """Why the pair is refused."""
@@ -220,6 +356,7 @@ class NotInReportingLine:
     """
 
     name = "reporting_line"
+    thread_safe = True
 
     def __init__(self, depth: WholeLike = 2) -> None:
         self.depth = check_int("NotInReportingLine", "depth", depth, minimum=1)
@@ -241,19 +378,22 @@ class NotInReportingLine:
             chains[p.id] = chain
         return managers, chains
 
-    def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.bool_]:
-        """False where one is the other's manager within ``depth`` levels."""
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> EncodedRule:
+        """The pairs within ``depth`` levels of one reporting line, as index pairs.
+
+        Keeps the programme's manager chains, so that :meth:`explain` can name
+        a manager's manager who is not one of the two people asked about.
+        """
         _, chains = self._chains(mentees, mentors)
         self._chains_seen = chains
-        out = np.ones((len(mentees), len(mentors)), dtype=bool)
         ie, im = _index(mentees), _index(mentors)
-        for e in mentees:
-            cols = [im[a] for a in chains[e.id] if a in im]
-            out[ie[e.id], cols] = False
-        for m in mentors:
-            rows = [ie[a] for a in chains[m.id] if a in ie]
-            out[rows, im[m.id]] = False
-        return out
+        pairs = [(ie[e.id], im[a]) for e in mentees for a in chains[e.id] if a in im]
+        pairs += [(ie[a], im[t.id]) for t in mentors for a in chains[t.id] if a in ie]
+        return EncodedRule(refused=_pair_arrays(pairs))
+
+    def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.bool_]:
+        """False where one is the other's manager within ``depth`` levels."""
+        return _mask(self, mentees, mentors)
 
     def explain(self, mentee: Mentee, mentor: Mentor) -> str:
         """Name the reporting relation."""
@@ -305,10 +445,22 @@ class SameAttribute:
         self.key = key
         self.name = f"same_{key}"
 
+    thread_safe = True
+
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> EncodedRule:
+        """Codes of the attribute on one scale; a block compares them."""
+        ce, cm = attribute_codes(self.key, mentees, mentors)
+
+        def same(rows: _Index, cols: _Index | None) -> NDArray[np.bool_]:
+            a = ce[rows][:, None]
+            b = (cm if cols is None else cm[cols])[None, :]
+            return np.asarray((a == b) & (a >= 0), dtype=bool)
+
+        return EncodedRule(block=same)
+
     def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.bool_]:
         """True where both have the attribute with equal values."""
-        ce, cm = attribute_codes(self.key, mentees, mentors)
-        return np.asarray((ce[:, None] == cm[None, :]) & (ce[:, None] >= 0), dtype=bool)
+        return _mask(self, mentees, mentors)
 
     def explain(self, mentee: Mentee, mentor: Mentor) -> str:
         """Why the pair is refused."""
@@ -346,6 +498,7 @@ class DifferentDepartment:
     """
 
     name = "different_department"
+    thread_safe = True
 
     def __init__(self, level: WholeLike = 1) -> None:
         self.level = check_int("DifferentDepartment", "level", level, minimum=1)
@@ -353,15 +506,23 @@ class DifferentDepartment:
     def _prefix(self, department: str) -> str:
         return "/".join(department_path(department)[: self.level])
 
-    def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.bool_]:
-        """True where both departments are known and differ at ``level``."""
+    def encode(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> EncodedRule:
+        """Codes of the departments' first ``level`` parts; a block compares them."""
         prefixes = [self._prefix(p.department) for p in (*mentees, *mentors)]
         uniq = {v: i for i, v in enumerate(sorted(set(prefixes)))}
-        c = np.array([uniq[v] if v else -1 for v in prefixes], dtype=np.intp)
-        ce, cm = c[: len(mentees)], c[len(mentees) :]
-        return np.asarray(
-            (ce[:, None] != cm[None, :]) & (ce[:, None] >= 0) & (cm[None, :] >= 0), dtype=bool
-        )
+        code = np.array([uniq[v] if v else -1 for v in prefixes], dtype=np.intp)
+        ce, cm = code[: len(mentees)], code[len(mentees) :]
+
+        def different(rows: _Index, cols: _Index | None) -> NDArray[np.bool_]:
+            a = ce[rows][:, None]
+            b = (cm if cols is None else cm[cols])[None, :]
+            return np.asarray((a != b) & (a >= 0) & (b >= 0), dtype=bool)
+
+        return EncodedRule(block=different)
+
+    def allowed(self, mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> NDArray[np.bool_]:
+        """True where both departments are known and differ at ``level``."""
+        return _mask(self, mentees, mentors)
 
     def explain(self, mentee: Mentee, mentor: Mentor) -> str:
         """Why the pair is refused."""

@@ -321,6 +321,7 @@ def test_progress_only_on_a_terminal() -> None:
 # ----------------------------------------------------------------------------- subprocess
 
 
+@pytest.mark.slow  # over 2 s
 def test_python_dash_m(tmp_path: Path, results_json: Path) -> None:
     """Each command once as ``python -m mentormatch``, run side by side (imports are slow)."""
     (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")

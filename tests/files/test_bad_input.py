@@ -58,7 +58,8 @@ GENERIC: dict[str, bytes] = {
     "empty": b"",
     "blank lines": b"  \n\n \t\n",
     "binary": bytes(range(256)) * 8,
-    "latin-1": "nom;pr\xe9nom\nJos\xe9;\xe9t\xe9\n".encode("latin-1"),
+    # 0x81: neither UTF-8 nor Windows-1252 (which is read, with a warning)
+    "latin-1": "nom;pr\xe9nom\nJos\xe9;\x81t\xe9\n".encode("latin-1"),
     "utf-16": "\ufeffid,name\ne1,Zo\xeb\n".encode("utf-16"),
     "zip (xlsx)": b"PK\x03\x04\x14\x00\x06\x00" + bytes(64),
     "NUL bytes": b"id,name\ne1,a\x00b\n",

@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import math
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 
 from mentormatch import cli, kpis, surveys
 from mentormatch import programme as programme_file
-from mentormatch._errors import MentormatchError
+from mentormatch._errors import FileEncodingWarning, MentormatchError
 from mentormatch._files import tables as _tables
 from mentormatch._files import toml as _toml
 from mentormatch._files.survey import read_responses
@@ -35,8 +36,10 @@ FUZZ = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_to
 
 
 def reads_or_refuses(read: Callable[[], object]) -> None:
-    """The one property: a value, or one of our errors."""
-    with contextlib.suppress(OURS):
+    """The one property: a value, or one of our errors (bytes that happen to be
+    Windows-1252 text are read as such, with a warning)."""
+    with contextlib.suppress(OURS), warnings.catch_warnings():
+        warnings.simplefilter("ignore", FileEncodingWarning)
         read()
 
 
@@ -173,9 +176,15 @@ def tables(draw: st.DrawFn, columns: list[str]) -> bytes:
     buffer = io.StringIO()
     import csv
 
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    try:
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+    except csv.Error:  # Python 3.10's writer cannot write some fields without an escapechar
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, escapechar="\\")
+        writer.writerow(header)
+        writer.writerows(rows)
     return buffer.getvalue().encode("utf-8", "surrogatepass")
 
 

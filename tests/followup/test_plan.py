@@ -345,6 +345,7 @@ def test_the_same_pairs_get_the_same_plan_whatever_the_order(
     assert mixed.to_csv() == base.to_csv()
 
 
+@pytest.mark.slow  # over 2 s
 def test_points_do_not_depend_on_the_hash_seed() -> None:
     import subprocess
     import sys

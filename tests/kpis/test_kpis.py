@@ -361,7 +361,8 @@ def test_read_relationships_structural_errors(tmp_path: Path) -> None:
         read_relationships(io.StringIO(""))
     with pytest.raises(MentormatchError, match="not UTF-8"):
         read_relationships(
-            io.BytesIO(HEADER.encode() + "é1,m1,2025-01-01,,active,0,0\n".encode("latin-1"))
+            # 0x81: neither UTF-8 nor Windows-1252 (which would be read, with a warning)
+            io.BytesIO(HEADER.encode() + b"\x811,m1,2025-01-01,,active,0,0\n")
         )
     with pytest.raises(MentormatchError, match="no such file"):
         read_relationships(tmp_path / "missing.csv")

@@ -7,17 +7,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch._text import ordinal
 from mentormatch._validation import BoolLike, RealLike, check_bool
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
 from mentormatch.participants import Mentee, Mentor
 
 __all__ = ["StatedPreferences"]
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _rank_pairs(
@@ -122,14 +118,14 @@ class StatedPreferences(Criterion):
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
         """Say where each ranked the other."""
         mine = (
-            f"is your {_ordinal(mentee.preferences.index(mentor.id) + 1)} choice"
+            f"is your {ordinal(mentee.preferences.index(mentor.id) + 1)} choice"
             if mentor.id in mentee.preferences
             else "is not on your list of preferred mentors"
         )
         if not self.mutual:
             return mine
         theirs = (
-            f"ranked you {_ordinal(mentor.preferences.index(mentee.id) + 1)}"
+            f"ranked you {ordinal(mentor.preferences.index(mentee.id) + 1)}"
             if mentee.id in mentor.preferences
             else "did not rank you"
         )

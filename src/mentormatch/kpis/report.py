@@ -2,6 +2,15 @@
 :func:`mentormatch.kpis.programme_report`) and its rendering: text, Markdown,
 HTML with inline plots, CSV rows.
 
+Every format opens with an executive summary: the programme's goal, the three
+figures that matter against their targets (:func:`headline`), and one sentence
+of verdict (:func:`verdict`) that counts the targets met, names those not met
+or not yet decided, and says when an interval is wide or figures are
+suppressed. Headings are words, never KPI keys. The HTML page is one
+self-contained file (no script, no link, no external resource) with a print
+stylesheet and accessible tables (caption, ``thead``, ``scope``); its figures
+are :mod:`mentormatch.plot`'s, inline as SVG, when matplotlib is installed.
+
 Everything that comes from data (the programme's name and goal, group names,
 ids, reasons, notes, the survey's text) goes through :mod:`mentormatch._text`
 for the format it lands in: control characters escaped in text, HTML and
@@ -12,9 +21,7 @@ suppressed groups are suppressed in every format, plot and CSV row alike.
 
 from __future__ import annotations
 
-import base64
 import io
-import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -88,6 +95,7 @@ def render_text(report: ProgrammeReport) -> str:
     if report.goal:
         lines.append(f"Goal: {plain(report.goal)}")
     lines.append(_status_line(report))
+    lines.append(f"Verdict: {plain(verdict(report))}")
     lines.append("")
     width = max([len(label) for _, label, _ in report.kpi_rows()] + [10])
     for key, label, result in report.kpi_rows():
@@ -97,7 +105,7 @@ def render_text(report: ProgrammeReport) -> str:
             lines.append(f"{'':<{width}}  {plain(target)}")
     for check in report.target_checks:
         if check.verdict == "not computed":
-            lines.append(f"Target for {plain(check.kpi)}: {plain(check.text)}")
+            lines.append(f"Target for {_lower(kpi_label(check.kpi))}: {plain(check.text)}")
     for b in report.breakdowns:
         lines += ["", b.summary()]  # escapes its own group names
     lines += ["", _at_risk_heading(report)]
@@ -127,10 +135,28 @@ def _fence(text: str) -> str:
 
 
 def render_markdown(report: ProgrammeReport) -> str:
-    out = [f"# {_md(_title(report))}", ""]
+    out = [
+        f"# {_md(_title(report))}",
+        "",
+        _md(_status_line(report)),
+        "",
+        "## Executive summary",
+        "",
+    ]
     if report.goal:
         out += [f"**Goal:** {_md(report.goal)}", ""]
-    out += [_md(_status_line(report)), "", "| KPI | Figure | Target |", "|---|---|---|"]
+    rows = headline(report)
+    if rows:
+        out += ["| Figure | Now | Target | Verdict |", "|---|---|---|---|"]
+        for _key, label, result, check in rows:
+            words = _VERDICT_WORDS[check.verdict] if check else "no target set"
+            target = target_words(check) if check else "none"
+            out.append(
+                f"| {_md(label)} | {_md(short_figure(result))} | {_md(target)} | {_md(words)} |"
+            )
+        out.append("")
+    out += [f"**Verdict:** {_md(verdict(report))}", "", "## Key figures", ""]
+    out += ["| KPI | Figure | Target |", "|---|---|---|"]
     for key, label, result in report.kpi_rows():
         out.append(
             f"| {_md(label)} | {_md(_figure_text(result))} | {_md(_target_for(report, key))} |"
@@ -138,7 +164,7 @@ def render_markdown(report: ProgrammeReport) -> str:
     for b in report.breakdowns:
         out += [
             "",
-            f"## {_md(b.kpi)} by {_md(b.by)}",
+            f"## {_md(breakdown_title(b))}",
             "",
             f"Groups under {b.min_group_size} are suppressed.",
             "",
@@ -150,9 +176,9 @@ def render_markdown(report: ProgrammeReport) -> str:
             out.append(f"| {_md(g.group)} | {'' if g.n is None else g.n} | {_md(fig)} |")
         total = "suppressed" if b.total is None else b.total.summary()
         out.append(
-            f"| **total** | {'' if b.total is None else b.total.denominator} | {_md(total)} |"
+            f"| **Total** | {'' if b.total is None else b.total.denominator} | {_md(total)} |"
         )
-    out += ["", "## At risk", ""]
+    out += ["", "## Pairs at risk", ""]
     if report.at_risk:
         out += ["| Mentee | Mentor | Days since last meeting | Reason |", "|---|---|---|---|"]
         for a in report.at_risk:
@@ -221,16 +247,194 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
     return rows
 
 
+# ------------------------------------------------------------ executive summary
+#: The order in which KPIs answer leadership's questions: is the programme
+#: reaching people, are relationships alive, did they reach their goals.
+_PRIORITY = (
+    "match_rate",
+    "completion_rate",
+    "goal_attainment",
+    "early_termination_rate",
+    "meeting_cadence",
+    "goals_met",
+    "mentor_utilisation",
+    "satisfaction",
+    "time_to_match_days",
+)
+_NAMES = {
+    "match_rate": "Match rate",
+    "completion_rate": "Completion rate",
+    "early_termination_rate": "Early termination",
+    "goals_met": "Goals met (pooled)",
+    "goal_attainment": "Pairs meeting all goals",
+    "mentor_utilisation": "Mentor slots used",
+    "meeting_cadence": "Meetings per pair-month",
+    "satisfaction": "Satisfaction",
+    "time_to_match_days": "Days to a match (median)",
+}
+_NOT_RATES = {"meeting_cadence", "satisfaction", "time_to_match_days"}
+#: An interval at least this wide (in points of a rate) is called wide.
+WIDE = 0.25
+HEADLINE_SIZE = 3
+
+
+def kpi_label(key: str) -> str:
+    """A KPI as a reader says it.
+
+    >>> kpi_label("early_termination_rate"), kpi_label("time_to_match_days")
+    ('Early termination', 'Days to a match (median)')
+    """
+    return _NAMES.get(key, key.replace("_", " ").capitalize())
+
+
+def _lower(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def _pct(x: float) -> str:
+    return "undefined" if x != x else f"{x * 100:.1f}%"
+
+
+def _span(low: float, high: float, rate: bool) -> str:
+    if rate:
+        return f"{_pct(low).removesuffix('%')}–{_pct(high)}"
+    return f"{low:.2f}–{high:.2f}"
+
+
+def target_words(check: TargetCheck) -> str:
+    """The target as words: ``at least 70%``, ``at most 20 days``."""
+    if check.kpi in _NOT_RATES:
+        unit = " days" if check.kpi == "time_to_match_days" else ""
+        return f"{check.direction} {check.target:g}{unit}"
+    return f"{check.direction} {check.target * 100:g}%"
+
+
+_VERDICT_WORDS = {
+    "met": "met",
+    "not met": "not met",
+    "inconclusive": "undecided: the interval spans the target",
+    "not computed": "not computed: no data yet",
+}
+
+
+def short_figure(result: object) -> str:
+    """A KPI's figure in a few words: value, counts and interval."""
+    if result is None:
+        return "not computed yet"
+    if isinstance(result, Rate):
+        level = f"{result.ci.level * 100:g}% CI"
+        span = _span(result.ci.low, result.ci.high, True)
+        return f"{_pct(result.value)} ({result.numerator} of {result.denominator}; {level} {span})"
+    mean = getattr(result, "mean", None)
+    ci = getattr(result, "mean_ci", None) or getattr(result, "ci", None)
+    if isinstance(mean, float) and ci is not None:
+        return f"{mean:.2f} ({ci.level * 100:g}% CI {_span(ci.low, ci.high, False)})"
+    return _figure_text(result)  # pragma: no cover - every KPI is one of the above
+
+
+def headline(report: ProgrammeReport) -> list[tuple[str, str, object, TargetCheck | None]]:
+    """The three figures that matter: ``(key, label, result or None, check or None)``.
+
+    The KPIs with a target first, in the order of leadership's questions
+    (:data:`_PRIORITY`), then the other computed ones in that order, three in all.
+    """
+    results = {key: (label, result) for key, label, result in report.kpi_rows()}
+    checks = {c.kpi: c for c in report.target_checks}
+    targeted = [k for k in _PRIORITY if k in checks]
+    others = [k for k in _PRIORITY if k in results and k not in checks]
+    rows = []
+    for key in (targeted + others)[:HEADLINE_SIZE]:
+        label, result = results.get(key, (kpi_label(key), None))
+        rows.append((key, label, result, checks.get(key)))
+    return rows
+
+
+def _names(checks: list[TargetCheck]) -> str:
+    return ", ".join(_lower(kpi_label(c.kpi)) for c in checks)
+
+
+def verdict(report: ProgrammeReport) -> str:
+    """One sentence: how many targets are met, which are not (or undecided, or not
+    computed), and which figures to read with care (wide intervals, suppressed groups)."""
+    checks = list(report.target_checks)
+    if not checks:
+        parts = [
+            "No target is set, so no figure is judged against one (state targets in the "
+            "programme file's [targets] table)"
+        ]
+    else:
+        met = [c for c in checks if c.verdict == "met"]
+        verb = "is" if len(met) == 1 else "are"
+        first = f"{len(met)} of {len(checks)} target{'s' if len(checks) != 1 else ''} {verb} met"
+        parts = [first + (f" ({_names(met)})" if met else "")]
+        missed = [c for c in checks if c.verdict == "not met"]
+        if missed:
+            parts.append(f"not met: {_names(missed)}")
+        open_ = [c for c in checks if c.verdict == "inconclusive" and c.ci is not None]
+        if open_:
+            spans = ", ".join(
+                f"{_lower(kpi_label(c.kpi))} ({_span(c.ci.low, c.ci.high, c.kpi not in _NOT_RATES)}"
+                f" against {target_words(c)})"
+                for c in open_
+                if c.ci is not None
+            )
+            parts.append(f"undecided, as the interval spans the target: {spans}")
+        absent = [c for c in checks if c.verdict == "not computed"]
+        if absent:
+            parts.append(f"not computed for lack of data: {_names(absent)}")
+    decided = {c.kpi for c in checks if c.verdict == "inconclusive"}
+    wide = [
+        (label, result)
+        for key, label, result, _ in headline(report)
+        if isinstance(result, Rate)
+        and key not in decided
+        and result.ci.high - result.ci.low >= WIDE
+    ]
+    if wide:
+        spans = ", ".join(
+            f"{_lower(label)} {_span(r.ci.low, r.ci.high, True)} (n = {r.denominator})"
+            for label, r in wide
+        )
+        parts.append(f"read with care, as the interval is wide: {spans}")
+    hidden = sum(g.suppressed for b in report.breakdowns for g in b.groups)
+    if hidden:
+        sizes = sorted({b.min_group_size for b in report.breakdowns})
+        parts.append(
+            f"{hidden} group figure{'s are' if hidden != 1 else ' is'} suppressed in the "
+            f"breakdowns (groups under {' or '.join(map(str, sizes))} people), to protect privacy"
+        )
+    return "; ".join(parts) + "."
+
+
 # --------------------------------------------------------------------------- HTML
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
-padding:0 1rem;color:#1b1b1b;line-height:1.45}
-h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}
+:root{color-scheme:light}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:62rem;margin:2rem auto;
+padding:0 1rem;color:#1b1b1b;line-height:1.45;overflow-wrap:anywhere}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.2rem;
+border-bottom:1px solid #ddd;padding-bottom:.2rem}
+.dateline{color:#444;margin-top:0}
+.summary{background:#f5f8fb;border:1px solid #c9d7e6;border-radius:6px;padding:.25rem 1rem 1rem}
+.summary h2{margin-top:.8rem;border:0}
+.verdict{font-size:1.05rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+caption{text-align:left;font-weight:600;padding:.3rem 0;color:#333}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top}
-th{background:#f4f4f4}.met{color:#1a7f37}.not-met{color:#b42318}.inconclusive{color:#8a6100}
-.suppressed{color:#777;font-style:italic}.note{color:#555;font-size:.9rem}
-img{max-width:100%;height:auto}pre{background:#f7f7f7;padding:.75rem;overflow-x:auto}
+thead th{background:#eef1f4;border-bottom:2px solid #c8ced6}
+tbody th,tfoot th{font-weight:600}tfoot th,tfoot td{border-top:2px solid #c8ced6}
+.met{color:#1a7f37}.not-met{color:#b42318}.inconclusive{color:#8a6100}
+.suppressed{color:#595959;font-style:italic}.note{color:#555;font-size:.9rem}
+figure{margin:1rem 0}figure svg{display:block;max-width:100%;height:auto}
+figcaption{color:#444;font-size:.9rem}
+pre{background:#f7f7f7;padding:.75rem;overflow-x:auto;white-space:pre-wrap}
+@media print{
+@page{margin:1.6cm}
+body{max-width:none;margin:0;padding:0;font-size:10.5pt;color:#000}
+.summary{background:none;border:1px solid #999}
+h2{break-after:avoid}table,figure,.summary,pre{break-inside:avoid}
+thead{display:table-header-group}tr{break-inside:avoid}
+.met,.not-met,.inconclusive{color:#000;font-weight:600}
+}
 """
 
 
@@ -243,60 +447,121 @@ def _verdict_class(text: str) -> str:
         return "met"
     if text.startswith("not met"):
         return "not-met"
-    return "inconclusive" if text.startswith("inconclusive") else ""
+    return "inconclusive" if text.startswith(("inconclusive", "undecided")) else ""
+
+
+def _cls(name: str) -> str:
+    return f' class="{name}"' if name else ""
+
+
+def _table(caption: str, head: list[str], rows: list[str], foot: str = "") -> str:
+    """An accessible table: caption, column headers with scope, rows as given."""
+    cells = "".join(f'<th scope="col">{_e(h)}</th>' for h in head)
+    return (
+        f"<table><caption>{_e(caption)}</caption><thead><tr>{cells}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody>{foot}</table>"
+    )
+
+
+def _summary_html(report: ProgrammeReport) -> str:
+    out = ['<section class="summary" aria-labelledby="summary">']
+    out.append('<h2 id="summary">Executive summary</h2>')
+    if report.goal:
+        out.append(f"<p><strong>Goal:</strong> {_e(report.goal)}</p>")
+    else:
+        out.append(
+            '<p class="note">No goal is stated: write it as <code>goal = "..."</code> in the '
+            "programme file.</p>"
+        )
+    rows = []
+    for _key, label, result, check in headline(report):
+        words = _VERDICT_WORDS[check.verdict] if check else "no target set"
+        target = target_words(check) if check else "none"
+        rows.append(
+            f'<tr><th scope="row">{_e(label)}</th><td>{_e(short_figure(result))}</td>'
+            f"<td>{_e(target)}</td><td{_cls(_verdict_class(words))}>{_e(words)}</td></tr>"
+        )
+    if rows:
+        out.append(
+            _table(
+                "The figures that matter, against their targets",
+                ["Figure", "Now", "Target", "Verdict"],
+                rows,
+            )
+        )
+    out.append(f'<p class="verdict"><strong>Verdict:</strong> {_e(verdict(report))}</p>')
+    out.append("</section>")
+    return "".join(out)
 
 
 def render_html(report: ProgrammeReport, *, plots: bool = True) -> str:
-    images, plot_note = _plots(report) if plots else ([], "")
-    body: list[str] = [f"<h1>{_e(_title(report))}</h1>"]
-    if report.goal:
-        body.append(f"<p><strong>Goal:</strong> {_e(report.goal)}</p>")
-    body.append(f"<p>{_e(_status_line(report))}</p>")
-    body.append("<h2>Key figures</h2><table><tr><th>KPI</th><th>Figure</th><th>Target</th></tr>")
+    figures, plot_note = _figures(report) if plots else ([], "")
+    body: list[str] = [
+        f"<header><h1>{_e(report.name or 'Mentoring programme')}</h1>",
+        f'<p class="dateline">Report as of {report.as_of.isoformat()}. '
+        f"{_e(_status_line(report))}.</p></header><main>",
+        _summary_html(report),
+        '<section aria-labelledby="figures"><h2 id="figures">Key figures</h2>',
+    ]
+    rows = []
     for key, label, result in report.kpi_rows():
         target = _target_for(report, key)
         cls = _verdict_class(target.split(": ", 1)[-1]) if target else ""
-        body.append(
-            f"<tr><td>{_e(label)}</td><td>{_e(_figure_text(result))}</td>"
-            f'<td class="{cls}">{_e(target)}</td></tr>'
+        rows.append(
+            f'<tr><th scope="row">{_e(label)}</th><td>{_e(_figure_text(result))}</td>'
+            f"<td{_cls(cls)}>{_e(target)}</td></tr>"
         )
-    body.append("</table>")
-    missing = [c for c in report.target_checks if c.verdict == "not computed"]
-    for check in missing:
-        body.append(f'<p class="note">Target for {_e(check.kpi)}: {_e(check.text)}</p>')
+    body.append(
+        _table(
+            "Every figure with its counts and confidence interval",
+            ["Figure", "Value", "Target"],
+            rows,
+        )
+    )
+    for check in (c for c in report.target_checks if c.verdict == "not computed"):
+        body.append(
+            f'<p class="note">Target for {_e(_lower(kpi_label(check.kpi)))}: {_e(check.text)}</p>'
+        )
     body.append(
         '<p class="note">Every rate shows its counts and a confidence interval. A target is '
         "met only when the whole interval clears it.</p>"
     )
-    for title, png in images:
-        body.append(
-            f'<figure><img alt="{_e(title)}" src="data:image/png;base64,{png}">'
-            f'<figcaption class="note">{_e(title)}</figcaption></figure>'
-        )
+    for title, svg in figures:
+        body.append(f"<figure>{svg}<figcaption>{_e(title)}</figcaption></figure>")
     if plot_note:
         body.append(f'<p class="note">{_e(plot_note)}</p>')
+    body.append("</section>")
     for b in report.breakdowns:
         body.append(_breakdown_html(b))
-    body.append("<h2>At risk</h2>")
+    body.append('<section aria-labelledby="at-risk"><h2 id="at-risk">Pairs at risk</h2>')
     if report.at_risk:
+        rows = [
+            f'<tr><th scope="row">{_e(a.mentee_id)}</th><td>{_e(a.mentor_id)}</td>'
+            f"<td>{a.days_since_last_meeting}</td><td>{_e(a.reason)}</td></tr>"
+            for a in report.at_risk
+        ]
         body.append(
-            "<table><tr><th>Mentee</th><th>Mentor</th><th>Days since last meeting</th>"
-            "<th>Reason</th></tr>"
-        )
-        for a in report.at_risk:
-            body.append(
-                f"<tr><td>{_e(a.mentee_id)}</td><td>{_e(a.mentor_id)}</td>"
-                f"<td>{a.days_since_last_meeting}</td><td>{_e(a.reason)}</td></tr>"
+            _table(
+                f"{len(report.at_risk)} pairs, most urgent first",
+                ["Mentee", "Mentor", "Days since last meeting", "Reason"],
+                rows,
             )
-        body.append("</table>")
+        )
     else:
         body.append(f"<p>{_e(_at_risk_heading(report))}</p>")
+    body.append("</section>")
     if report.survey is not None:
-        body.append(f"<h2>Survey</h2><pre>{_e(_figure_text(report.survey))}</pre>")
+        body.append(
+            '<section aria-labelledby="survey"><h2 id="survey">Survey</h2>'
+            f"<pre>{_e(_figure_text(report.survey))}</pre></section>"
+        )
     if report.notes:
         body.append(
-            "<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>"
+            '<section aria-labelledby="notes"><h2 id="notes">Notes</h2><ul>'
+            + "".join(f"<li>{_e(n)}</li>" for n in report.notes)
+            + "</ul></section>"
         )
+    body.append("</main>")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -306,122 +571,119 @@ def render_html(report: ProgrammeReport, *, plots: bool = True) -> str:
     )
 
 
+def breakdown_title(b: Breakdown) -> str:
+    """``Completion rate by department``."""
+    return f"{kpi_label(b.kpi)} by {b.by.replace('_', ' ')}"
+
+
 def _breakdown_html(b: Breakdown) -> str:
-    rows = [
-        f"<h2>{_e(b.kpi)} by {_e(b.by)}</h2>",
-        f'<p class="note">Groups under {b.min_group_size} people are suppressed.</p>',
-        "<table><tr><th>Group</th><th>n</th><th>Figure</th></tr>",
-    ]
+    rows = []
     for g in b.groups:
         if g.rate is None:
             rows.append(
-                f'<tr><td>{_e(g.group)}</td><td></td><td class="suppressed">suppressed</td></tr>'
+                f'<tr><th scope="row">{_e(g.group)}</th><td></td>'
+                '<td class="suppressed">suppressed</td></tr>'
             )
         else:
-            rows.append(f"<tr><td>{_e(g.group)}</td><td>{g.n}</td><td>{_e(g.rate)}</td></tr>")
+            rows.append(
+                f'<tr><th scope="row">{_e(g.group)}</th><td>{g.n}</td><td>{_e(g.rate)}</td></tr>'
+            )
     total = "suppressed" if b.total is None else str(b.total)
     n = "" if b.total is None else str(b.total.denominator)
-    rows.append(f"<tr><th>total</th><th>{n}</th><th>{_e(total)}</th></tr></table>")
-    return "".join(rows)
+    foot = f'<tfoot><tr><th scope="row">Total</th><td>{n}</td><td>{_e(total)}</td></tr></tfoot>'
+    title = breakdown_title(b)
+    return (
+        f"<section><h2>{_e(title)}</h2>"
+        + _table(
+            f"{title}; groups under {b.min_group_size} people are suppressed",
+            ["Group", "People", "Figure"],
+            rows,
+            foot,
+        )
+        + "</section>"
+    )
 
 
 # -------------------------------------------------------------------------- plots
-def _png(fig: Any) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+_COMMENT = re.compile("<!--.*?-->", re.S)
+_METADATA = re.compile("<metadata>.*?</metadata>", re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
+_REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 
 
-def _plots(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
+def _svg(fig: Any, prefix: str, title: str) -> str:
+    """The figure as an ``<svg>`` element for the page: text drawn as paths (no font
+    needed, no text from data in the markup), no comments or metadata, its ids
+    prefixed so that several figures share a page, titled for screen readers."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    rc: Any = {"svg.fonttype": "path", "svg.hashsalt": "mentormatch", "svg.image_inline": True}
+    with matplotlib.rc_context(rc):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    text = _METADATA.sub("", _COMMENT.sub("", text[text.index("<svg") :]))
+    text = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', text)
+    text = _REF.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
+    head_end = text.index(">") + 1
+    return (
+        text[: head_end - 1].replace("<svg ", f'<svg role="img" aria-labelledby="{prefix}-t" ', 1)
+        + f'><title id="{prefix}-t">{_e(title)}</title>'
+        + text[head_end:].strip()
+    )
+
+
+def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
+    """``(caption, svg)`` of each figure, drawn by :mod:`mentormatch.plot`; or none and
+    a note saying how to get them, without matplotlib."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
         return [], "Plots need matplotlib: pip install 'mentormatch-engine[plot]'."
-    makers: list[Callable[[Any, ProgrammeReport], tuple[str, Any] | None]] = [_plot_kpis]
-    makers += [_breakdown_plot(b) for b in report.breakdowns if b.kpi == "completion_rate"]
-    makers.append(_plot_cadence)
-    images = []
-    for make in makers:
-        made = make(Figure, report)
-        if made is not None:
-            images.append((made[0], _png(made[1])))
-    return images, ""
+    from mentormatch import plot
+    from mentormatch.plot import _base
 
+    makers: list[Callable[[], tuple[str, Any] | None]] = []
 
-def _interval_axes(ax: Any, labels: list[str], rates: list[Rate]) -> None:
-    ys = list(range(len(rates)))[::-1]
-    values = [r.value * 100 for r in rates]
-    lows = [(r.value - r.ci.low) * 100 for r in rates]
-    highs = [(r.ci.high - r.value) * 100 for r in rates]
-    ax.errorbar(values, ys, xerr=[lows, highs], fmt="o", color="#1f4e79", capsize=4)
-    ax.set_yticks(ys)
-    # labels come from data: a "$" in a group name is a dollar, not mathtext or TeX
-    ax.set_yticklabels([_text.plain(label) for label in labels], **_AS_WRITTEN)
-    ax.set_xlim(0, 100)
-    level = f", with {rates[0].ci.level * 100:g}% CI" if rates else ""
-    ax.set_xlabel("percent" + level)
-    ax.grid(axis="x", alpha=0.3)
-
-
-#: Text properties for labels taken from data: drawn as written.
-_AS_WRITTEN: dict[str, Any] = {"parse_math": False, "usetex": False}
-
-
-def _plot_kpis(figure: Any, report: ProgrammeReport) -> tuple[str, Any] | None:
-
-    rows = [(k, label, r) for k, label, r in report.kpi_rows() if isinstance(r, Rate)]
-    if not rows:
-        return None
-    fig = figure(figsize=(7, 0.6 * len(rows) + 1.2))
-    ax = fig.subplots()
-    _interval_axes(ax, [label for _, label, _ in rows], [r for _, _, r in rows])
-    targets = {c.kpi: c.target for c in report.target_checks}
-    ys = list(range(len(rows)))[::-1]
-    for y, (key, _, _) in zip(ys, rows, strict=True):
-        if key in targets:
-            ax.plot([targets[key] * 100], [y], marker="|", markersize=18, color="#b42318")
-    ax.set_title("Key rates (red tick: target)")
-    return "Key rates with confidence intervals and targets", fig
-
-
-def _breakdown_plot(b: Breakdown) -> Callable[[Any, ProgrammeReport], tuple[str, Any] | None]:
-    def make(figure: Any, report: ProgrammeReport) -> tuple[str, Any] | None:
-        shown = [g for g in b.groups if g.rate is not None]
-        if not shown:
+    def rates() -> tuple[str, Any] | None:
+        n = sum(isinstance(r, Rate) for _, _, r in report.kpi_rows())
+        if not n:
             return None
-        hidden = [g.group for g in b.groups if g.rate is None]
-        fig = figure(figsize=(7, 0.5 * len(shown) + 1.4))
-        ax = fig.subplots()
-        rates = [g.rate for g in shown if g.rate is not None]
-        _interval_axes(ax, [g.group for g in shown], rates)
-        if b.total is not None:
-            ax.axvline(b.total.value * 100, color="#777", linestyle="--", linewidth=1)
-        title = f"{b.kpi.replace('_', ' ')} by {b.by}"
-        ax.set_title(_text.plain(title), **_AS_WRITTEN)
-        caption = title + " (dashed: total)"
-        if hidden:
-            caption += "; suppressed: " + ", ".join(hidden)
-        return caption, fig
+        fig = Figure(figsize=_base.row_height(n, 9.0), layout="constrained")
+        plot.kpis_vs_targets(report, ax=fig.subplots())
+        return "Key rates with their confidence intervals, against their targets", fig
 
-    return make
+    def by_group(b: Breakdown) -> Callable[[], tuple[str, Any] | None]:
+        def make() -> tuple[str, Any] | None:
+            if not any(g.rate is not None for g in b.groups):
+                return None
+            fig = Figure(figsize=_base.row_height(len(b.groups) + 1, 9.0), layout="constrained")
+            plot.breakdown(b, ax=fig.subplots())
+            hidden = [g.group for g in b.groups if g.rate is None]
+            caption = breakdown_title(b) + " (diamond and dashed line: the total)"
+            if hidden:
+                caption += "; suppressed: " + ", ".join(hidden)
+            return caption, fig
 
+        return make
 
-def _plot_cadence(figure: Any, report: ProgrammeReport) -> tuple[str, Any] | None:
-    cadence = report.cadence
-    if cadence is None or cadence.n < 2:
-        return None
-    fig = figure(figsize=(7, 3.2))
-    ax = fig.subplots()
-    top = max(cadence.per_pair)
-    bins = max(5, min(20, math.ceil(top / 0.25)))
-    ax.hist(cadence.per_pair, bins=bins, color="#9dc3e6", edgecolor="#1f4e79")
-    ax.axvline(cadence.median, color="#1f4e79", linewidth=2, label=f"median {cadence.median:.2f}")
-    ax.axvspan(cadence.q1, cadence.q3, color="#1f4e79", alpha=0.1, label="middle half of pairs")
-    ax.set_xlabel("meetings per month, per pair")
-    ax.set_ylabel("pairs")
-    ax.legend(frameon=False)
-    ax.set_title("Meeting cadence")
-    return "Meeting cadence: distribution over pairs", fig
+    def cadence() -> tuple[str, Any] | None:
+        if report.cadence is None or report.cadence.n < 2:
+            return None
+        target = next((c.target for c in report.target_checks if c.kpi == "meeting_cadence"), None)
+        fig = Figure(figsize=(8.0, 3.6), layout="constrained")
+        plot.meeting_cadence(report.cadence, ax=fig.subplots(), target=target)
+        return "Meeting cadence: meetings per month of each pair", fig
+
+    makers.append(rates)
+    makers += [by_group(b) for b in report.breakdowns if b.kpi == "completion_rate"]
+    makers.append(cadence)
+    out: list[tuple[str, str]] = []
+    for make in makers:
+        made = make()
+        if made is not None:
+            out.append((made[0], _svg(made[1], f"fig{len(out) + 1}", made[0])))
+    return out, ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -486,7 +748,7 @@ class ProgrammeReport(Value):
         return render_markdown(self)
 
     def to_html(self, *, plots: bool = True) -> str:
-        """One self-contained HTML page (plots inline as PNG when matplotlib is
+        """One self-contained HTML page (figures inline as SVG when matplotlib is
         installed and ``plots`` is true)."""
         return render_html(self, plots=plots)
 

@@ -258,7 +258,9 @@ def cronbach_alpha(
     with ``rest`` the sum of the other items (as R psych's ``r.drop``); with
     listwise deletion it equals the Pearson correlation of the item with the
     rest score. ``alpha_if_dropped`` is alpha of ``C`` without that item's row and
-    column (``nan`` when only one item remains).
+    column (``nan`` when only one item remains); where pairwise deletion puts one
+    above 1, it is kept as computed (as pingouin and R psych report it) and a
+    :class:`SurveyWarning` names the items.
 
     Checked against pingouin 0.7.0 ``cronbach_alpha`` (alpha, pairwise interval,
     alpha without each item) and R psych 2.2.9 ``alpha(x, use="pairwise")`` /
@@ -322,6 +324,13 @@ def cronbach_alpha(
         rest_r[name] = math.nan if no_spread or not denom > 0 else cov_rest / math.sqrt(denom)
     if k == 2:
         _warn("alpha if an item is dropped is undefined with only two items; returning nan")
+    above = [name for name, a in dropped.items() if a > 1]
+    if above:
+        _warn(
+            f"alpha if dropped is above its maximum of 1 for {above}: with pairwise deletion "
+            "the remaining items' covariance matrix is not positive semidefinite, so those "
+            "figures are not reliabilities; use missing='listwise', or collect the missing answers"
+        )
     no_var = [name for name, r in rest_r.items() if math.isnan(r)]
     if no_var:
         _warn(

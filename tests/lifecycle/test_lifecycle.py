@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 
 import numpy as np
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 import mentormatch as mm
 from mentormatch import lifecycle
 from mentormatch.lifecycle import diff, rematch, review
+from tests.oracle import best_value
 from tests.strategies import programmes
 
 CRITERIA = [mm.GoalOverlap(weight=2), mm.SkillGap(), mm.DepartmentDistance()]
@@ -20,25 +20,6 @@ CRITERIA = [mm.GoalOverlap(weight=2), mm.SkillGap(), mm.DepartmentDistance()]
 
 def matcher(min_score: float = 0.0) -> mm.Matcher:
     return mm.Matcher(CRITERIA, [mm.NotInReportingLine()], min_score=min_score)
-
-
-def best_value(
-    score: np.ndarray, ok: np.ndarray, capacity: np.ndarray, rows: list[int]
-) -> tuple[int, float]:
-    """Brute force: the best (matched, total) of the given rows."""
-    best = (0, 0.0)
-    options = [[-1, *np.flatnonzero(ok[i]).tolist()] for i in rows]
-    for choice in itertools.product(*options):
-        load = Counter(j for j in choice if j >= 0)
-        if any(load[j] > capacity[j] for j in load):
-            continue
-        value = (
-            sum(j >= 0 for j in choice),
-            float(sum(score[i, j] for i, j in zip(rows, choice, strict=True) if j >= 0)),
-        )
-        if value[0] > best[0] or (value[0] == best[0] and value[1] > best[1] + 1e-12):
-            best = value
-    return best
 
 
 @settings(max_examples=40)

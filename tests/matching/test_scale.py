@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch import matching
-from mentormatch._blocks import ProgrammeScorer, block_rows
+from mentormatch._scoring import ProgrammeScorer
 from mentormatch._solve import have_ortools
+from mentormatch._solve.blocks import block_rows
+from tests.oracle import check_result
 from tests.strategies import programmes
 
 BUILTINS = [
@@ -34,21 +36,6 @@ BACKENDS = ["scipy", *(["ortools"] if have_ortools() else [])]
 
 def rules(forbid: Sequence[tuple[str, str]] = ()) -> list[Any]:
     return [mm.NotInReportingLine(depth=2), mm.ForbidPairs(forbid)]
-
-
-def pair_ok(result: mm.MatchResult, sm: mm.ScoreMatrix, caps: dict[str, int]) -> None:
-    """Every mentee once; every pair eligible; no mentor over capacity; scores as in sm."""
-    ids = [m.mentee_id for m in result.matches] + [u.mentee_id for u in result.unmatched]
-    assert sorted(ids) == sorted(sm.mentee_ids)
-    row = {e: i for i, e in enumerate(sm.mentee_ids)}
-    col = {t: j for j, t in enumerate(sm.mentor_ids)}
-    load: dict[str, int] = {}
-    for m in result.matches:
-        i, j = row[m.mentee_id], col[m.mentor_id]
-        assert sm.eligible[i, j]
-        assert m.score == pytest.approx(sm.total[i, j], abs=1e-12)
-        load[m.mentor_id] = load.get(m.mentor_id, 0) + 1
-    assert all(load[t] <= caps[t] for t in load)
 
 
 # -- blocked scoring equals the full matrix --------------------------------------------------
@@ -84,9 +71,7 @@ def test_programme_scorer_equals_score_matrix(
             constraints.append(mm.RequirePairs([(tees[0].id, tors[-1].id)]))
     matcher = mm.Matcher(BUILTINS[:3] + BUILTINS[5:], constraints, min_score=min_score)
     sm = matcher.score(tees, tors)
-    ps = ProgrammeScorer(
-        matcher.criteria, matcher.constraints, tees, tors, min_score, "not_yourself"
-    )
+    ps = ProgrammeScorer(matcher.criteria, matcher.constraints, (tees, tors), min_score=min_score)
     rows = np.arange(len(tees))
     np.testing.assert_allclose(ps.total(rows), sm.total, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(ps.allowed(rows), sm.allowed)
@@ -103,6 +88,7 @@ def test_programme_scorer_equals_score_matrix(
 # -- the sparse path gives the dense path's answer --------------------------------------------
 
 
+@pytest.mark.slow  # over 2 s
 @pytest.mark.parametrize("backend", BACKENDS)
 @given(
     programmes(max_mentees=8, max_mentors=5),
@@ -125,7 +111,7 @@ def test_sparse_equals_dense(
     assert sparse.n_matched == dense.n_matched
     assert sparse.total_score == pytest.approx(dense.total_score, abs=1e-9)
     sm = mm.Matcher(BUILTINS, constraints, **kw).score(tees, tors)
-    pair_ok(sparse, sm, {t.id: t.capacity for t in tors})
+    check_result(sparse, tees, tors, sm, optimal=False)
     if [(m.mentee_id, m.mentor_id) for m in sparse.matches] == [
         (m.mentee_id, m.mentor_id) for m in dense.matches
     ]:
@@ -266,13 +252,13 @@ def test_block_rows() -> None:
 
 def test_many_small_blocks_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks of a few rows, scored on several threads, change nothing."""
-    from mentormatch import _blocks
+    from mentormatch._solve import pricing
 
     tees, tors, _ = random_programme(6, 120, 40, True)
     crit = [mm.GoalOverlap(), mm.SkillGap(), mm.DepartmentDistance(), mm.TextSimilarity()]
     cons = [mm.NotInReportingLine(), mm.ForbidPairs([(tees[1].id, tors[1].id)])]
     dense = mm.Matcher(crit, cons, solver="dense").match(tees, tors)
-    monkeypatch.setattr(_blocks, "block_rows", lambda m, cells=0: 7)
+    monkeypatch.setattr(pricing, "block_rows", lambda m, cells=0: 7)
     sparse = mm.Matcher(crit, cons, solver="sparse", candidates=1).match(tees, tors)
     assert sparse.n_matched == dense.n_matched
     assert sparse.total_score == pytest.approx(dense.total_score, abs=1e-9)
@@ -280,15 +266,15 @@ def test_many_small_blocks_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_top_k_by_threshold_equals_a_full_sort() -> None:
     """The sampled-threshold top-k keeps the same values as a partial sort of every row."""
-    from mentormatch._blocks import _top_k, _top_k_sort
+    from mentormatch._solve.blocks import top_k, top_k_sort
 
     rng = np.random.default_rng(0)
     for _ in range(200):
         b, m, k = int(rng.integers(1, 20)), int(rng.integers(1, 3000)), int(rng.integers(1, 40))
         x = np.round(rng.random((b, m)) * rng.choice([3, 10, 1000]), 2)  # many ties
         x[rng.random((b, m)) < rng.random()] = -np.inf
-        r, c, v = _top_k(x, k)
-        r2, _, v2 = _top_k_sort(x, k)
+        r, c, v = top_k(x, k)
+        r2, _, v2 = top_k_sort(x, k)
         assert len(set(zip(r.tolist(), c.tolist(), strict=True))) == r.size
         np.testing.assert_array_equal(x[r, c], v)
         for i in range(b):
@@ -298,10 +284,10 @@ def test_top_k_by_threshold_equals_a_full_sort() -> None:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_wide_programmes_column_pricing(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Many mentors (the sampled top-k) and a shortage (the pricing of columns priced at 0)."""
-    from mentormatch import _blocks
+    from mentormatch._solve import pricing
 
     seen: list[Any] = []
-    real = _blocks.candidate_pass
+    real = pricing.candidate_pass
 
     def spy(*a: Any, **kw: Any) -> Any:
         seen.append(real(*a, **kw))

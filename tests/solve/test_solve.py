@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 from hypothesis import given
@@ -13,6 +11,7 @@ from numpy.typing import NDArray
 from mentormatch._solve import (
     PRICE_TOL,
     Duals,
+    Graph,
     assignment_value,
     candidate_duals,
     have_ortools,
@@ -20,6 +19,7 @@ from mentormatch._solve import (
     solve_dense,
     solve_sparse,
 )
+from tests.oracle import check_assignment
 
 BACKENDS = [
     "scipy",
@@ -50,31 +50,9 @@ def sparse_from_dense(
         return r[bad], c[bad], score[r[bad], c[bad]]
 
     ok = ~zero[cols]
-    sol = solve_sparse(
-        n, capacity, rows[ok], cols[ok], score[rows[ok], cols[ok]], price, backend=backend
-    )
+    start = Graph.of(n, capacity, rows=rows[ok], cols=cols[ok], score=score[rows[ok], cols[ok]])
+    sol = solve_sparse(start, price, backend=backend)
     return sol.assignment, sol.rounds
-
-
-def is_valid(a: NDArray[np.intp], allowed: NDArray[np.bool_], capacity: NDArray[np.int64]) -> bool:
-    made = a >= 0
-    if not allowed[np.flatnonzero(made), a[made]].all():
-        return False
-    return bool((np.bincount(a[made], minlength=capacity.size) <= capacity).all())
-
-
-def brute_force(
-    score: NDArray[np.float64], allowed: NDArray[np.bool_], capacity: NDArray[np.int64]
-) -> tuple[int, float]:
-    n, m = score.shape
-    best = (0, 0.0)
-    for choice in itertools.product(range(-1, m), repeat=n):
-        a = np.array(choice, dtype=np.intp)
-        if is_valid(a, allowed, capacity):
-            val = assignment_value(a, score)
-            if val[0] > best[0] or (val[0] == best[0] and val[1] > best[1] + 1e-12):
-                best = val
-    return best
 
 
 @st.composite
@@ -102,7 +80,7 @@ def test_sparse_equals_dense(
     score, allowed, capacity = prob
     dense = solve_dense(score, allowed, capacity)
     sparse, _ = sparse_from_dense(score, allowed, capacity, k, backend)
-    assert is_valid(sparse, allowed, capacity)
+    check_assignment(sparse, score, allowed, capacity, optimal=False)
     n_d, s_d = assignment_value(dense, score)
     n_s, s_s = assignment_value(sparse, score)
     assert n_s == n_d
@@ -115,9 +93,7 @@ def test_sparse_equals_brute_force(
 ) -> None:
     score, allowed, capacity = prob
     sparse, _ = sparse_from_dense(score, allowed, capacity, k, "scipy")
-    n_b, s_b = brute_force(score, allowed, capacity)
-    n_s, s_s = assignment_value(sparse, score)
-    assert (n_s, pytest.approx(s_s, abs=1e-9)) == (n_b, s_b)
+    check_assignment(sparse, score, allowed, capacity)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -157,14 +133,16 @@ def test_duals_refuse_a_suboptimal_assignment() -> None:
     rows, cols = np.array([0, 0, 1]), np.array([0, 1, 0])
     s = np.array([0.9, 0.8, 0.1])
     cap = np.array([1, 1])
-    assert candidate_duals(2, cap, rows, cols, s, np.array([0, -1])) is None  # fewer matched
-    assert candidate_duals(2, cap, rows, cols, s, np.array([1, 0])) is not None
+    g = Graph.of(2, cap, rows=rows, cols=cols, score=s)
+    assert candidate_duals(g, np.array([0, -1])) is None  # fewer matched
+    assert candidate_duals(g, np.array([1, 0])) is not None
     # a row placed on a pair outside the candidates
-    assert candidate_duals(2, cap, rows, cols, s, np.array([1, 1])) is None
+    assert candidate_duals(g, np.array([1, 1])) is None
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_solve_candidates_no_pairs(backend: str) -> None:
     empty = np.zeros(0, dtype=np.int64)
-    a = solve_candidates(3, np.array([1, 2]), empty, empty, np.zeros(0), backend=backend)
+    g = Graph.of(3, np.array([1, 2]), rows=empty, cols=empty, score=np.zeros(0))
+    a = solve_candidates(g, backend=backend)
     assert a.tolist() == [-1, -1, -1]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
-
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch.circles import match_circles
+from tests.oracle import assignments
 from tests.strategies import programmes
 
 
@@ -36,14 +36,8 @@ def test_circles_respect_sizes_and_rules(programme, lo, extra) -> None:
     assert r.optimal
     # the most mentees placed: brute force over circle memberships
     best = 0
-    options = [
-        [
-            -1,
-            *[j for j in range(len(mentors)) if allowed.eligible[i, j] and mentors[j].capacity > 0],
-        ]
-        for i in range(len(mentees))
-    ]
-    for choice in itertools.product(*options):
+    open_ = np.array([t.capacity > 0 for t in mentors], dtype=bool)
+    for choice in assignments(allowed.eligible & open_[None, :], None):
         sizes = [sum(1 for x in choice if x == j) for j in range(len(mentors))]
         if all(s == 0 or lo <= s <= hi for s in sizes):
             best = max(best, sum(sizes))

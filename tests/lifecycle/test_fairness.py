@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,32 +9,12 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch._solve import solve_dense
-from mentormatch.fairness import _max_coverage, group_gaps, match_maximin
+from mentormatch.fairness import group_gaps, match_maximin
+from mentormatch.lifecycle.fairness import _max_coverage
+from tests.oracle import best_maximin
 from tests.strategies import programmes
 
 CRITERIA = [mm.GoalOverlap(weight=2), mm.SkillGap(), mm.DepartmentDistance()]
-
-
-def brute_maximin(score: np.ndarray, ok: np.ndarray, cap: np.ndarray) -> tuple[int, float, float]:
-    """(matched, best worst score, best total at that worst) over every assignment."""
-    n, _ = score.shape
-    best: tuple[int, float, float] = (0, -np.inf, 0.0)
-    options = [[-1, *np.flatnonzero(ok[i]).tolist()] for i in range(n)]
-    for choice in itertools.product(*options):
-        load = Counter(j for j in choice if j >= 0)
-        if any(load[j] > cap[j] for j in load):
-            continue
-        vals = [score[i, j] for i, j in enumerate(choice) if j >= 0]
-        value = (len(vals), min(vals, default=-np.inf), float(sum(vals)))
-        if value[0] > best[0] or (
-            value[0] == best[0]
-            and (
-                value[1] > best[1] + 1e-12
-                or (abs(value[1] - best[1]) <= 1e-12 and value[2] > best[2] + 1e-12)
-            )
-        ):
-            best = value
-    return best
 
 
 @settings(max_examples=40)
@@ -54,7 +31,7 @@ def test_maximin_is_exact_and_never_worse_for_the_worst_off(programme, min_score
         assert fair.metadata["threshold"] == pytest.approx(min(m.score for m in fair.matches))
     scores = matcher.score(mentees, mentors)
     cap = np.array([t.capacity for t in mentors])
-    n, worst, total = brute_maximin(scores.total, scores.eligible, cap)
+    n, worst, total = best_maximin(scores.total, scores.eligible, cap)
     assert fair.n_matched == n
     if n:
         assert min(m.score for m in fair.matches) == pytest.approx(worst)

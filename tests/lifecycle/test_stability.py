@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
-
 import numpy as np
 from hypothesis import given, settings
 
 import mentormatch as mm
 from mentormatch.matching import Match, MatchResult, Unmatched
 from mentormatch.stability import blocking_pairs, rank_matrices
+from tests.oracle import assignments
 from tests.strategies import programmes
 
 
@@ -47,11 +45,9 @@ def slow_blocking(mentees, mentors, choice) -> set[tuple[str, str]]:  # type: ig
 
 
 def feasible(mentees, mentors):  # type: ignore[no-untyped-def]
-    options = [[-1, *[j for j, t in enumerate(mentors) if t.id != e.id]] for e in mentees]
-    for choice in itertools.product(*options):
-        load = Counter(j for j in choice if j >= 0)
-        if all(load[j] <= mentors[j].capacity for j in load):
-            yield choice
+    not_self = np.array([[e.id != t.id for t in mentors] for e in mentees], dtype=bool)
+    capacity = [t.capacity for t in mentors]
+    yield from assignments(not_self.reshape(len(mentees), len(mentors)), capacity)
 
 
 @settings(max_examples=30)
