@@ -146,67 +146,6 @@ def read_source(source: object, what: str) -> str | bytes:
     )
 
 
-@dataclass(frozen=True)
-class TableSource:
-    """One table's input, opened once: the seam every reader of the project goes
-    through (sign-ups, results, relationships, meetings, surveys).
-
-    ``frame`` is a pandas DataFrame as given, ``workbook`` the bytes of an ``.xlsx``
-    workbook; otherwise ``text`` is the file's decoded text (UTF-8, or cp1252 with
-    a warning: :func:`read_source`). A new format or encoding is added here, in
-    :func:`open_source`, :func:`read_source` and :func:`to_text`, and every reader
-    has it.
-    """
-
-    name: str
-    text: str | None = None
-    frame: Any = None
-    workbook: bytes | None = None
-
-
-def open_source(
-    source: object,
-    what: str,
-    problems: Problems,
-    *,
-    missing: str = "problem",
-    workbooks: bool = False,
-) -> TableSource | None:
-    """Open a path, an open file or a DataFrame as a :class:`TableSource`.
-
-    ``None`` (with the reason added to ``problems``) when it cannot be read or is
-    not text. A path that does not exist is a problem, or raises
-    :class:`FileNotFoundError` when ``missing="raise"``. With ``workbooks``, a zip
-    file comes back as a ``workbook`` (read by :func:`read_xlsx_checked`); without,
-    it is a problem saying what it is.
-
-    >>> import io
-    >>> got = open_source(io.BytesIO(b"id\\ne1\\n"), "the table", Problems(None))
-    >>> got.text, got.frame
-    ('id\\ne1\\n', None)
-    """
-    name = source_name(source, "")
-    if is_dataframe(source):
-        return TableSource(name, frame=source)
-    try:
-        raw = read_source(source, what)
-    except FileNotFoundError:
-        if missing == "raise":
-            raise
-        problems.add("no such file; check the name and the folder")
-        return None
-    except MentormatchError as exc:
-        problems.add(str(exc).removeprefix(f"{what}: "))
-        return None
-    if workbooks and isinstance(raw, bytes) and raw.startswith(b"PK\x03\x04"):
-        return TableSource(name, workbook=raw)
-    text, problem = to_text(raw)
-    if text is None:
-        problems.add(str(problem))
-        return None
-    return TableSource(name, text=text)
-
-
 #: A well-formed UTF-8 sequence of two to four bytes (cp1252 text rarely holds one).
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
@@ -253,6 +192,65 @@ def windows_fallback(data: bytes, name: str) -> str | bytes:
         )
         return text
     return data
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """One table's input, opened once: the seam every reader of the project goes
+    through (sign-ups, results, relationships, meetings, surveys).
+
+    ``frame`` is a pandas DataFrame as given; otherwise ``text`` is the file's
+    decoded text. A new format (an ``.xlsx`` workbook) or encoding (cp1252) is
+    added here, in :func:`open_source` and :func:`to_text`, and every reader has it.
+    """
+
+    name: str
+    text: str | None = None
+    frame: Any = None
+    workbook: bytes | None = None
+
+
+def open_source(
+    source: object,
+    what: str,
+    problems: Problems,
+    *,
+    missing: str = "problem",
+    workbooks: bool = False,
+) -> TableSource | None:
+    """Open a path, an open file or a DataFrame as a :class:`TableSource`.
+
+    ``None`` (with the reason added to ``problems``) when it cannot be read or is
+    not text (UTF-8, or cp1252 with a :class:`FileEncodingWarning`). A path that
+    does not exist is a problem, or raises :class:`FileNotFoundError` when
+    ``missing="raise"``. With ``workbooks``, a zip file (an ``.xlsx`` workbook)
+    comes back as its bytes in ``workbook``, for :func:`read_xlsx_checked`.
+
+    >>> import io
+    >>> got = open_source(io.BytesIO(b"id\\ne1\\n"), "the table", Problems(None))
+    >>> got.text, got.frame
+    ('id\\ne1\\n', None)
+    """
+    name = source_name(source, "")
+    if is_dataframe(source):
+        return TableSource(name, frame=source)
+    try:
+        raw = read_source(source, what)
+    except FileNotFoundError:
+        if missing == "raise":
+            raise
+        problems.add("no such file; check the name and the folder")
+        return None
+    except MentormatchError as exc:
+        problems.add(str(exc).removeprefix(f"{what}: "))
+        return None
+    if workbooks and isinstance(raw, bytes) and raw.startswith(b"PK\x03\x04"):
+        return TableSource(name, workbook=raw)
+    text, problem = to_text(raw)
+    if text is None:
+        problems.add(str(problem))
+        return None
+    return TableSource(name, text=text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -580,8 +578,6 @@ def read_table_checked(
     opened = open_source(source, what, problems, workbooks=True)
     if opened is None:
         return None, problems
-    if opened.frame is not None:
-        return _frame_table(opened.frame, problems)
     if opened.workbook is not None:
         return read_xlsx_checked(opened.workbook, problems, sheet)
     if sheet is not None:
@@ -590,6 +586,8 @@ def read_table_checked(
             "leave 'sheet' out for CSV"
         )
         return None, problems
+    if opened.frame is not None:
+        return _frame_table(opened.frame, problems)
     text = opened.text
     assert text is not None  # not a frame: the decoded text
     delimiter = sniff_delimiter(text)

@@ -644,8 +644,10 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         from matplotlib.figure import Figure
     except ImportError:
         return [], "Plots need matplotlib: pip install 'mentormatch-engine[plot]'."
-    from mentormatch import plot
-    from mentormatch.plot import _base
+    from mentormatch import plot  # draws kpis' results, so it stands above kpis: see pyproject
+
+    def size(rows: int) -> tuple[float, float]:  # as mentormatch.plot sizes its own figures
+        return (9.0, 0.45 * max(rows, 1) + 1.6)
 
     makers: list[Callable[[], tuple[str, Any] | None]] = []
 
@@ -653,7 +655,7 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         n = sum(isinstance(r, Rate) for _, _, r in report.kpi_rows())
         if not n:
             return None
-        fig = Figure(figsize=_base.row_height(n, 9.0), layout="constrained")
+        fig = Figure(figsize=size(n), layout="constrained")
         plot.kpis_vs_targets(report, ax=fig.subplots())
         return "Key rates with their confidence intervals, against their targets", fig
 
@@ -661,7 +663,7 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         def make() -> tuple[str, Any] | None:
             if not any(g.rate is not None for g in b.groups):
                 return None
-            fig = Figure(figsize=_base.row_height(len(b.groups) + 1, 9.0), layout="constrained")
+            fig = Figure(figsize=size(len(b.groups) + 1), layout="constrained")
             plot.breakdown(b, ax=fig.subplots())
             hidden = [g.group for g in b.groups if g.rate is None]
             caption = breakdown_title(b) + " (diamond and dashed line: the total)"
