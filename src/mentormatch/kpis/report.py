@@ -19,6 +19,10 @@ drawn with mathtext and TeX off.  Group figures are the breakdowns' own, so
 suppressed groups are suppressed in every format, plot and CSV row alike.
 """
 
+# Over 600 lines: one value (ProgrammeReport) and its four renderings (text, Markdown,
+# HTML with the executive summary and figures, CSV rows), which share every label,
+# verdict and escape; split the HTML page off when it grows again.
+
 from __future__ import annotations
 
 import io

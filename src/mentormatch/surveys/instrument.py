@@ -1,6 +1,9 @@
 """A questionnaire declared as an :class:`Instrument` (items, declared scale,
 reverse-keyed items, subscales, proration) and the :class:`ScoredSurvey` it makes."""
 
+# Just over 600 lines: the Instrument, its ScoredSurvey, and the TOML file that
+# declares one (load_instrument and its per-key checks), one concept.
+
 from __future__ import annotations
 
 import math
