@@ -70,8 +70,8 @@ class LargeOptions:
     Attributes
     ----------
     k : int or None
-        Candidates per row given to the solver at first; None: 8, more when
-        places are scarce (``8 * ceil(rows / places)``, at most 32).
+        Candidates per row given to the solver at first; None: see
+        :func:`default_k`.
     reserve : int or None
         Pairs per row kept in reserve (priced exactly every round, never
         rescored); None: ``2 * k``.
@@ -153,16 +153,22 @@ class LargeSolution:
 
 
 def default_k(n_rows: int, capacity: _I64) -> int:
-    """Starting candidates per row: 8, more where places are scarce.
+    """Starting candidates per row: 8 in a loose market, 16 or more where places are scarce.
+
+    In a tight market (fewer than two places per row) a top-8 graph leaves
+    rows unmatched and costs pricing rounds (measured in
+    ``benchmarks/families.md``); with a shortage, more again.
 
     Examples
     --------
     >>> import numpy as np
-    >>> default_k(100, np.full(20, 5)), default_k(100, np.full(10, 5))
-    (8, 16)
+    >>> default_k(100, np.full(40, 5)), default_k(100, np.full(20, 5)), default_k(100, np.full(5, 5))
+    (8, 16, 32)
     """
     places = max(int(np.minimum(capacity, n_rows).sum()), 1)
-    return int(min(32, max(8, 8 * -(-n_rows // places))))
+    if places >= 2 * n_rows:
+        return 8
+    return int(min(32, 16 * -(-n_rows // places)))
 
 
 @dataclass
@@ -407,6 +413,84 @@ def _first_pass_dense(
     graph = (rows, cols, key[rows, cols])
     key[rows, cols] = -1
     return _merge(graph, (_EMPTY, _EMPTY, _EMPTY), p.m), _DenseState(key=key)
+
+
+def _coverage_block(
+    p: _Problem, free: _Int, lonely: NDArray[np.bool_], add: int, rows: _Int
+) -> tuple[_I64, _I64, _I64, _I64, _I64, _I64]:
+    """Coverage pairs of a block: unmatched rows' best free mentors, and each free mentor's best rows.
+
+    Block-local choices; the per-mentor ones are reduced over blocks by the caller.
+    """
+    key = _keys_of_block(p, rows)[:, free]
+    mine = np.flatnonzero(lonely[rows])
+    r, c = top_k(key[mine], add)
+    r = mine[r]
+    c2, r2 = top_k(np.ascontiguousarray(key.T), add)
+    return (
+        rows[r].astype(np.int64),
+        free[c].astype(np.int64),
+        key[r, c],
+        rows[r2].astype(np.int64),
+        free[c2].astype(np.int64),
+        key[r2, c2],
+    )
+
+
+def _price_coverage(
+    p: _Problem,
+    assign: NDArray[np.intp],
+    duals: Duals,
+    pool: Executor | None,
+    opts: LargeOptions,
+    progress: Progress | None,
+) -> _Arcs | None:
+    """While rows are unmatched and mentors have free places: pairs that can add a match.
+
+    The duals of such a round are on the scale of ``M`` (coverage first) and
+    nearly every row fails its bound, so full pricing would rescore nearly
+    everything. Instead the rows caught in the shortage (unmatched, or
+    sitting with a mentor an unmatched row wants: ``theta < -M/2``; the
+    smallest ``theta`` first, as many as the unmatched rows plus ``add`` per
+    free mentor) are rescored against the mentors with a free place only: each unmatched row
+    gets its best ``add`` of them, and each of them its best ``add`` rows.
+    A round that adds pairs need not price everything (only the last round,
+    which adds none, is the proof); None when there is nothing to add this way.
+    """
+    load = np.bincount(assign[assign >= 0], minlength=p.m)
+    free = np.flatnonzero(p.open_cols & (load < p.capacity)).astype(np.intp)
+    lonely = assign < 0
+    n_lonely = int(lonely.sum())
+    want = n_lonely + opts.add * int(free.size)
+    if n_lonely == 0 or free.size == 0 or want > max(p.n // 2, 1):
+        return None
+    # the rows most caught in the shortage: the smallest theta (unmatched rows first)
+    caught = np.argsort(duals.theta, kind="stable")[:want]
+    caught = np.sort(caught[duals.theta[caught] < -(duals.big // 2)]).astype(np.intp)
+    step = max(1, opts.block_cells // max(p.m, 1))
+    parts = _map(
+        pool,
+        partial(_coverage_block, p, free, lonely, opts.add),
+        _blocks(caught, step),
+        "pricing",
+        progress,
+    )
+    cat = np.concatenate
+    r2 = cat([_EMPTY, *(q[3] for q in parts)])
+    c2 = cat([_EMPTY, *(q[4] for q in parts)])
+    k2 = cat([_EMPTY, *(q[5] for q in parts)])
+    if r2.size:  # each free mentor's best rows over all blocks
+        order = np.lexsort((-k2, c2))
+        c2, r2, k2 = c2[order], r2[order], k2[order]
+        rank = np.arange(c2.size) - np.searchsorted(c2, c2, side="left")
+        best = rank < opts.add
+        r2, c2, k2 = r2[best], c2[best], k2[best]
+    rows = cat([_EMPTY, *(q[0] for q in parts), r2])
+    if rows.size == 0:
+        return None
+    cols = cat([_EMPTY, *(q[1] for q in parts), c2])
+    keys = cat([_EMPTY, *(q[2] for q in parts), k2])
+    return rows, cols, keys
 
 
 def _price_dense(
@@ -681,17 +765,25 @@ def solve_large(
                 raise RuntimeError("no dual certificate for the graph's solution")
             t1 = time.perf_counter()
             stats["solving"] += t1 - t0
+            cover = None
             if isinstance(state, _DenseState):
                 new, max_red, n_need = _price_dense(state, duals, opts, margin)
             else:
+                cover = _price_coverage(p, assign, duals, pool, opts, progress)
+            if cover is not None:
+                new, max_red, n_need = cover, 1, 0
+            elif isinstance(state, _SparseState):
                 new, max_red, n_need = _price_sparse(
                     state, p, graph, duals, pool, opts, margin, progress
                 )
             stats["pricing"] += time.perf_counter() - t1
             logger.debug(
-                "round %d: %d pairs in the graph, %d rows rescored, %d pairs added",
+                "round %d: %d pairs in the graph, %d matched, %d mentors priced above M, "
+                "%d rows rescored, %d pairs added",
                 rnd,
                 graph[0].size,
+                int((assign >= 0).sum()),
+                int((duals.v >= big).sum()),
                 n_need,
                 new[0].size,
             )
