@@ -79,6 +79,7 @@ def problems(draw: Any) -> dict[str, Any]:
             groups=draw(st.integers(1, 4)),
             block_cells=draw(st.integers(1, 40)),
             dense_cells=draw(st.sampled_from([0, 10_000])),
+            repair=draw(st.booleans()),
         ),
     }
 

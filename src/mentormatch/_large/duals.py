@@ -13,10 +13,13 @@ in grid units, so every comparison is exact.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+logger = logging.getLogger(__name__)
 
 _I64 = NDArray[np.int64]
 
@@ -61,6 +64,7 @@ def least_duals(
     score: _I64,
     assignment: NDArray[np.intp],
     big: int,
+    max_passes: int | None = None,
 ) -> Duals | None:
     """The least mentor duals certifying ``assignment`` on the given pairs, or None.
 
@@ -72,7 +76,8 @@ def least_duals(
     problem, solved by vectorised label-correcting from the nodes that
     changed. The assignment is optimal on the pairs exactly when that
     solution exists (no positive cycle), is 0 at every mentor with a free
-    place, and leaves ``u_i >= 0``.
+    place, and leaves ``u_i >= 0``. ``max_passes`` gives up (None) sooner
+    than the ``m + 2`` passes that prove a positive cycle.
 
     Examples
     --------
@@ -106,7 +111,8 @@ def least_duals(
     src, dst, wgt = src[order], dst[order], wgt[order]
     start = np.searchsorted(src, np.arange(m + 1))
     frontier = np.unique(src)  # every label starts valid (0 or an unmatched row's bound)
-    for _ in range(m + 2):
+    passes = m + 2 if max_passes is None else min(m + 2, max_passes)
+    for it in range(passes):
         lo, hi = start[frontier], start[frontier + 1]
         count = hi - lo
         total = int(count.sum())
@@ -116,6 +122,7 @@ def least_duals(
         cand = v[src[idx]] + wgt[idx]
         better = cand > v[dst[idx]]
         if not better.any():
+            logger.debug("least duals: %d passes", it + 1)
             break
         before = v.copy()
         np.maximum.at(v, dst[idx[better]], cand[better])
