@@ -70,8 +70,8 @@ class LargeOptions:
     Attributes
     ----------
     k : int or None
-        Candidates per row given to the solver at first; None: see
-        :func:`default_k`.
+        Candidates per row given to the solver at first; None: 8 in dense
+        mode, else see :func:`default_k`.
     reserve : int or None
         Pairs per row kept in reserve (priced exactly every round, never
         rescored); None: ``2 * k``.
@@ -804,9 +804,10 @@ def solve_large(
         col_tie=col_tie,
         open_cols=cap > 0,
     )
-    k = opts.k if opts.k is not None else default_k(n, cap)
-    margin = int(opts.margin * (1 << bits))
     dense = n * m <= opts.dense_cells
+    # dense mode prices every pair exactly and cheaply: a small graph solves fastest
+    k = opts.k if opts.k is not None else (8 if dense else default_k(n, cap))
+    margin = int(opts.margin * (1 << bits))
     stats: dict[str, float] = {"scoring": 0.0, "solving": 0.0, "pricing": 0.0}
     with _pool(opts) as pool:
         state: _SparseState | _DenseState
