@@ -211,6 +211,12 @@ def test_bad_input_is_refused_with_the_field() -> None:
     with pytest.raises(MentormatchError, match="distinct") as err:
         solve_large(lambda r: np.zeros((len(r), 2)), np.array([1, 1]), 2, row_key=np.array([4, 4]))
     assert err.value.field == "row_key"
+    with pytest.raises(MentormatchError, match="capacity") as err:
+        solve_large(lambda r: np.zeros((len(r), 2)), np.array([1, -1]), 1)
+    assert err.value.field == "capacity"
+    with pytest.raises(MentormatchError, match="required") as err:
+        solve_large(lambda r: np.zeros((len(r), 2)), np.array([1, 1]), 2, required=np.array([0]))
+    assert err.value.field == "required"
     with pytest.raises(MentormatchError, match="backend") as err:
         solve_large(
             lambda r: np.zeros((len(r), 2)), np.array([1, 1]), 1, options=LargeOptions(backend="x")

@@ -770,6 +770,16 @@ def solve_large(
     cap_in = np.asarray(capacity, dtype=np.int64)
     m = cap_in.size
     n = int(n_rows)
+    if cap_in.ndim != 1 or (cap_in < 0).any():
+        raise MentormatchError(
+            "capacity must be one whole number >= 0 per mentor (0 closes a mentor)",
+            field="capacity",
+        )
+    if required is not None and np.shape(required) != (n,):
+        raise MentormatchError(
+            f"required must hold one mentor index (or -1) per row: {n} values",
+            field="required",
+        )
     t_start = time.perf_counter()
     rk, ck = _canonical_keys(
         None if row_key is None else np.asarray(row_key),
