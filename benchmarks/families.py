@@ -111,9 +111,11 @@ def skew_programme(n: int, m: int, cap: tuple[int, int], seed: int) -> tuple[lis
 
 
 def fmt(x: Any, digits: int = 2) -> str:
-    from benchmarks.run import fmt as run_fmt
-
-    return f"{x:,}" if isinstance(x, int) and not isinstance(x, bool) else run_fmt(x, digits)
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return f"{x:.{digits}f}"
+    return f"{x:,}" if isinstance(x, int) else str(x)
 
 
 def build(family: str, n: int, m: int, market: str) -> tuple[Any, Any, list[Any], list[Any]]:
@@ -335,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
                     r.update(family=family, market=market, n=n, m=m, what=what)
                     got[what] = r
                     rows.append(r)
+                    with Path(args.out).with_suffix(".jsonl").open("a") as raw:
+                        raw.write(json.dumps(r) + "\n")  # kept even if a later case fails
                     print(f"  {r.get('wall', r.get('error'))}", file=sys.stderr, flush=True)
                 mat, core = got.get("matcher"), got.get("core")
                 if mat and core and "error" not in mat and "error" not in core:
