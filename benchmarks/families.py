@@ -164,12 +164,23 @@ def run_matcher(family: str, market: str, n: int, m: int) -> dict[str, Any]:
     }
 
 
+def programme_scorer(crit: list[Any], rules: list[Any], tees: list[Any], tors: list[Any]) -> Any:
+    """The library's block scorer, where it lives before or after the scoring restructure."""
+    try:
+        from mentormatch._scoring.blocked import ProgrammeScorer
+
+        return ProgrammeScorer(crit, rules, (tees, tors), min_score=0.0)
+    except ImportError:
+        from mentormatch._blocks import ProgrammeScorer  # type: ignore[no-redef]
+        from mentormatch.matching import SELF_RULE
+
+        return ProgrammeScorer(crit, rules, tees, tors, 0.0, SELF_RULE)
+
+
 def run_core(family: str, market: str, n: int, m: int, repeat: int) -> dict[str, Any]:
     import numpy as np
 
-    from mentormatch._blocks import ProgrammeScorer
     from mentormatch._large import LargeOptions, solve_large
-    from mentormatch.matching import SELF_RULE
 
     tees, tors, crit, rules = build(family, n, m, market)
     capacity = np.array([min(t.capacity, n) for t in tors], dtype=np.int64)
@@ -179,7 +190,7 @@ def run_core(family: str, market: str, n: int, m: int, repeat: int) -> dict[str,
     walls, sols, encodes = [], [], []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        ps = ProgrammeScorer(crit, rules, tees, tors, 0.0, SELF_RULE)
+        ps = programme_scorer(crit, rules, tees, tors)
         t1 = time.perf_counter()
         sol = solve_large(
             lambda rows, ps=ps: ps.eligible_total(rows, open_all),
