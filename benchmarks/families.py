@@ -165,16 +165,10 @@ def run_matcher(family: str, market: str, n: int, m: int) -> dict[str, Any]:
 
 
 def programme_scorer(crit: list[Any], rules: list[Any], tees: list[Any], tors: list[Any]) -> Any:
-    """The library's block scorer, where it lives before or after the scoring restructure."""
-    try:
-        from mentormatch._scoring.blocked import ProgrammeScorer
+    """The library's block scorer (the same scoring the Matcher's large path uses)."""
+    from mentormatch._scoring.blocked import ProgrammeScorer
 
-        return ProgrammeScorer(crit, rules, (tees, tors), min_score=0.0)
-    except ImportError:
-        from mentormatch._blocks import ProgrammeScorer  # type: ignore[no-redef]
-        from mentormatch.matching import SELF_RULE
-
-        return ProgrammeScorer(crit, rules, tees, tors, 0.0, SELF_RULE)
+    return ProgrammeScorer(crit, rules, (tees, tors), min_score=0.0)
 
 
 def run_core(family: str, market: str, n: int, m: int, repeat: int) -> dict[str, Any]:
