@@ -110,9 +110,19 @@ def test_user_criterion_and_rules_give_the_same_answer_on_both_paths(programme, 
     check_result(sparse, mentees, mentors, scores)
     assert sparse.n_matched == dense.n_matched
     assert sparse.total_score == pytest.approx(dense.total_score, abs=1e-9)
-    for e in mentees:  # the same words, whenever the pairs are the same
-        if dense.mentor_of(e.id) == sparse.mentor_of(e.id):
-            assert dense.explain(e.id) == sparse.explain(e.id)
+    # The same words whenever the matching is the same. Where the two paths break a tie
+    # differently (both optimal; the large path does not yet break ties as the dense one
+    # does, issue 13), an unmatched mentee's reason names whoever took the place, so only a
+    # mentee matched to the same mentor on both paths must read the same about that pair.
+    same = {(m.mentee_id, m.mentor_id) for m in dense.matches} == {
+        (m.mentee_id, m.mentor_id) for m in sparse.matches
+    }
+    for e in mentees:
+        a, b = dense.explain(e.id), sparse.explain(e.id)
+        if same:
+            assert a == b
+        elif a.mentor_id is not None and a.mentor_id == b.mentor_id:
+            assert (a.score, a.contributions, a.reasons) == (b.score, b.contributions, b.reasons)
 
 
 def test_a_user_rule_is_named_in_the_reasons_on_both_paths() -> None:
