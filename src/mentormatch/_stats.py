@@ -144,7 +144,7 @@ def agresti_coull(k: int, n: int, z: float) -> tuple[float, float]:
     return p_tilde - half, p_tilde + half
 
 
-def feldt(alpha: float, n: int, k: int, confidence: float) -> ConfidenceInterval:
+def feldt(alpha: float, *, n: int, k: int, confidence: float) -> ConfidenceInterval:
     """Feldt's interval for Cronbach's alpha from ``n`` rows and ``k`` items;
     ``nan`` when alpha is undefined or above 1, or below two rows or two items."""
     if math.isnan(alpha) or alpha > 1 or n < 2 or k < 2:

@@ -34,7 +34,7 @@ import numbers
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -48,8 +48,10 @@ from mentormatch._problems import Problems, shown
 __all__ = [
     "Row",
     "Table",
+    "TableSource",
     "neutralise",
     "normalise_column",
+    "open_source",
     "read_table",
     "write_csv",
     "write_table",
@@ -186,6 +188,66 @@ def windows_fallback(data: bytes, name: str) -> str | bytes:
         )
         return text
     return data
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """One table's input, opened once: the seam every reader of the project goes
+    through (sign-ups, results, relationships, meetings, surveys).
+
+    ``frame`` is a pandas DataFrame as given; ``workbook`` the bytes of an Excel
+    workbook (``.xlsx``: any zip file is tried as one); otherwise ``text`` is the
+    file's decoded text (UTF-8, or cp1252 with a :class:`FileEncodingWarning`). A new format (an ``.xlsx`` workbook) or encoding (cp1252) is
+    added here, in :func:`open_source` and :func:`to_text`, and every reader has it.
+    """
+
+    name: str
+    text: str | None = None
+    frame: Any = None
+    workbook: bytes | None = None
+
+
+def open_source(
+    source: object,
+    what: str,
+    problems: Problems,
+    *,
+    missing: str = "problem",
+    workbooks: bool = False,
+) -> TableSource | None:
+    """Open a path, an open file or a DataFrame as a :class:`TableSource`.
+
+    ``None`` (with the reason added to ``problems``) when it cannot be read or is
+    not UTF-8 text. A path that does not exist is a problem, or raises
+    :class:`FileNotFoundError` when ``missing="raise"``. An Excel workbook comes back
+    as its bytes when the reader takes ``workbooks``; otherwise it is a problem
+    (``"this is a zip file (an Excel workbook?), not CSV ..."``).
+
+    >>> import io
+    >>> got = open_source(io.BytesIO(b"id\\ne1\\n"), "the table", Problems(None))
+    >>> got.text, got.frame
+    ('id\\ne1\\n', None)
+    """
+    name = source_name(source, "")
+    if is_dataframe(source):
+        return TableSource(name, frame=source)
+    try:
+        raw = read_source(source, what)
+    except FileNotFoundError:
+        if missing == "raise":
+            raise
+        problems.add("no such file; check the name and the folder")
+        return None
+    except MentormatchError as exc:
+        problems.add(str(exc).removeprefix(f"{what}: "))
+        return None
+    if workbooks and isinstance(raw, bytes) and raw.startswith(b"PK\x03\x04"):
+        return TableSource(name, workbook=raw)
+    text, problem = to_text(raw)
+    if text is None:
+        problems.add(str(problem))
+        return None
+    return TableSource(name, text=text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -443,6 +505,50 @@ def _check_columns(
     return columns if ok else None
 
 
+def _frame_table(frame: Any, problems: Problems) -> tuple[Table | None, Problems]:
+    """A DataFrame's table: its columns checked, one row per index label."""
+    original = tuple(str(c) for c in frame.columns)
+    names = _check_columns(original, problems)
+    if names is None:
+        return None, problems
+    rows = []
+    tuples = frame.itertuples(index=False, name=None)
+    for label, values in zip(frame.index, tuples, strict=True):
+        cells = {col: _cell(v) for col, v in zip(names, values, strict=True)}
+        rows.append(Row(label if isinstance(label, (int, str)) else str(label), cells))
+    return Table(names, original, tuple(rows), from_dataframe=True), problems
+
+
+def header_index(records: Sequence[Sequence[str]]) -> int | None:
+    """The index of the header: the first record with a non-blank cell (None: no header)."""
+    return next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
+
+
+def data_records(
+    records: Sequence[list[str]],
+    header_at: int,
+    *,
+    width: int,
+    delimiter: str,
+    problems: Problems,
+) -> Iterator[tuple[int, list[str]]]:
+    """The records below the header with their row as a spreadsheet numbers it: blank
+    ones skipped, and one with more cells than the header's ``width`` reported (the
+    delimiter inside an unquoted cell) and left out."""
+    for offset, record in enumerate(records[header_at + 1 :]):
+        number = header_at + 2 + offset
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            problems.add(
+                f"the row has {len(record)} cells but the header has {width}; a cell "
+                f"that contains the delimiter {delimiter!r} must be enclosed in double quotes",
+                row=number,
+            )
+            continue
+        yield number, record
+
+
 def read_table_checked(
     source: object, what: str = "the table", *, sheet: str | None = None
 ) -> tuple[Table | None, Problems]:
@@ -466,46 +572,28 @@ def read_table_checked(
     workbook.
     """
     problems = Problems(source_name(source, "") or None)
-    if is_dataframe(source):
-        frame: Any = source
-        original = tuple(str(c) for c in frame.columns)
-        names = _check_columns(original, problems)
-        if names is None:
-            return None, problems
-        rows = []
-        tuples = frame.itertuples(index=False, name=None)
-        for label, values in zip(frame.index, tuples, strict=True):
-            cells = {col: _cell(v) for col, v in zip(names, values, strict=True)}
-            rows.append(Row(label if isinstance(label, (int, str)) else str(label), cells))
-        return Table(names, original, tuple(rows), from_dataframe=True), problems
-
-    try:
-        raw = read_source(source, what)
-    except FileNotFoundError:
-        problems.add("no such file; check the name and the folder")
+    opened = open_source(source, what, problems, workbooks=True)
+    if opened is None:
         return None, problems
-    except MentormatchError as exc:
-        problems.add(str(exc).removeprefix(f"{what}: "))
-        return None, problems
-    if isinstance(raw, bytes) and raw.startswith(b"PK\x03\x04"):
-        return read_xlsx_checked(raw, problems, sheet)
+    if opened.workbook is not None:
+        return read_xlsx_checked(opened.workbook, problems, sheet)
     if sheet is not None:
         problems.add(
             f"sheet={sheet!r} was given, but this is not an Excel workbook (.xlsx); "
             "leave 'sheet' out for CSV"
         )
         return None, problems
-    text, problem = to_text(raw)
-    if text is None:
-        problems.add(str(problem))
-        return None, problems
+    if opened.frame is not None:
+        return _frame_table(opened.frame, problems)
+    text = opened.text
+    assert text is not None  # not a frame: the decoded text
     delimiter = sniff_delimiter(text)
     try:
         records = csv_records(text, delimiter)
     except CsvSyntaxError as exc:
         problems.add(str(exc), row=exc.row, column=exc.column)
         return None, problems
-    header_at = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
+    header_at = header_index(records)
     if header_at is None:
         problems.add("the file is empty; it needs a header row naming the columns")
         return None, problems
@@ -514,17 +602,9 @@ def read_table_checked(
     if columns is None:
         return None, problems
     out: list[Row] = []
-    for offset, record in enumerate(records[header_at + 1 :]):
-        number = header_at + 2 + offset  # as a spreadsheet numbers rows
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
-            problems.add(
-                f"the row has {len(record)} cells but the header has {len(columns)}; a cell "
-                f"that contains the delimiter {delimiter!r} must be enclosed in double quotes",
-                row=number,
-            )
-            continue
+    for number, record in data_records(
+        records, header_at, width=len(columns), delimiter=delimiter, problems=problems
+    ):
         padded = [unneutralise(c) for c in record[: len(columns)]]
         padded += [""] * (len(columns) - len(padded))
         out.append(Row(number, {c: _cell(v) for c, v in zip(columns, padded, strict=True)}))

@@ -198,7 +198,7 @@ def render_markdown(report: ProgrammeReport) -> str:
 
 
 # ---------------------------------------------------------------------------- CSV
-def _rate_row(kpi: str, by: str, group: str, rate: Rate | None) -> list[object]:
+def _rate_row(kpi: str, by: str, group: str, *, rate: Rate | None) -> list[object]:
     if rate is None:
         return [kpi, by, group, None, None, None, None, None, None, "suppressed"]
     return [
@@ -222,7 +222,7 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
     for key, _label, result in report.kpi_rows():
         ci = getattr(result, "ci", None) or getattr(result, "mean_ci", None)
         if isinstance(result, Rate):
-            row = _rate_row(key, "", "total", result)
+            row = _rate_row(key, "", "total", rate=result)
         else:
             value = getattr(result, "mean", None)
             n = getattr(result, "n", None)
@@ -242,8 +242,8 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
         rows.append(row + ([check.target, check.verdict] if check else [None, None]))
     for b in report.breakdowns:
         for g in b.groups:
-            rows.append([*_rate_row(b.kpi, b.by, g.group, g.rate), None, None])
-        rows.append([*_rate_row(b.kpi, b.by, "total", b.total), None, None])
+            rows.append([*_rate_row(b.kpi, b.by, g.group, rate=g.rate), None, None])
+        rows.append([*_rate_row(b.kpi, b.by, "total", rate=b.total), None, None])
     return rows
 
 
@@ -319,7 +319,7 @@ _VERDICT_WORDS = {
 
 def short_figure(result: object) -> str:
     """A KPI's figure in a few words: value, counts and interval."""
-    from mentormatch.kpis import Rate
+    from mentormatch.kpis.rates import Rate
 
     if result is None:
         return "not computed yet"
@@ -358,7 +358,7 @@ def _names(checks: list[TargetCheck]) -> str:
 def verdict(report: ProgrammeReport) -> str:
     """One sentence: how many targets are met, which are not (or undecided, or not
     computed), and which figures to read with care (wide intervals, suppressed groups)."""
-    from mentormatch.kpis import Rate
+    from mentormatch.kpis.rates import Rate
 
     checks = list(report.target_checks)
     if not checks:

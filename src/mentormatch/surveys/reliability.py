@@ -112,7 +112,9 @@ def _alpha_from_cov(cov: FloatArray) -> float:
     return alpha
 
 
-def _undefined_reason(x: FloatArray, cov: FloatArray, n: int, k: int, missing: str) -> str | None:
+def _undefined_reason(
+    x: FloatArray, cov: FloatArray, *, n: int, k: int, missing: str
+) -> str | None:
     if k < 2:
         return "it needs at least two items (got 1)"
     if n < 2:
@@ -288,7 +290,7 @@ def cronbach_alpha(
     x, names = _items_matrix(data)
     k = x.shape[1]
     cov, _, n = _prepare(x, missing)
-    reason = _undefined_reason(x, cov, n, k, missing)
+    reason = _undefined_reason(x, cov, n=n, k=k, missing=missing)
     if reason is not None:
         _warn(f"Cronbach's alpha is undefined: {reason}; returning nan")
         nan_map = dict.fromkeys(names, math.nan)
@@ -302,7 +304,7 @@ def cronbach_alpha(
             dict(nan_map),
         )
     alpha = _alpha_from_cov(cov)
-    ci = _feldt(alpha, n, k, confidence)
+    ci = _feldt(alpha, n=n, k=k, confidence=confidence)
     if alpha > 1:
         _warn(
             f"Cronbach's alpha is {alpha:.3f}, above its maximum of 1: with pairwise "
@@ -378,7 +380,7 @@ def standardized_alpha(data: Any, missing: MissingPolicy | str = "pairwise") -> 
     x, _ = _items_matrix(data)
     k = x.shape[1]
     cov, cor, n = _prepare(x, missing)
-    reason = _undefined_reason(x, cov, n, k, missing)
+    reason = _undefined_reason(x, cov, n=n, k=k, missing=missing)
     if reason is None and np.isnan(cor).any():
         reason = "an item has no variance, so its correlations are undefined"
     if reason is not None:
@@ -529,7 +531,7 @@ def omega_total(data: Any, missing: MissingPolicy | str = "pairwise") -> Omega:
     x, names = _items_matrix(data)
     k = x.shape[1]
     cov, cor, n = _prepare(x, missing)
-    reason = _undefined_reason(x, cov, n, k, missing)
+    reason = _undefined_reason(x, cov, n=n, k=k, missing=missing)
     if reason is None and k < 3:
         reason = "a one-factor model needs at least three items to be identified"
     if reason is None and np.isnan(cor).any():
