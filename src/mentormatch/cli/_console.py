@@ -236,17 +236,47 @@ def _check_mentee(result: MatchResult, mentee_id: str) -> None:
         )
 
 
-def _results_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    return "json" if str(args.output).lower().endswith(".json") else "csv"
+def _write_table(
+    args: argparse.Namespace,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    out: TextIO,
+    dest: str = "output",
+) -> None:
+    """Write a table to a checked output in its format (CSV, or a workbook for .xlsx)."""
+    from mentormatch._files.tables import write_csv, write_xlsx
+
+    target = _target(args, dest)
+    assert target is not None  # only called with the option given
+    if getattr(args, f"{dest}_format", "csv") == "xlsx":
+        _write_bytes(target, write_xlsx(header, rows))
+    else:
+        _write(target, write_csv(header, rows), encoding="utf-8-sig", out=out)
 
 
-def _write_results(args: argparse.Namespace, result: MatchResult, out: TextIO) -> None:
-    """Write a result to the checked ``-o`` target as CSV or JSON."""
+def _write_bytes(target: _outputs.Output, data: bytes) -> None:
+    """Write a workbook to a checked regular file (only files take ``.xlsx``)."""
+    from mentormatch._files.writing import write_binary
+
+    write_binary(target.path or target.given, data)
+
+
+def _write_results(
+    args: argparse.Namespace,
+    result: MatchResult,
+    out: TextIO,
+    signups: tuple[Sequence[Mentee], Sequence[Mentor]] | None = None,
+) -> None:
+    """Write a result to the checked ``-o`` target as CSV, JSON or a workbook, with the
+    names of ``signups`` beside the ids."""
     target = _target(args)
     assert target is not None  # only called with -o
-    fmt = _results_format(args)
+    fmt = str(getattr(args, "output_format", None) or "csv")
+    if fmt == "xlsx":
+        data = io.BytesIO()
+        mmio.write_results(result, data, format="xlsx", signups=signups)
+        _write_bytes(target, data.getvalue())
+        return
     buffer = io.StringIO(newline="")
-    mmio.write_results(result, buffer, format=fmt)
+    mmio.write_results(result, buffer, format=fmt, signups=signups)
     _write(target, buffer.getvalue(), encoding="utf-8-sig" if fmt == "csv" else "utf-8", out=out)

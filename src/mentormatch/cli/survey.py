@@ -8,7 +8,15 @@ from typing import Any, TextIO
 
 from mentormatch._errors import MentormatchError
 from mentormatch.cli._arguments import _add_output_argument, _checked, _file_argument, _gather
-from mentormatch.cli._console import EXIT_OK, _formatter, _say, _status, _target, _write, _written
+from mentormatch.cli._console import (
+    EXIT_OK,
+    _formatter,
+    _say,
+    _status,
+    _target,
+    _write_table,
+    _written,
+)
 
 
 def _add_survey(sub: Any) -> None:
@@ -56,7 +64,11 @@ def _add_survey(sub: Any) -> None:
         help="column that pairs respondents across rounds (default: id; required with --pre)",
     )
     p.add_argument("--nps-column", metavar="NAME", help="0-10 'would you recommend' column")
-    _add_output_argument(p, "write per-respondent scores (CSV; '-' for standard output)")
+    _add_output_argument(
+        p,
+        "write per-respondent scores (.csv or .xlsx; '-' for standard output)",
+        formats=("csv", "xlsx"),
+    )
     p.set_defaults(func=_cmd_survey)
 
 
@@ -66,7 +78,6 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from mentormatch import surveys
     from mentormatch._files.survey import read_responses
-    from mentormatch._files.tables import write_csv
 
     instrument = surveys.load_instrument(args.instrument)
     id_column = args.id_column or "id"
@@ -144,6 +155,6 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ]
             for k, pid in enumerate(post.ids)
         ]
-        _write(target, write_csv(header, records), encoding="utf-8-sig", out=out)
+        _write_table(args, header, records, out)
         _say(_status(args, out, err), f"wrote {_written(args)}")
     return EXIT_OK
