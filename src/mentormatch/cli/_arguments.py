@@ -250,4 +250,6 @@ def _programme(
     problems = programme_problems(programme, mentees, mentors)
     if problems:
         raise ProblemsError(problems, "the programme file")
-    return programme.matcher, list(mentees), apply_capacity(mentors, programme.capacity)
+    matcher = programme.matcher
+    matcher.progress = progress.phase  # a matcher of this run only: its bars
+    return matcher, list(mentees), apply_capacity(mentors, programme.capacity)

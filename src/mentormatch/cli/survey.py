@@ -11,6 +11,7 @@ from mentormatch.cli._arguments import _add_output_argument, _checked, _file_arg
 from mentormatch.cli._console import (
     EXIT_OK,
     _formatter,
+    _note,
     _say,
     _status,
     _target,
@@ -121,7 +122,7 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reliability = surveys.cronbach_alpha(scored)
     _say(out, reliability.summary())
     for w in caught:
-        _say(err, f"note: {w.message}")
+        _note(err, w.message)
     if args.nps_column:
         _say(out, surveys.nps(post.extra[args.nps_column]).summary())
     if pre is not None:

@@ -4,6 +4,7 @@ problem of every file in one :class:`SignupsError`."""
 from __future__ import annotations
 
 import io
+import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ __all__ = ["Signups", "SignupsError", "load_demo", "read_signups"]
 
 Source = Union[str, "os.PathLike[str]", IO[str], IO[bytes], "pd.DataFrame"]
 """Where sign-ups come from: a path, an open file, or a pandas DataFrame."""
+
+
+_log = logging.getLogger(__name__)
 
 
 class SignupsError(ProblemsError):
@@ -220,6 +224,7 @@ def read_signups(
         raise SignupsError(
             [Problem(str(exc), row, exc.field, exc.participant_id, sink.source if sink else None)]
         ) from None
+    _log.info("read %d mentees and %d mentors", len(tees), len(tors))
     return Signups(tees, tors)
 
 
