@@ -13,20 +13,14 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch._files.tables import read_table, write_xlsx
-from mentormatch.cli import main
 from tests.cli.cli_files import WRITERS, Command, snapshot, workspace
 from tests.cli.cli_files import run as cli_run
+from tests.cli.test_cli import EXAMPLE
+from tests.cli.test_cli import run as _run
 
 pytest.importorskip("openpyxl")
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example_signups.csv"
 REL = "mentee_id,mentor_id,started,status,meetings\ne1,m1,2025-01-06,active,2025-01-20\n"
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    got = capsys.readouterr()
-    return code, got.out, got.err
 
 
 @pytest.fixture

@@ -9,17 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from mentormatch.cli import build_parser, main
+from mentormatch.cli import build_parser
 from mentormatch.cli._console import TERMINAL, Terminal, _Progress
+from tests.cli.test_cli import EXAMPLE
+from tests.cli.test_cli import run as _run
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example_signups.csv"
 CP1252 = "role,id,name\nmentor,m1,Jos\xe9\nmentee,e1,Zo\xeb\n".encode("cp1252")
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    got = capsys.readouterr()
-    return code, got.out, got.err
 
 
 def test_every_command_takes_quiet_verbose_and_progress() -> None:
