@@ -177,3 +177,17 @@ def test_signups_xlsx_on_the_command_line(
 def _matched_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
     assert _run(capsys, "match", str(EXAMPLE), "-o", str(tmp_path / "ref.csv"))[0] == 0
     return (tmp_path / "ref.csv").read_text(encoding="utf-8-sig")
+
+
+def test_at_risk_never_overwrites_an_input_and_neutralises_ids(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rel = tmp_path / "rel.csv"
+    rel.write_text('mentee_id,mentor_id,started,status\n"=e1",@m1,2025-01-06,active\n')
+    before = rel.read_bytes()
+    code, _, err = _run(capsys, "kpis", str(rel), "--as-of", "2025-06-01", "--at-risk", str(rel))
+    assert code == 2 and rel.read_bytes() == before and "--at-risk" in err
+    risk = tmp_path / "risk.csv"
+    code, _, err = _run(capsys, "kpis", str(rel), "--as-of", "2025-06-01", "--at-risk", str(risk))
+    assert code == 0, err
+    assert risk.read_text(encoding="utf-8-sig").splitlines()[1].startswith("'=e1,'@m1,")
