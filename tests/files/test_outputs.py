@@ -401,7 +401,7 @@ def test_library_writers_refuse_a_folder_and_name_a_missing_one(
     with pytest.raises(mm.MentormatchError, match="this is a folder"):
         WRITERS_LIB[writer](tmp_path)
     with pytest.raises(mm.MentormatchError, match=r"the folder '.*nope' does not exist"):
-        WRITERS_LIB[writer](tmp_path / "nope" / "file.out")
+        WRITERS_LIB[writer](tmp_path / "nope" / "file.json")  # an extension each writer takes
     device = _null_device(tmp_path / "dev") if (tmp_path / "dev").mkdir() is None else None
     assert device is not None
     WRITERS_LIB[writer](device)  # a device: written in place, never replaced

@@ -322,8 +322,10 @@ def _write_table(
     rows: Sequence[Sequence[object]],
     out: TextIO,
     dest: str = "output",
+    encoding: str = "utf-8-sig",
 ) -> None:
-    """Write a table to a checked output in its format (CSV, or a workbook for .xlsx)."""
+    """Write a table to a checked output in its format (CSV in ``encoding``, or a
+    workbook for .xlsx)."""
     from mentormatch._files.tables import write_csv, write_xlsx
 
     target = _target(args, dest)
@@ -331,7 +333,7 @@ def _write_table(
     if getattr(args, f"{dest}_format", "csv") == "xlsx":
         _write_bytes(target, write_xlsx(header, rows))
     else:
-        _write(target, write_csv(header, rows), encoding="utf-8-sig", out=out)
+        _write(target, write_csv(header, rows), encoding=encoding, out=out)
 
 
 def _write_bytes(target: _outputs.Output, data: bytes) -> None:

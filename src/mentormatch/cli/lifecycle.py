@@ -286,7 +286,8 @@ def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = _target(args)
     if target is not None:
         header = ["mentee_id", "rank", "mentor_id", "score", "reasons"]
-        _write_table(args, header, [[r[h] for h in header] for r in records], out)
+        rows = [[r[h] for h in header] for r in records]
+        _write_table(args, header, rows, out, encoding="utf-8")  # as before: no BOM
         _say(
             _status(args, out, err),
             f"{lists.summary().splitlines()[0]} Wrote {_written(args)}",
