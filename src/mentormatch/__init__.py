@@ -28,6 +28,7 @@ from mentormatch.constraints import (
     DifferentDepartment,
     ForbidPairs,
     NotInReportingLine,
+    RequireAttribute,
     RequirePairs,
     SameAttribute,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "MentormatchError",
     "NotInReportingLine",
     "Problem",
+    "RequireAttribute",
     "RequirePairs",
     "SameAttribute",
     "ScoreMatrix",

@@ -57,6 +57,7 @@ _RULES: dict[str, type] = {
         _constraints.NotInReportingLine,
         _constraints.SameAttribute,
         _constraints.DifferentDepartment,
+        _constraints.RequireAttribute,
     )
 }
 

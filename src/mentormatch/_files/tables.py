@@ -34,7 +34,7 @@ import numbers
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -195,9 +195,8 @@ class TableSource:
     """One table's input, opened once: the seam every reader of the project goes
     through (sign-ups, results, relationships, meetings, surveys).
 
-    ``frame`` is a pandas DataFrame as given; ``workbook`` the bytes of an Excel
-    workbook (``.xlsx``: any zip file is tried as one); otherwise ``text`` is the
-    file's decoded text (UTF-8, or cp1252 with a :class:`FileEncodingWarning`). A new format (an ``.xlsx`` workbook) or encoding (cp1252) is
+    ``frame`` is a pandas DataFrame as given; otherwise ``text`` is the file's
+    decoded text. A new format (an ``.xlsx`` workbook) or encoding (cp1252) is
     added here, in :func:`open_source` and :func:`to_text`, and every reader has it.
     """
 
@@ -218,10 +217,10 @@ def open_source(
     """Open a path, an open file or a DataFrame as a :class:`TableSource`.
 
     ``None`` (with the reason added to ``problems``) when it cannot be read or is
-    not UTF-8 text. A path that does not exist is a problem, or raises
-    :class:`FileNotFoundError` when ``missing="raise"``. An Excel workbook comes back
-    as its bytes when the reader takes ``workbooks``; otherwise it is a problem
-    (``"this is a zip file (an Excel workbook?), not CSV ..."``).
+    not text (UTF-8, or cp1252 with a :class:`FileEncodingWarning`). A path that
+    does not exist is a problem, or raises :class:`FileNotFoundError` when
+    ``missing="raise"``. With ``workbooks``, a zip file (an ``.xlsx`` workbook)
+    comes back as its bytes in ``workbook``, for :func:`read_xlsx_checked`.
 
     >>> import io
     >>> got = open_source(io.BytesIO(b"id\\ne1\\n"), "the table", Problems(None))
@@ -519,36 +518,6 @@ def _frame_table(frame: Any, problems: Problems) -> tuple[Table | None, Problems
     return Table(names, original, tuple(rows), from_dataframe=True), problems
 
 
-def header_index(records: Sequence[Sequence[str]]) -> int | None:
-    """The index of the header: the first record with a non-blank cell (None: no header)."""
-    return next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
-
-
-def data_records(
-    records: Sequence[list[str]],
-    header_at: int,
-    *,
-    width: int,
-    delimiter: str,
-    problems: Problems,
-) -> Iterator[tuple[int, list[str]]]:
-    """The records below the header with their row as a spreadsheet numbers it: blank
-    ones skipped, and one with more cells than the header's ``width`` reported (the
-    delimiter inside an unquoted cell) and left out."""
-    for offset, record in enumerate(records[header_at + 1 :]):
-        number = header_at + 2 + offset
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > width and any(c.strip() for c in record[width:]):
-            problems.add(
-                f"the row has {len(record)} cells but the header has {width}; a cell "
-                f"that contains the delimiter {delimiter!r} must be enclosed in double quotes",
-                row=number,
-            )
-            continue
-        yield number, record
-
-
 def read_table_checked(
     source: object, what: str = "the table", *, sheet: str | None = None
 ) -> tuple[Table | None, Problems]:
@@ -593,7 +562,7 @@ def read_table_checked(
     except CsvSyntaxError as exc:
         problems.add(str(exc), row=exc.row, column=exc.column)
         return None, problems
-    header_at = header_index(records)
+    header_at = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.add("the file is empty; it needs a header row naming the columns")
         return None, problems
@@ -602,9 +571,17 @@ def read_table_checked(
     if columns is None:
         return None, problems
     out: list[Row] = []
-    for number, record in data_records(
-        records, header_at, width=len(columns), delimiter=delimiter, problems=problems
-    ):
+    for offset, record in enumerate(records[header_at + 1 :]):
+        number = header_at + 2 + offset  # as a spreadsheet numbers rows
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
+            problems.add(
+                f"the row has {len(record)} cells but the header has {len(columns)}; a cell "
+                f"that contains the delimiter {delimiter!r} must be enclosed in double quotes",
+                row=number,
+            )
+            continue
         padded = [unneutralise(c) for c in record[: len(columns)]]
         padded += [""] * (len(columns) - len(padded))
         out.append(Row(number, {c: _cell(v) for c, v in zip(columns, padded, strict=True)}))

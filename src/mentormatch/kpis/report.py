@@ -33,6 +33,7 @@ from typing import Any
 from mentormatch import _text
 from mentormatch._files.tables import write_atomically, write_csv, write_table
 from mentormatch._values import Value
+from mentormatch.kpis import report_followup as _followup
 from mentormatch.kpis.at_risk import AtRisk
 from mentormatch.kpis.breakdown import Breakdown
 from mentormatch.kpis.cohort import GoalAttainment, MeanSummary, MeetingCadence, MentorUtilisation
@@ -106,11 +107,14 @@ def render_text(report: ProgrammeReport) -> str:
     for check in report.target_checks:
         if check.verdict == "not computed":
             lines.append(f"Target for {_lower(kpi_label(check.kpi))}: {plain(check.text)}")
+    lines += _followup.text_lines(report.readiness, report.milestones)
     for b in report.breakdowns:
         lines += ["", b.summary()]  # escapes its own group names
     lines += ["", _at_risk_heading(report)]
     for a in report.at_risk:
         lines.append(f"  {plain(a.mentee_id)} / {plain(a.mentor_id)}: {plain(a.reason)}")
+        if a.next_step:
+            lines.append(_followup.at_risk_line(a))
     if report.survey is not None:
         lines += ["", "Survey", *_lines(_figure_text(report.survey))]
     if report.notes:
@@ -161,6 +165,7 @@ def render_markdown(report: ProgrammeReport) -> str:
         out.append(
             f"| {_md(label)} | {_md(_figure_text(result))} | {_md(_target_for(report, key))} |"
         )
+    out += _followup.markdown_lines(report.readiness, report.milestones)
     for b in report.breakdowns:
         out += [
             "",
@@ -180,11 +185,14 @@ def render_markdown(report: ProgrammeReport) -> str:
         )
     out += ["", "## Pairs at risk", ""]
     if report.at_risk:
-        out += ["| Mentee | Mentor | Days since last meeting | Reason |", "|---|---|---|---|"]
+        out += [
+            "| Mentee | Mentor | Days since last meeting | Reason | Next step |",
+            "|---|---|---|---|---|",
+        ]
         for a in report.at_risk:
             out.append(
                 f"| {_md(a.mentee_id)} | {_md(a.mentor_id)} | {a.days_since_last_meeting} | "
-                f"{_md(a.reason)} |"
+                f"{_md(a.reason)} | {_md(a.next_step)} |"
             )
     else:
         out.append(_md(_at_risk_heading(report)))
@@ -244,6 +252,7 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
         for g in b.groups:
             rows.append([*_rate_row(b.kpi, b.by, g.group, rate=g.rate), None, None])
         rows.append([*_rate_row(b.kpi, b.by, "total", rate=b.total), None, None])
+    rows += _followup.csv_rows(report.readiness, report.milestones, _rate_row)
     return rows
 
 
@@ -319,8 +328,6 @@ _VERDICT_WORDS = {
 
 def short_figure(result: object) -> str:
     """A KPI's figure in a few words: value, counts and interval."""
-    from mentormatch.kpis.rates import Rate
-
     if result is None:
         return "not computed yet"
     if isinstance(result, Rate):
@@ -358,8 +365,6 @@ def _names(checks: list[TargetCheck]) -> str:
 def verdict(report: ProgrammeReport) -> str:
     """One sentence: how many targets are met, which are not (or undecided, or not
     computed), and which figures to read with care (wide intervals, suppressed groups)."""
-    from mentormatch.kpis.rates import Rate
-
     checks = list(report.target_checks)
     if not checks:
         parts = [
@@ -535,19 +540,21 @@ def render_html(report: ProgrammeReport, *, plots: bool = True) -> str:
     if plot_note:
         body.append(f'<p class="note">{_e(plot_note)}</p>')
     body.append("</section>")
+    body += _followup.html_parts(report.readiness, report.milestones, _table)
     for b in report.breakdowns:
         body.append(_breakdown_html(b))
     body.append('<section aria-labelledby="at-risk"><h2 id="at-risk">Pairs at risk</h2>')
     if report.at_risk:
         rows = [
             f'<tr><th scope="row">{_e(a.mentee_id)}</th><td>{_e(a.mentor_id)}</td>'
-            f"<td>{a.days_since_last_meeting}</td><td>{_e(a.reason)}</td></tr>"
+            f"<td>{a.days_since_last_meeting}</td><td>{_e(a.reason)}</td>"
+            f"<td>{_e(a.next_step)}</td></tr>"
             for a in report.at_risk
         ]
         body.append(
             _table(
                 f"{len(report.at_risk)} pairs, most urgent first",
-                ["Mentee", "Mentor", "Days since last meeting", "Reason"],
+                ["Mentee", "Mentor", "Days since last meeting", "Reason", "Next step"],
                 rows,
             )
         )
@@ -644,8 +651,10 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         from matplotlib.figure import Figure
     except ImportError:
         return [], "Plots need matplotlib: pip install 'mentormatch-engine[plot]'."
-    from mentormatch import plot
-    from mentormatch.plot import _base
+    from mentormatch import plot  # draws kpis' results, so it stands above kpis: see pyproject
+
+    def size(rows: int) -> tuple[float, float]:  # as mentormatch.plot sizes its own figures
+        return (9.0, 0.45 * max(rows, 1) + 1.6)
 
     makers: list[Callable[[], tuple[str, Any] | None]] = []
 
@@ -653,7 +662,7 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         n = sum(isinstance(r, Rate) for _, _, r in report.kpi_rows())
         if not n:
             return None
-        fig = Figure(figsize=_base.row_height(n, 9.0), layout="constrained")
+        fig = Figure(figsize=size(n), layout="constrained")
         plot.kpis_vs_targets(report, ax=fig.subplots())
         return "Key rates with their confidence intervals, against their targets", fig
 
@@ -661,7 +670,7 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         def make() -> tuple[str, Any] | None:
             if not any(g.rate is not None for g in b.groups):
                 return None
-            fig = Figure(figsize=_base.row_height(len(b.groups) + 1, 9.0), layout="constrained")
+            fig = Figure(figsize=size(len(b.groups) + 1), layout="constrained")
             plot.breakdown(b, ax=fig.subplots())
             hidden = [g.group for g in b.groups if g.rate is None]
             caption = breakdown_title(b) + " (diamond and dashed line: the total)"
@@ -692,7 +701,9 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
 
 @dataclass(frozen=True, eq=False)
 class ProgrammeReport(Value):
-    """The cohort's KPIs, breakdowns, target checks and at-risk list.
+    """The cohort's KPIs, breakdowns, target checks and at-risk list (each pair with its
+    next step), and, when asked for, preparation (``readiness``) and the milestones met
+    on time (``milestones``, with their targets).
 
     KPIs that could not be computed (no data yet) are None and explained in
     ``notes``.  Render with :meth:`summary`, :meth:`to_markdown`, :meth:`to_html`
@@ -717,6 +728,8 @@ class ProgrammeReport(Value):
     survey: Any = None
     notes: tuple[str, ...] = ()
     max_gap_days: int = 30
+    readiness: _followup.ReadinessFigure | None = None
+    milestones: tuple[_followup.MilestoneFigure, ...] = ()
 
     def kpi_rows(self) -> list[tuple[str, str, object]]:
         """``(key, label, result)`` for every computed KPI, in report order."""
@@ -770,9 +783,9 @@ class ProgrammeReport(Value):
         return write_csv(CSV_HEADER, csv_rows(self), path)
 
     def at_risk_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The at-risk list as CSV (pair ids, reason, days since last meeting)."""
+        """The at-risk list as CSV (pair ids, reason, days since last meeting, next step)."""
         rows = [
-            (*r[:3], "" if r[3] is None else r[3].isoformat(), r[4]) for r in at_risk_rows(self)
+            (*r[:3], "" if r[3] is None else r[3].isoformat(), *r[4:]) for r in at_risk_rows(self)
         ]
         return write_csv(AT_RISK_HEADER, rows, path)
 
@@ -804,12 +817,20 @@ class ProgrammeReport(Value):
         return write_table(AT_RISK_HEADER, at_risk_rows(self), path)
 
 
-AT_RISK_HEADER = ("mentee_id", "mentor_id", "days_since_last_meeting", "last_meeting", "reason")
+AT_RISK_HEADER = (
+    "mentee_id",
+    "mentor_id",
+    "days_since_last_meeting",
+    "last_meeting",
+    "reason",
+    "next_step",
+)
 
 
 def at_risk_rows(report: ProgrammeReport) -> list[tuple[Any, ...]]:
-    """One row per pair at risk: ids, days since the last meeting, its date, the reason."""
+    """One row per pair at risk: ids, days since the last meeting, its date, the reason
+    and the next step."""
     return [
-        (a.mentee_id, a.mentor_id, a.days_since_last_meeting, a.last_meeting, a.reason)
+        (a.mentee_id, a.mentor_id, a.days_since_last_meeting, a.last_meeting, a.reason, a.next_step)
         for a in report.at_risk
     ]
