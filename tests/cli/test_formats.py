@@ -159,7 +159,9 @@ def test_matrix_a_bad_output_extension_is_refused_before_any_work(
     out_path = tmp_path / f"out{suffix}"
     before = snapshot(tmp_path)
     code, out, err = cli_run(command.args(files, out_path))
-    assert code == 2 and "choose a file name ending in one of these" in err and out == ""
+    # plan words it its own way (its --format may override an extension)
+    said = ("choose a file name ending in one of these", "give a name ending in")
+    assert code == 2 and any(s in err for s in said) and out == "", err
     assert "Traceback" not in err and snapshot(tmp_path) == before
 
 
