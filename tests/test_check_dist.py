@@ -70,6 +70,7 @@ METADATA_LINES = [
     "Classifier: Programming Language :: Python :: 3.13",
     "Classifier: Typing :: Typed",
     "Requires-Python: >=3.10",
+    "Provides-Extra: cli",
     "Provides-Extra: dev",
     "Provides-Extra: docs",
     "Provides-Extra: excel",

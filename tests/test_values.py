@@ -224,6 +224,7 @@ OTHER: dict[type, str] = {
     mm.io.ResultsError: "exception",
     kpis.NoDataError: "exception",
     surveys.SurveyWarning: "warning",
+    mm.FileEncodingWarning: "warning",
     **dict.fromkeys(
         (
             mm.AttributeMatch,

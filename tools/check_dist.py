@@ -45,7 +45,7 @@ REQUIRED_IN_PACKAGE = (
     "data/demo_relationships.csv",
 )
 #: The extras that install messages name (``pip install 'mentormatch-engine[fast]'``).
-EXTRAS = ("pandas", "plot", "fast", "excel", "dev", "docs")
+EXTRAS = ("pandas", "plot", "fast", "excel", "cli", "dev", "docs")
 PROJECT_URLS = ("Homepage", "Documentation", "Source", "Issues", "Changelog")
 ENTRY_POINT = "mentormatch = mentormatch.cli:main"
 

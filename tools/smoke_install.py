@@ -43,7 +43,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-EXTRAS = ("none", "pandas", "plot", "fast", "excel")
+EXTRAS = ("none", "pandas", "plot", "fast", "excel", "cli")
 DIST_NAME = "mentormatch-engine"
 
 
@@ -235,6 +235,7 @@ def inside(extra: str) -> int:
             ("matplotlib", "plot"),
             ("ortools", "fast"),
             ("openpyxl", "excel"),
+            ("tqdm", "cli"),
         ):
             _check(_absent(module), f"{module} is installed without the [{name}] extra")
         try:
@@ -288,6 +289,19 @@ def inside(extra: str) -> int:
         book.save(work / "relationships.xlsx")
         read = kpis.read_relationships(work / "relationships.xlsx")
         _check(read == relationships, "the relationships read from .xlsx differ from the CSV's")
+    elif extra == "cli":
+        from mentormatch.cli import _console
+
+        _console._Progress.DELAY = 0.0
+        stream = io.StringIO()
+        token = _console.TERMINAL.set(_console.Terminal(progress=True))
+        try:
+            progress = _console._Progress(stream)
+            progress.phase("scoring", 1, 2)
+            progress.done()
+        finally:
+            _console.TERMINAL.reset(token)
+        _check("scoring:" in stream.getvalue(), "no progress bar with the [cli] extra (tqdm)")
     return 0
 
 

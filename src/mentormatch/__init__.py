@@ -22,7 +22,7 @@ from mentormatch import (
     surveys,
 )
 from mentormatch._dates import DateLike
-from mentormatch._errors import MentormatchError
+from mentormatch._errors import FileEncodingWarning, MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch.constraints import (
     DifferentDepartment,
@@ -74,6 +74,7 @@ __all__ = [
     "DepartmentDistance",
     "DifferentDepartment",
     "Explanation",
+    "FileEncodingWarning",
     "ForbidPairs",
     "FunctionCriterion",
     "GoalOverlap",

@@ -10,6 +10,7 @@ result types live in :mod:`mentormatch._results` and are re-exported here.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import time
@@ -67,6 +68,9 @@ SOLVERS = ("auto", "dense", "sparse")
 BACKENDS = ("auto", "ortools", "scipy")
 #: ``solver="auto"`` takes the dense path while ``n_mentees x places`` is at most this.
 DENSE_LIMIT = 16_000_000
+
+
+_log = logging.getLogger(__name__)
 
 
 class Matcher:
@@ -265,10 +269,19 @@ class Matcher:
         t0 = time.perf_counter()
         tees, tors = validate_programme(mentees, mentors)
         capacity = capacities(tors, len(tees))
-        if _pick_path(self.solver, len(tees), capacity) == "sparse":
+        path = _pick_path(self.solver, len(tees), capacity)
+        _log.info(
+            "matching %d mentees with %d mentors (%d places), %s solver",
+            len(tees),
+            len(tors),
+            int(np.sum(capacity)),
+            path,
+        )
+        if path == "sparse":
             return _match_sparse(self, (tees, tors), capacity=capacity, t0=t0)
         scores = self._score(tees, tors)
         t1 = time.perf_counter()
+        _log.info("scored %d pairs in %.2f s", len(tees) * len(tors), t1 - t0)
         _report(self.progress, "scoring", done=len(tees), total=len(tees))
         assignment = solve_in_id_order(
             scores.total,
@@ -278,6 +291,7 @@ class Matcher:
             tor_ids=scores.mentor_ids,
         )
         t2 = time.perf_counter()
+        _log.info("solved the assignment in %.2f s", t2 - t1)
         _report(self.progress, "solving", done=1, total=1)
         result = build_result(Recipe.of(self, (tees, tors), capacity), scores, assignment)
         t3 = time.perf_counter()

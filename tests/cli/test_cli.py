@@ -136,7 +136,7 @@ def test_match_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "match", str(EXAMPLE), "-o", str(path))
     assert code == 0 and "Matched 4 of 4 mentees" in out
     text = path.read_text(encoding="utf-8-sig")
-    assert text.startswith("mentee_id,mentor_id,score,contribution_goal_overlap")
+    assert text.startswith("mentee_id,mentee_name,mentor_id,mentor_name,score,contribution_goal")
     assert len(text.splitlines()) == 5
 
 
@@ -146,9 +146,16 @@ def test_match_to_stdout_and_presets(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_match_format_flag(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A file's extension names its format; --format is for '-', pipes and devices, and
+    is refused when it contradicts a file's extension."""
     path = tmp_path / "out.txt"
-    assert run(capsys, "match", str(EXAMPLE), "-o", str(path), "--format", "json")[0] == 0
-    assert json.loads(path.read_text(encoding="utf-8"))["version"] == 1
+    code, _, err = run(capsys, "match", str(EXAMPLE), "-o", str(path), "--format", "json")
+    assert code == 2 and "does not write '.txt' files" in err and not path.exists()
+    code, _, err = run(capsys, "match", str(EXAMPLE), "-o", str(path.with_suffix(".csv")),
+                       "--format", "json")  # fmt: skip
+    assert code == 2 and "--format json disagrees with the extension" in err
+    assert run(capsys, "match", str(EXAMPLE), "-o", str(tmp_path / "m.json"))[0] == 0
+    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["version"] == 1
 
 
 def test_match_bad_input_writes_nothing(
@@ -396,7 +403,7 @@ def test_kpis_writes_a_report(
     ("argv", "message"),
     [
         (["--as-of", "March"], "--as-of 'March' is not a date; write it as YYYY-MM-DD"),
-        (["-o", "report.pdf"], "the report is written as .html or .md"),
+        (["-o", "report.pdf"], "does not write '.pdf' files; it writes .html, .md, .csv or .xlsx"),
         (["--min-group-size", "2"], "3"),
     ],
     ids=["bad-date", "bad-suffix", "threshold-below-3"],

@@ -291,8 +291,8 @@ def test_every_file_argument_is_declared_as_input_or_output() -> None:
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     not_files = {
         "help", "debug", "preset", "format", "k", "ration", "by", "as_of", "min_group_size",
-        "max_gap_days", "id_column", "nps_column", "mentee", "mentee_id",
-        "start", "weeks", "every", "programme", "names",
+        "max_gap_days", "id_column", "nps_column", "mentee", "mentee_id", "quiet", "verbose",
+        "progress", "start", "weeks", "every", "programme", "names",
     }  # fmt: skip
     for name, p in sub.choices.items():
         declared = {dest for dest, *_ in p.get_default("_files") or ()}

@@ -206,7 +206,7 @@ def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path: P
         )
     assert proc.returncode == 0, proc.stderr
     text = log.read_text(encoding="utf-8")
-    assert text.startswith("kept line\n") and "mentee_id,mentor_id" in text
+    assert text.startswith("kept line\n") and "mentee_id," in text and ",mentor_id," in text
     assert stdout.is_symlink() and os.readlink(stdout) == "/proc/self/fd/1"
 
 
@@ -402,7 +402,7 @@ def test_library_writers_refuse_a_folder_and_name_a_missing_one(
     with pytest.raises(mm.MentormatchError, match="this is a folder"):
         WRITERS_LIB[writer](tmp_path)
     with pytest.raises(mm.MentormatchError, match=r"the folder '.*nope' does not exist"):
-        WRITERS_LIB[writer](tmp_path / "nope" / "file.out")
+        WRITERS_LIB[writer](tmp_path / "nope" / "file.json")  # an extension each writer takes
     device = _null_device(tmp_path / "dev") if (tmp_path / "dev").mkdir() is None else None
     assert device is not None
     WRITERS_LIB[writer](device)  # a device: written in place, never replaced

@@ -37,12 +37,16 @@ class RelationshipRow:
 
 
 def read_relationship_rows(
-    source: object, meetings: object = None, *, statuses: Sequence[str]
+    source: object,
+    meetings: object = None,
+    *,
+    statuses: Sequence[str],
+    sheet: str | None = None,
 ) -> tuple[list[RelationshipRow], Problems]:
     """The pairs of a relationships file (and the dates of a meetings file), with
     every problem found in either; ``statuses`` are the valid status values."""
     what = "the relationships"
-    table, sink = read_table_checked(source, what)
+    table, sink = read_table_checked(source, what, sheet=sheet)
     parsed: list[dict[str, Any]] = []
     if table is not None and _require_columns(
         table.columns, REQUIRED, sink=sink, example="a relationships file has one row per pair"

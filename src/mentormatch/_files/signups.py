@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mentormatch._files import tables as _tables
-from mentormatch._files.tables import source_name
 from mentormatch._problems import Problems, shown
 
 if TYPE_CHECKING:
@@ -69,7 +68,7 @@ def records_of_csv(text: str, problems: Problems) -> tuple[list[str], list[Recor
     except _tables.CsvSyntaxError as exc:
         problems.add(str(exc), row=exc.row, column=exc.column, participant_id=exc.cells.get("id"))
         return None
-    header_at = _tables.header_index(rows)
+    header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.add(
             "the file is empty; it needs a header row (id, role, ...) and one row per person"
@@ -99,9 +98,17 @@ def records_of_csv(text: str, problems: Problems) -> tuple[list[str], list[Recor
             seen[key] = raw.strip()
         keys.append(key)
     records: list[Record] = []
-    for number, cells in _tables.data_records(
-        rows, header_at, width=len(keys), delimiter=delimiter, problems=problems
-    ):
+    for offset, cells in enumerate(body):
+        number = header_row + 1 + offset
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys) :]):
+            problems.add(
+                f"the row has {len(cells)} cells but the header has {len(keys)}; a cell that "
+                f"contains the delimiter {delimiter!r} must be enclosed in double quotes",
+                row=number,
+            )
+            continue
         values: dict[str, object] = {}
         for key, cell in zip(keys, cells, strict=False):
             if key and key not in values:
@@ -206,18 +213,57 @@ def cell_text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+def records_of_workbook(
+    data: bytes, problems: Problems, sheet: str | None
+) -> tuple[list[str], list[Record]] | None:
+    """Header keys and records of one sheet of an ``.xlsx`` workbook (cells as Excel
+    holds them, like a DataFrame's); ``None`` when the sheet cannot be read."""
+    table, _ = _tables.read_xlsx_checked(data, problems, sheet)
+    if table is None:
+        return None
+    keys = [column_key(h) for h in table.original]
+    records = [
+        Record(
+            int(row.number),
+            {k: scalar(row.cells[c]) for k, c in zip(keys, table.columns, strict=True) if k},
+        )
+        for row in table.rows
+    ]
+    return keys, records
+
+
 def load_records(
-    source: object, role: str | None, problems: Problems
+    source: object, role: str | None, problems: Problems, *, sheet: str | None = None
 ) -> dict[str | None, list[Record]]:
-    """Records of one source, keyed by the role of the whole list (``None``: per row)."""
-    if _tables.is_dataframe(source):
+    """Records of one source, keyed by the role of the whole list (``None``: per row).
+
+    An ``.xlsx`` workbook is read from its first sheet or the one named ``sheet``;
+    ``sheet`` given for a source that is not a workbook is a problem.
+    """
+    opened = None
+    if not _tables.is_dataframe(source):
+        opened = _tables.open_source(source, "sign-ups", problems, missing="raise", workbooks=True)
+        if opened is None:
+            return {}
+    if sheet is not None and (opened is None or opened.workbook is None):
+        problems.add(
+            f"sheet={sheet!r} was given, but this is not an Excel workbook (.xlsx); "
+            "leave 'sheet' out for CSV, JSON or a DataFrame"
+        )
+        return {}
+    if opened is None:
         keys, records = records_of_frame(source, problems)
         present = set(keys)
-    else:
-        name = source_name(source, "")
-        text = read_text(source, problems)
-        if text is None:
+    elif opened.workbook is not None:
+        parsed = records_of_workbook(opened.workbook, problems, sheet)
+        if parsed is None:
             return {}
+        keys, records = parsed
+        present = set(keys)
+    else:
+        name = opened.name
+        text = opened.text
+        assert text is not None  # neither a DataFrame nor a workbook: decoded text
         stripped = text.lstrip()
         if name.lower().endswith(".json") or stripped[:1] in ("{", "["):
             data, problem = _tables.load_json(text)

@@ -65,6 +65,7 @@ def read_responses(
     require_id: bool = False,
     extra: Mapping[str, tuple[float, float, str]] | None = None,
     what: str = "the responses",
+    sheet: str | None = None,
 ) -> Responses:
     r"""Read a survey file: one row per respondent, one column per item.
 
@@ -85,6 +86,8 @@ def read_responses(
         ``option`` names the command-line option in messages.
     what : str
         What the file is, for the first line of the error.
+    sheet : str, optional
+        The sheet of an ``.xlsx`` workbook to read (default: the first).
 
     Raises
     ------
@@ -110,7 +113,7 @@ def read_responses(
       row 3, column 'q1', id 'e1': 'x' is not a number; write the answer's number, or leave the cell empty if it was skipped
       row 3, column 'id', id 'e1': respondent 'e1' also answers in row 2; each respondent answers once: merge the rows or correct the id
     """
-    table, sink = read_table_checked(source, what)
+    table, sink = read_table_checked(source, what, sheet=sheet)
     extra = dict(extra or {})
     if table is None:
         raise ProblemsError(sink.items, what)

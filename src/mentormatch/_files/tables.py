@@ -596,7 +596,7 @@ def read_table_checked(
     except CsvSyntaxError as exc:
         problems.add(str(exc), row=exc.row, column=exc.column)
         return None, problems
-    header_at = header_index(records)
+    header_at = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.add("the file is empty; it needs a header row naming the columns")
         return None, problems
@@ -605,9 +605,17 @@ def read_table_checked(
     if columns is None:
         return None, problems
     out: list[Row] = []
-    for number, record in data_records(
-        records, header_at, width=len(columns), delimiter=delimiter, problems=problems
-    ):
+    for offset, record in enumerate(records[header_at + 1 :]):
+        number = header_at + 2 + offset  # as a spreadsheet numbers rows
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(columns) and any(c.strip() for c in record[len(columns) :]):
+            problems.add(
+                f"the row has {len(record)} cells but the header has {len(columns)}; a cell "
+                f"that contains the delimiter {delimiter!r} must be enclosed in double quotes",
+                row=number,
+            )
+            continue
         padded = [unneutralise(c) for c in record[: len(columns)]]
         padded += [""] * (len(columns) - len(padded))
         out.append(Row(number, {c: _cell(v) for c, v in zip(columns, padded, strict=True)}))

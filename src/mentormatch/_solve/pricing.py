@@ -12,6 +12,7 @@ or criteria.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -36,6 +37,8 @@ __all__ = [
 #: In a round that finds violated pairs, examined pairs within this much of violating
 #: are added too: the next duals move, and they would otherwise cost a round each.
 MARGIN = 0.02
+
+_log = logging.getLogger(__name__)
 
 #: ``progress(phase, done, total)``, called as blocks finish.
 ProgressFn = Callable[[str, int, int], None]
@@ -326,6 +329,7 @@ class CandidatePricer:
         if not need.size:
             return _empty()
         known = self.known()
+        _log.info("pricing round: rescoring %d mentees", need.size)
         blocks = [need[lo : lo + self.step] for lo in range(0, need.size, self.step)]
         done = [0]
 

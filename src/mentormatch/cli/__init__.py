@@ -30,17 +30,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import ValidationError
 
 from mentormatch import io as mmio
-from mentormatch._errors import MentormatchError
+from mentormatch._errors import FileEncodingWarning, MentormatchError
 from mentormatch.cli._console import (
     DEBUG_ENV,
     EXIT_BAD_INPUT,
@@ -49,8 +51,11 @@ from mentormatch.cli._console import (
     EXIT_OK,
     EXIT_UNEXPECTED,
     PROG,
+    TERMINAL,
+    Terminal,
     _BadInput,
     _formatter,
+    _note,
     _Parser,
     _say,
 )
@@ -114,7 +119,79 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP
         )
+        _add_terminal_arguments(command, default=argparse.SUPPRESS)
+    _add_terminal_arguments(parser, default=False)
     return parser
+
+
+def _add_terminal_arguments(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    """``--quiet``, ``--verbose`` and ``--progress``, before or after the command."""
+    chat = parser.add_mutually_exclusive_group()
+    chat.add_argument(
+        "-q", "--quiet", action="store_true", default=default, help="no progress and no notes"
+    )
+    chat.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="log what the library does (reading, scoring, solving) to stderr",
+    )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        default=default,
+        help="show progress on stderr even when it is not a terminal",
+    )
+
+
+class _Notes(logging.Handler):
+    """Log records of the library, one clean line each on stderr (``--verbose``)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(logging.INFO)
+        self.stream = stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            where = record.name.removeprefix("mentormatch").lstrip(".") or "library"
+            _say(self.stream, f"{PROG} [{where}]: {record.getMessage()}")
+
+
+@contextlib.contextmanager
+def _terminal(args: argparse.Namespace, err: TextIO) -> Iterator[None]:
+    """Run a command with its --quiet/--verbose/--progress settings: library warnings
+    about files (:class:`FileEncodingWarning`) as one ``note:`` line on stderr, INFO
+    logging of the ``mentormatch`` loggers on stderr with --verbose."""
+    quiet = bool(getattr(args, "quiet", False))
+    verbose = bool(getattr(args, "verbose", False))
+    token = TERMINAL.set(
+        Terminal(quiet=quiet, progress=bool(getattr(args, "progress", False)), verbose=verbose)
+    )
+    logger = logging.getLogger("mentormatch")
+    handler = _Notes(err) if verbose else None
+    level = logger.level
+    if handler is not None:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", FileEncodingWarning)
+        shown = warnings.showwarning
+
+        def show(message: Any, category: Any, *rest: Any, **kw: Any) -> None:
+            if issubclass(category, FileEncodingWarning):
+                _note(err, message)
+            else:
+                shown(message, category, *rest, **kw)
+
+        warnings.showwarning = show
+        try:
+            yield
+        finally:
+            TERMINAL.reset(token)
+            if handler is not None:
+                logger.removeHandler(handler)
+                logger.setLevel(level)
 
 
 def _debugging(args: argparse.Namespace | None) -> bool:
@@ -174,7 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        code: int = args.func(args, out, err)
+        with _terminal(args, err):
+            code: int = args.func(args, out, err)
         return code
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK

@@ -16,6 +16,7 @@ from mentormatch import presets as _presets
 from mentormatch import programme as programme_file
 from mentormatch._errors import MentormatchError
 from mentormatch._files import outputs as _outputs
+from mentormatch._files.writing import extension_format, refuse_extension
 from mentormatch._problems import (
     Problem,
     ProblemsError,
@@ -82,6 +83,7 @@ def _check_files(args: argparse.Namespace) -> None:
             value, label=f"{label} {value!r}", inputs=inputs, allow_stdout=True
         )
         setattr(args, f"{dest}_target", target)
+        setattr(args, f"{dest}_format", _output_format(args, dest, target))
 
 
 def _checked(command: _Command) -> _Command:
@@ -125,10 +127,42 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_output_argument(parser: argparse.ArgumentParser, help: str) -> None:
-    _file_argument(
-        parser, "-o", "--output", role="output", what="the output", metavar="FILE", help=help
-    )
+def _add_output_argument(
+    parser: argparse.ArgumentParser,
+    help: str,
+    *,
+    formats: Sequence[str] = ("csv", "json", "xlsx"),
+    default: str = "csv",
+    flags: Sequence[str] = ("-o", "--output"),
+) -> None:
+    """An output file written in one of ``formats``: a file's extension names it
+    (another extension is refused before any work); ``-``, a pipe or a device get
+    ``--format``, else ``default``."""
+    _file_argument(parser, *flags, role="output", what="the output", metavar="FILE", help=help)
+    dest = flags[-1].lstrip("-").replace("-", "_")
+    parser.set_defaults(**{f"_{dest}_formats": (tuple(formats), default)})
+
+
+def _output_format(args: argparse.Namespace, dest: str, target: _outputs.Output) -> str | None:
+    """The format of a checked output (see :func:`_add_output_argument`)."""
+    formats, default = getattr(args, f"_{dest}_formats", ((), None))
+    if not formats:
+        return None
+    flag = getattr(args, "format", None) if dest == "output" else None
+    label = target.label or repr(target.given)
+    if target.kind != "replace":  # standard output, a pipe or a device: --format
+        return str(flag or default)
+    named = extension_format(target.given, formats)
+    if named is None:
+        raise refuse_extension(label, target.given, formats)
+    if flag is not None and flag != named:
+        raise MentormatchError(
+            f"{label}: --format {flag} disagrees with the extension; name the file .{flag}, "
+            "or leave --format out (it is for '-', pipes and devices)",
+            field="format",
+            value=flag,
+        )
+    return named
 
 
 def _read_input(args: argparse.Namespace) -> mmio.Signups:
@@ -216,4 +250,6 @@ def _programme(
     problems = programme_problems(programme, mentees, mentors)
     if problems:
         raise ProblemsError(problems, "the programme file")
-    return programme.matcher, list(mentees), apply_capacity(mentors, programme.capacity)
+    matcher = programme.matcher
+    matcher.progress = progress.phase  # a matcher of this run only: its bars
+    return matcher, list(mentees), apply_capacity(mentors, programme.capacity)

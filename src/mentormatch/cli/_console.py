@@ -5,12 +5,15 @@ that returns instead of exiting, terminal-safe printing (everything goes through
 from __future__ import annotations
 
 import argparse
+import contextvars
 import functools
 import io
+import logging
 import re
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 
 from mentormatch import io as mmio
@@ -39,6 +42,8 @@ EXIT_BROKEN_PIPE = 141
 
 
 PROG = "mentormatch"
+
+_log = logging.getLogger("mentormatch.cli")
 
 
 DEBUG_ENV = "MENTORMATCH_DEBUG"
@@ -122,28 +127,103 @@ def _say(stream: TextIO, text: object = "", *, end: str = "\n") -> None:
     stream.write(_encodable(stream, _safe(text) + end))
 
 
+@dataclass(frozen=True)
+class Terminal:
+    """How chatty a run is: ``quiet`` (no progress, no notes), ``progress`` (progress
+    even when stderr is not a terminal: ``--progress``)."""
+
+    quiet: bool = False
+    progress: bool = False
+    verbose: bool = False
+
+
+TERMINAL: contextvars.ContextVar[Terminal | None] = contextvars.ContextVar("terminal", default=None)
+"""The settings of the running command (set by ``main`` from ``--quiet``/``--progress``)."""
+
+
+def _settings() -> Terminal:
+    return TERMINAL.get() or Terminal()
+
+
+def _note(stream: TextIO, text: object) -> None:
+    """A ``note: ...`` line on stderr, unless ``--quiet``."""
+    if not _settings().quiet:
+        _say(stream, f"note: {text}")
+
+
 class _Progress:
-    """Status lines on stderr while long work runs; silent when stderr is not a terminal."""
+    """Progress on stderr while long work runs: status lines, and a bar (tqdm, the
+    ``[cli]`` extra) for the phases the matcher reports (:meth:`phase`) that last over
+    about a second. Off with ``--quiet``, and when stderr is not a terminal (unless
+    ``--progress``). Never on stdout."""
+
+    DELAY = 1.0
+    """Seconds a phase runs before its bar appears (short work shows none)."""
 
     def __init__(self, stream: TextIO) -> None:
+        settings = _settings()
         self.stream = stream
-        self.enabled = bool(getattr(stream, "isatty", lambda: False)())
+        self.verbose = settings.verbose
+        tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.enabled = not settings.quiet and (tty or settings.progress)
         self.start = time.perf_counter()
         self._width = 0
+        self._bar: Any = None
+        self._phase = ""
 
     def __call__(self, message: str) -> None:
-        if not self.enabled:
+        _log.info("%s", message)
+        if not self.enabled or self.verbose:  # --verbose: the log lines say it
             return
+        self._close_bar()
         text = _safe(f"{message} ({time.perf_counter() - self.start:.1f}s)", cell=True)
         self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
         self._width = len(text)
 
-    def done(self) -> None:
-        if self.enabled and self._width:
+    def phase(self, phase: str, done: int, total: int) -> None:
+        """The matcher's ``progress(phase, done, total)`` callback."""
+        if phase != self._phase:
+            _log.info("%s: %d items", phase, total)
+        if not self.enabled:
+            self._phase = phase
+            return
+        try:
+            from tqdm import tqdm
+        except ImportError:  # without the [cli] extra: the status line
+            self._phase = phase
+            self(f"{phase} {done} of {total}")
+            return
+        if phase != self._phase or self._bar is None:
+            self._close_bar()
+            self._clear()
+            self._bar = tqdm(
+                total=total,
+                desc=phase,
+                file=self.stream,
+                delay=self.DELAY,
+                leave=False,
+                unit="item",
+            )
+            self._phase = phase
+        self._bar.update(max(0, done - self._bar.n))
+
+    def _close_bar(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+            self._phase = ""
+
+    def _clear(self) -> None:
+        if self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
             self._width = 0
+
+    def done(self) -> None:
+        self._close_bar()
+        if self.enabled:
+            self._clear()
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -236,17 +316,49 @@ def _check_mentee(result: MatchResult, mentee_id: str) -> None:
         )
 
 
-def _results_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    return "json" if str(args.output).lower().endswith(".json") else "csv"
+def _write_table(
+    args: argparse.Namespace,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    out: TextIO,
+    dest: str = "output",
+    encoding: str = "utf-8-sig",
+) -> None:
+    """Write a table to a checked output in its format (CSV in ``encoding``, or a
+    workbook for .xlsx)."""
+    from mentormatch._files.tables import write_csv, write_xlsx
+
+    target = _target(args, dest)
+    assert target is not None  # only called with the option given
+    if getattr(args, f"{dest}_format", "csv") == "xlsx":
+        _write_bytes(target, write_xlsx(header, rows))
+    else:
+        _write(target, write_csv(header, rows), encoding=encoding, out=out)
 
 
-def _write_results(args: argparse.Namespace, result: MatchResult, out: TextIO) -> None:
-    """Write a result to the checked ``-o`` target as CSV or JSON."""
+def _write_bytes(target: _outputs.Output, data: bytes) -> None:
+    """Write a workbook to a checked regular file (only files take ``.xlsx``)."""
+    from mentormatch._files.writing import write_binary
+
+    write_binary(target.path or target.given, data)
+
+
+def _write_results(
+    args: argparse.Namespace,
+    result: MatchResult,
+    out: TextIO,
+    signups: tuple[Sequence[Mentee], Sequence[Mentor]] | None = None,
+) -> None:
+    """Write a result to the checked ``-o`` target as CSV, JSON or a workbook, with the
+    names of ``signups`` beside the ids."""
     target = _target(args)
     assert target is not None  # only called with -o
-    fmt = _results_format(args)
+    fmt = str(getattr(args, "output_format", None) or "csv")
+    if fmt == "xlsx":
+        data = io.BytesIO()
+        mmio.write_results(result, data, format="xlsx", signups=signups)
+        _write_bytes(target, data.getvalue())
+        return
     buffer = io.StringIO(newline="")
-    mmio.write_results(result, buffer, format=fmt)
+    mmio.write_results(result, buffer, format=fmt, signups=signups)
     _write(target, buffer.getvalue(), encoding="utf-8-sig" if fmt == "csv" else "utf-8", out=out)

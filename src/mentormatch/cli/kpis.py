@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from mentormatch import io as mmio
 from mentormatch._errors import MentormatchError
-from mentormatch._files import outputs as _outputs
 from mentormatch._files import toml as _toml
 from mentormatch._problems import (
     Problems,
@@ -19,14 +17,22 @@ from mentormatch._problems import (
     then,
 )
 from mentormatch.cli._arguments import _add_output_argument, _checked, _file_argument, _gather
-from mentormatch.cli._console import EXIT_OK, _formatter, _say, _status, _target, _write, _written
+from mentormatch.cli._console import (
+    EXIT_OK,
+    _formatter,
+    _say,
+    _status,
+    _target,
+    _write,
+    _write_table,
+    _written,
+)
 from mentormatch.kpis import load_targets
+from mentormatch.kpis.report import AT_RISK_HEADER, CSV_HEADER, at_risk_rows, csv_rows
 from mentormatch.programme import TOP_KEYS
 
 if TYPE_CHECKING:
     from mentormatch.kpis import ProgrammeReport, Relationship, Targets
-
-_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".csv": "csv"}
 
 
 def _add_kpis(sub: Any) -> None:
@@ -110,38 +116,31 @@ def _add_kpis(sub: Any) -> None:
         help="the sign-ups, for mentor utilisation (the mentors' capacities)",
     )
     _add_output_argument(
-        p, "write the report (.html, .md, or .csv for the figures; '-' for stdout)"
+        p,
+        "write the report (.html, .md), or the figures (.csv, .xlsx); '-' for stdout",
+        formats=("html", "md", "csv", "xlsx"),
+        default="md",
+    )
+    _add_output_argument(
+        p,
+        "write the pairs at risk (.csv or .xlsx; '-' for stdout)",
+        formats=("csv", "xlsx"),
+        flags=("--at-risk",),
     )
     p.add_argument(
         "--format",
         choices=["html", "md", "csv"],
-        help="report format for -o (default: from the file name; markdown for '-')",
+        help="report format for -o '-', a pipe or a device (default md); a file's "
+        "extension names its format",
     )
     p.set_defaults(func=_cmd_kpis)
-
-
-def _report_format(args: argparse.Namespace) -> str | None:
-    if args.output is None:
-        return None
-    if args.format:
-        return str(args.format)
-    if args.output == _outputs.STDOUT:
-        return "md"
-    fmt = _REPORT_FORMATS.get(Path(args.output).suffix.lower())
-    if fmt is None:
-        raise MentormatchError(
-            f"-o {args.output!r}: the report is written as .html or .md (or .csv for the "
-            "figures); choose one of these names, or give --format",
-            field="output",
-        )
-    return fmt
 
 
 @_checked
 def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mentormatch import kpis
 
-    fmt = _report_format(args)
+    fmt = getattr(args, "output_format", None)
     as_of = _as_of(args)
     _check_options(args)
     targets, relationships, match_result, signups = _gather(
@@ -234,12 +233,19 @@ def _show(
     """The report written to ``-o`` in its format, or printed."""
     target = _target(args)
     if target is not None:
-        if fmt == "csv":
-            text, encoding = report.to_csv(), "utf-8-sig"
+        if fmt in ("csv", "xlsx"):
+            _write_table(args, CSV_HEADER, csv_rows(report), out)
         else:
             text = report.to_markdown() if fmt == "md" else report.to_html()
-            encoding = "utf-8"
-        _write(target, text, encoding=encoding, out=out)
+            _write(target, text, encoding="utf-8", out=out)
         _say(_status(args, out, err), f"wrote {_written(args)}")
     else:
         _say(out, report.summary())
+    risk = _target(args, "at_risk")
+    if risk is not None:
+        _write_table(args, AT_RISK_HEADER, at_risk_rows(report), out, dest="at_risk")
+        where = "standard output" if risk.kind == "stdout" else str(args.at_risk)
+        _say(
+            err if risk.kind == "stdout" or _status(args, out, err) is err else out,
+            f"wrote {len(report.at_risk)} pairs at risk to {where}",
+        )

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from mentormatch import io as mmio
 from mentormatch._errors import MentormatchError
-from mentormatch._files.tables import read_table_checked, source_name, write_csv
+from mentormatch._files.tables import read_table_checked, source_name
 from mentormatch._problems import Problems, ProblemsError, did_you_mean
 from mentormatch.cli._arguments import (
     _add_input_arguments,
@@ -37,8 +37,8 @@ from mentormatch.cli._console import (
     _status,
     _table,
     _target,
-    _write,
     _write_results,
+    _write_table,
     _written,
 )
 from mentormatch.lifecycle import rematch
@@ -168,7 +168,12 @@ def _add_rematch(sub: Any) -> None:
     )
     _add_output_argument(p, "where to write the result ('-' for standard output)")
     _add_programme_arguments(p)
-    p.add_argument("--format", choices=["csv", "json"], help="output format (default: from name)")
+    p.add_argument(
+        "--format",
+        choices=["csv", "json"],
+        help="format for '-', a pipe or a device (default csv); a file's extension "
+        "(.csv, .json, .xlsx) names its format",
+    )
     p.set_defaults(func=_cmd_rematch)
 
 
@@ -207,7 +212,7 @@ def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress.done()
     head = f"Kept {len(keep)} pairs, excluded {len(exclude)}."
     if args.output:
-        _write_results(args, result, out)
+        _write_results(args, result, out, (mentees, mentors))
         _say(
             _status(args, out, err),
             f"{head} Matched {result.n_matched} of {result.n_matched + len(result.unmatched)} "
@@ -250,7 +255,11 @@ def _add_shortlist(sub: Any) -> None:
         default=2.0,
         help="lists per place a mentor may appear on (default 2.0; 'inf' for no rationing)",
     )
-    _add_output_argument(p, "where to write the lists (CSV; '-' for standard output)")
+    _add_output_argument(
+        p,
+        "where to write the lists (.csv or .xlsx; '-' for standard output)",
+        formats=("csv", "xlsx"),
+    )
     _add_programme_arguments(p)
     p.set_defaults(func=_cmd_shortlist)
 
@@ -277,8 +286,8 @@ def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = _target(args)
     if target is not None:
         header = ["mentee_id", "rank", "mentor_id", "score", "reasons"]
-        text = write_csv(header, [[r[h] for h in header] for r in records])
-        _write(target, text, encoding="utf-8", out=out)
+        rows = [[r[h] for h in header] for r in records]
+        _write_table(args, header, rows, out, encoding="utf-8")  # as before: no BOM
         _say(
             _status(args, out, err),
             f"{lists.summary().splitlines()[0]} Wrote {_written(args)}",

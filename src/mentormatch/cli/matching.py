@@ -58,7 +58,8 @@ def _add_match(sub: Any) -> None:
     p.add_argument(
         "--format",
         choices=["csv", "json"],
-        help="output format (default: from the file name; json is what 'explain' reads)",
+        help="format for '-', a pipe or a device (default csv); a file's extension "
+        "(.csv, .json, .xlsx) names its format; json is what 'explain' reads",
     )
     p.set_defaults(func=_cmd_match)
 
@@ -71,7 +72,7 @@ def _cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     result = matcher.match(mentees, mentors)
     if args.output:
         progress(f"writing {args.output}")
-        _write_results(args, result, out)
+        _write_results(args, result, out, (mentees, mentors))
         progress.done()
         n = len(result.matches) + len(result.unmatched)
         _say(

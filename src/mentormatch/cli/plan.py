@@ -122,7 +122,9 @@ def add_parser(subparsers: Any) -> None:
         "--names", action="store_true", help="put names beside the ids (default: ids only)"
     )
     _add_output_argument(
-        p, "the plan: a .ics, .csv or .json file (none, or '-': the CSV on standard output)"
+        p,
+        "the plan: a .ics, .csv or .json file (none, or '-': the CSV on standard output)",
+        formats=(),  # its own rule (_format): --format may override the extension
     )
     p.add_argument(
         "--format",

@@ -8,9 +8,17 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from mentormatch._errors import MentormatchError
 from mentormatch._files.survey import Responses, read_responses
-from mentormatch._files.tables import write_csv
 from mentormatch.cli._arguments import _add_output_argument, _checked, _file_argument, _gather
-from mentormatch.cli._console import EXIT_OK, _formatter, _say, _status, _target, _write, _written
+from mentormatch.cli._console import (
+    EXIT_OK,
+    _formatter,
+    _note,
+    _say,
+    _status,
+    _target,
+    _write_table,
+    _written,
+)
 
 if TYPE_CHECKING:
     from mentormatch.surveys import Instrument, PairedChange, ScoredSurvey
@@ -61,7 +69,11 @@ def _add_survey(sub: Any) -> None:
         help="column that pairs respondents across rounds (default: id; required with --pre)",
     )
     p.add_argument("--nps-column", metavar="NAME", help="0-10 'would you recommend' column")
-    _add_output_argument(p, "write per-respondent scores (CSV; '-' for standard output)")
+    _add_output_argument(
+        p,
+        "write per-respondent scores (.csv or .xlsx; '-' for standard output)",
+        formats=("csv", "xlsx"),
+    )
     p.set_defaults(func=_cmd_survey)
 
 
@@ -81,7 +93,7 @@ def _cmd_survey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         reliability = surveys.cronbach_alpha(scored)
     _say(out, reliability.summary())
     for w in caught:
-        _say(err, f"note: {w.message}")
+        _note(err, w.message)
     if args.nps_column:
         _say(out, surveys.nps(post.extra[args.nps_column]).summary())
     if pre is not None:
@@ -189,5 +201,5 @@ def _write_scores(
             ]
             for k, pid in enumerate(post.ids)
         ]
-        _write(target, write_csv(header, records), encoding="utf-8-sig", out=out)
+        _write_table(args, header, records, out)
         _say(_status(args, out, err), f"wrote {_written(args)}")

@@ -65,11 +65,14 @@ def write_signups(
     dest : path or open text file
         A path is written atomically (temporary file, then moved into place).
     format : {"csv", "json"}, optional
-        Default: ``"json"`` when ``dest`` ends in ``.json``, else ``"csv"``.
+        For an open file (default ``"csv"``). A path is written in the format
+        its extension names (``.csv``, ``.json``); another extension, or a
+        ``format`` that disagrees with it, is refused before anything is written.
 
     Raises
     ------
     MentormatchError
+        For a path whose extension is not ``.csv`` or ``.json``.
         For CSV, when a goal, preference or skill name contains ``;`` (the
         item separator), or an attribute name is a field name; JSON has no
         such limits.

@@ -18,9 +18,18 @@ from mentormatch.matching import Alternative, Explanation, Match, MatchResult, U
 
 if TYPE_CHECKING:
     pass
+from mentormatch._errors import MentormatchError
 from mentormatch._files.signups import read_text
-from mentormatch._files.tables import source_name
-from mentormatch._files.writing import PathOrFile, cell_out, csv_writer, format_of, open_target, put
+from mentormatch._files.tables import source_name, write_xlsx
+from mentormatch._files.writing import (
+    PathOrFile,
+    cell_out,
+    csv_writer,
+    format_of,
+    open_target,
+    put,
+    write_binary,
+)
 
 __all__ = ["ResultsError", "read_results", "write_results"]
 
@@ -81,18 +90,71 @@ def _results_dict(result: MatchResult) -> dict[str, Any]:
     }
 
 
-def write_results(result: MatchResult, dest: PathOrFile, *, format: str | None = None) -> None:
-    """Write a match result as CSV (for people) or JSON (lossless, for :func:`read_results`).
+def _named_records(result: MatchResult, signups: Any) -> list[dict[str, Any]]:
+    """:meth:`MatchResult.to_records` with ``mentee_name`` and ``mentor_name`` beside the
+    ids when the sign-ups give anyone a name (empty for who has none)."""
+    rows = result.to_records()
+    if signups is None:
+        return rows
+    try:
+        tees, tors = signups
+        names = {("mentee", p.id): p.name for p in tees} | {("mentor", p.id): p.name for p in tors}
+    except (TypeError, ValueError, AttributeError):
+        raise MentormatchError(
+            "signups must be the (mentees, mentors) the result was matched from "
+            f"(a Signups from read_signups), not {type(signups).__name__}",
+            field="signups",
+        ) from None
+    if not any(names.values()):
+        return rows
+    out = []
+    for row in rows:
+        named: dict[str, Any] = {}
+        for key, value in row.items():
+            named[key] = value
+            if key in ("mentee_id", "mentor_id"):
+                role = key.removesuffix("_id")
+                named[f"{role}_name"] = names.get((role, value)) if value is not None else None
+        out.append(named)
+    return out
+
+
+_RESULT_FORMATS = ("csv", "json", "xlsx")
+
+
+def write_results(
+    result: MatchResult,
+    dest: PathOrFile,
+    *,
+    format: str | None = None,
+    signups: Any = None,
+) -> None:
+    """Write a match result as CSV or an Excel workbook (for people) or JSON (lossless,
+    for :func:`read_results`).
 
     Parameters
     ----------
     result : MatchResult
         From :meth:`Matcher.match` or :func:`read_results`.
-    dest : path or open text file
+    dest : path or open file
         A path is written atomically: to a temporary file in the same folder,
-        then moved into place, so nothing is left behind if writing fails.
-    format : {"csv", "json"}, optional
-        Default: ``"json"`` when ``dest`` ends in ``.json``, else ``"csv"``.
+        then moved into place, so nothing is left behind if writing fails. Its
+        extension names the format: ``.csv``, ``.json`` or ``.xlsx`` (the
+        ``[excel]`` extra); another extension is refused before anything is
+        written.
+    format : {"csv", "json", "xlsx"}, optional
+        For an open file (default ``"csv"``; ``"xlsx"`` needs a binary file).
+        For a path it may be given, and must then agree with the extension.
+    signups : Signups or (mentees, mentors), optional
+        The sign-ups the result was matched from: the CSV and the workbook then
+        carry ``mentee_name`` and ``mentor_name`` beside the ids (when anyone
+        has a name). JSON never holds names.
+
+    Raises
+    ------
+    MentormatchError
+        For an extension or ``format`` it does not write, before anything is
+        written; for a cell Excel cannot hold (``.xlsx``).
 
     Notes
     -----
@@ -100,10 +162,13 @@ def write_results(result: MatchResult, dest: PathOrFile, *, format: str | None =
     (matched first, then the unmatched with their reason): ``mentee_id``,
     ``mentor_id``, ``score``, one ``contribution_<criterion>`` column per
     criterion (they add up to the score), ``reasons`` and
-    ``unmatched_reason``. Numbers are written to 4 decimals; the file is
+    ``unmatched_reason``; with ``signups``, ``mentee_name`` after
+    ``mentee_id`` and ``mentor_name`` after ``mentor_id``. Numbers are written
+    to 4 decimals; the file is
     UTF-8 with a byte-order mark when written to a path (so spreadsheets
     detect the encoding); every text cell a spreadsheet would run as a
-    formula is neutralised with a leading apostrophe.
+    formula is neutralised with a leading apostrophe. An ``.xlsx`` workbook
+    holds the same columns, numbers as numbers (exact), text neutralised.
 
     JSON: ``{"version": 1, "total_score", "metadata", "matches", "unmatched",
     "explanations"}``: every match with its exact score, contributions and
@@ -125,17 +190,20 @@ def write_results(result: MatchResult, dest: PathOrFile, *, format: str | None =
     e1,m1,1.0000,1.0000,shares 1 of your 1 goals: sql,
     e2,,,,,"capacity exhausted: ..."
     """
-    fmt = format_of(dest, format)
+    fmt = format_of(dest, format, _RESULT_FORMATS)
     if fmt == "json":
         text = json.dumps(_results_dict(result), indent=2, ensure_ascii=False) + "\n"
         open_target(dest, fmt, lambda h: put(h, text))
         return
-    rows = result.to_records()
+    rows = _named_records(result, signups)
     header = (
         list(rows[0])
         if rows
         else ["mentee_id", "mentor_id", "score", "reasons", "unmatched_reason"]
     )
+    if fmt == "xlsx":
+        write_binary(dest, write_xlsx(header, [[row.get(k) for k in header] for row in rows]))
+        return
 
     def write(handle: IO[str]) -> None:
         writer = csv_writer(handle)

@@ -4,6 +4,7 @@ problem of every file in one :class:`SignupsError`."""
 from __future__ import annotations
 
 import io
+import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ __all__ = ["Signups", "SignupsError", "load_demo", "read_signups"]
 
 Source = Union[str, "os.PathLike[str]", IO[str], IO[bytes], "pd.DataFrame"]
 """Where sign-ups come from: a path, an open file, or a pandas DataFrame."""
+
+
+_log = logging.getLogger(__name__)
 
 
 class SignupsError(ProblemsError):
@@ -121,6 +125,7 @@ def read_signups(
     *,
     mentees: Source | None = None,
     mentors: Source | None = None,
+    sheet: str | None = None,
 ) -> Signups:
     """Read mentees and mentors from sign-ups, checking everything at once.
 
@@ -128,10 +133,14 @@ def read_signups(
     ----------
     source : path, open file or pandas.DataFrame, optional
         One table of sign-ups with a ``role`` column (``mentor`` or ``mentee``):
-        a CSV file, a JSON file, or a DataFrame.
+        a CSV file, an Excel workbook (``.xlsx``, recognised by its content; needs
+        the ``[excel]`` extra), a JSON file, or a DataFrame.
     mentees, mentors : path, open file or pandas.DataFrame, optional
         Separate tables instead of ``source``; give both. A ``role`` column is
         optional in them (if present it must agree).
+    sheet : str, optional
+        The sheet to read in a workbook (default: its first sheet); refused, as
+        a problem, for a source that is not a workbook.
 
     Returns
     -------
@@ -152,7 +161,8 @@ def read_signups(
 
     Notes
     -----
-    CSV: UTF-8 with or without a byte-order mark; the delimiter (comma,
+    CSV: UTF-8 with or without a byte-order mark, or Windows-1252 (what Excel
+    on Windows saves as "CSV") with a :class:`~mentormatch.FileEncodingWarning`; the delimiter (comma,
     semicolon or tab) is the one found most often in the header line; cells
     may be quoted and contain line breaks. Column names are matched ignoring
     case, surrounding spaces, and spaces or hyphens for underscores
@@ -208,7 +218,7 @@ def read_signups(
     for src, role, name in sources:
         problems = Problems(name or None)
         sinks.append(problems)
-        for list_role, records in load_records(src, role, problems).items():
+        for list_role, records in load_records(src, role, problems, sheet=sheet).items():
             for record in records:
                 record_role = _role_of(record, list_role, problems)
                 pid = cell_text(record.cells.get("id"))
@@ -239,6 +249,7 @@ def read_signups(
         raise SignupsError(
             [Problem(str(exc), row, exc.field, exc.participant_id, sink.source if sink else None)]
         ) from None
+    _log.info("read %d mentees and %d mentors", len(tees), len(tors))
     return Signups(tees, tors)
 
 

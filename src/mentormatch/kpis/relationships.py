@@ -390,8 +390,11 @@ def _relationship_problems(
     return out
 
 
-def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship, ...]:
-    """Read relationships from a CSV file, an open file or a pandas DataFrame.
+def read_relationships(
+    source: Any, meetings: Any = None, *, sheet: str | None = None
+) -> tuple[Relationship, ...]:
+    """Read relationships from a CSV file, an Excel workbook (``.xlsx``, the ``[excel]``
+    extra), an open file or a pandas DataFrame.
 
     One row per pair.  Columns (matched case-insensitively, trimmed, spaces or
     hyphens as ``_``): ``mentee_id``, ``mentor_id``, ``started``, ``status``
@@ -410,6 +413,9 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
     (``kick-off=2026-01-20; agreement=2026-02-05``; see
     :attr:`Relationship.milestones`); a bad date names the milestone, the row
     and the pair.
+
+    ``sheet`` names the sheet of a workbook ``source`` to read (default: the
+    first); it is a problem for a source that is not a workbook.
 
     Every problem of both files is reported at once, in one
     :class:`~mentormatch._problems.ProblemsError` (a ``MentormatchError``)
@@ -440,7 +446,7 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
       row 3, column 'status', id 'e13': status 'paused' is not one of 'active', 'completed', 'ended_early'
       row 3, column 'started', id 'e13': started '2024-02-30' is not a date; write it as YYYY-MM-DD
     """
-    rows, sink = read_relationship_rows(source, meetings, statuses=STATUSES)
+    rows, sink = read_relationship_rows(source, meetings, statuses=STATUSES, sheet=sheet)
     out: list[Relationship] = []
     for pair in rows:
         if not pair.bad:

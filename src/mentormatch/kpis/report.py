@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mentormatch import _text
-from mentormatch._files.tables import write_atomically, write_csv
+from mentormatch._files.tables import write_atomically, write_csv, write_table
 from mentormatch._frames import Column, Tabular
 from mentormatch._values import Value
 from mentormatch.kpis import report_followup as _followup
@@ -848,25 +848,52 @@ class ProgrammeReport(Tabular, Value):
     def at_risk_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The at-risk list as CSV (pair ids, reason, days since last meeting, next step)."""
         rows = [
-            (
-                a.mentee_id,
-                a.mentor_id,
-                a.days_since_last_meeting,
-                "" if a.last_meeting is None else a.last_meeting.isoformat(),
-                a.reason,
-                a.next_step,
-            )
-            for a in self.at_risk
+            (*r[:3], "" if r[3] is None else r[3].isoformat(), *r[4:]) for r in at_risk_rows(self)
         ]
-        return write_csv(
-            [
-                "mentee_id",
-                "mentor_id",
-                "days_since_last_meeting",
-                "last_meeting",
-                "reason",
-                "next_step",
-            ],
-            rows,
-            path,
-        )
+        return write_csv(AT_RISK_HEADER, rows, path)
+
+    def save_table(self, path: str | os.PathLike[str]) -> Path:
+        """Write every figure (the rows of :meth:`to_csv`) to ``path`` as CSV or as an
+        Excel workbook, as its extension says (``.csv``, ``.xlsx``: the ``[excel]``
+        extra); another extension is refused before anything is written. Returns
+        the path.
+
+        >>> import tempfile
+        >>> from datetime import date
+        >>> from mentormatch import kpis
+        >>> rel = kpis.Relationship(mentee_id="e1", mentor_id="m1", started=date(2025, 1, 6),
+        ...                         status="active", meetings=[date(2025, 1, 20)])
+        >>> report = kpis.programme_report([rel], as_of=date(2025, 3, 1))
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> report.save_table(folder / "kpis.xlsx").name, report.save_at_risk(folder / "risk.csv").name
+        ('kpis.xlsx', 'risk.csv')
+        >>> report.save_table(folder / "kpis.md")
+        Traceback (most recent call last):
+        ...
+        mentormatch._errors.MentormatchError: cannot write '.md' files: ...
+        """
+        return write_table(CSV_HEADER, csv_rows(self), path)
+
+    def save_at_risk(self, path: str | os.PathLike[str]) -> Path:
+        """Write the at-risk list (the columns of :meth:`at_risk_csv`; in a workbook
+        ``last_meeting`` is a date) to ``path`` as CSV or ``.xlsx``, by its extension."""
+        return write_table(AT_RISK_HEADER, at_risk_rows(self), path)
+
+
+AT_RISK_HEADER = (
+    "mentee_id",
+    "mentor_id",
+    "days_since_last_meeting",
+    "last_meeting",
+    "reason",
+    "next_step",
+)
+
+
+def at_risk_rows(report: ProgrammeReport) -> list[tuple[Any, ...]]:
+    """One row per pair at risk: ids, days since the last meeting, its date, the reason
+    and the next step."""
+    return [
+        (a.mentee_id, a.mentor_id, a.days_since_last_meeting, a.last_meeting, a.reason, a.next_step)
+        for a in report.at_risk
+    ]
