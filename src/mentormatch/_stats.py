@@ -19,8 +19,6 @@ import statistics
 from collections.abc import Sequence
 from fractions import Fraction
 
-from scipy import stats
-
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._validation import as_real, as_whole
@@ -52,6 +50,8 @@ def check_confidence(confidence: object) -> None:
 
 def normal_quantile(confidence: float) -> float:
     """The two-sided normal quantile ``z`` for ``confidence`` (1.96 for 0.95)."""
+    from scipy import stats
+
     check_confidence(confidence)
     return float(stats.norm.ppf(0.5 + float(confidence) / 2))
 
@@ -80,6 +80,8 @@ def decimal(x: float) -> Fraction:
 
 def t_interval(values: Sequence[float], confidence: float) -> ConfidenceInterval:
     """Student's t interval for the mean of ``values``; ``nan`` below two values."""
+    from scipy import stats
+
     n = len(values)
     if n < 2:
         return ConfidenceInterval(math.nan, math.nan, confidence)
@@ -101,6 +103,8 @@ def wilson(k: int, n: int, z: float) -> tuple[float, float]:
 def clopper_pearson(k: int, n: int, confidence: float) -> tuple[float, float]:
     """The exact (Clopper-Pearson) interval for ``k/n``; a bound scipy cannot give
     (counts in the 1e15s and beyond) is ``nan``."""
+    from scipy import stats
+
     alpha = 1 - float(confidence)
     kf, rest = float(k), float(n - k)
     low = float(stats.beta.ppf(alpha / 2, kf, rest + 1)) if k > 0 else 0.0
@@ -119,6 +123,8 @@ def agresti_coull(k: int, n: int, z: float) -> tuple[float, float]:
 def feldt(alpha: float, n: int, k: int, confidence: float) -> ConfidenceInterval:
     """Feldt's interval for Cronbach's alpha from ``n`` rows and ``k`` items;
     ``nan`` when alpha is undefined or above 1, or below two rows or two items."""
+    from scipy import stats
+
     if math.isnan(alpha) or alpha > 1 or n < 2 or k < 2:
         return ConfidenceInterval(math.nan, math.nan, confidence)
     df1 = n - 1

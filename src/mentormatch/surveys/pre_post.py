@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
@@ -107,6 +106,8 @@ class PairedChange(Value):
 
 def _wilcoxon(diff: FloatArray) -> tuple[float, float, float, str]:
     """W+, p, rank-biserial and method name for the differences."""
+    from scipy import stats
+
     nz = diff[diff != 0]
     m = int(nz.size)
     if m == 0:
@@ -207,6 +208,8 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
     >>> round(ch.t, 3), round(ch.p, 4)
     (3.162, 0.0341)
     """
+    from scipy import stats
+
     _check_confidence(confidence)
     a = as_vector(pre, what="pre")
     b = as_vector(post, what="post")
