@@ -7,9 +7,11 @@ is measured by ``benchmarks/import_time.py``.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,21 @@ def test_from_import_star_gives_every_public_name() -> None:
     namespace: dict[str, object] = {}
     exec("from mentormatch import *", namespace)
     assert set(mentormatch.__all__) <= set(namespace)
+
+
+def test_the_type_checking_imports_name_the_same_modules_as_the_lazy_table() -> None:
+    tree = ast.parse(Path(mentormatch.__file__).read_text(encoding="utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+    )
+    imported = {
+        alias.name: (node.module or "").removeprefix("mentormatch").lstrip(".")
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == mentormatch._LAZY
