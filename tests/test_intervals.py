@@ -446,3 +446,15 @@ def test_property_time_to_match_interval(
 ) -> None:
     t = time_to_match(*_as_dates(*cohort), as_of=AS_OF, confidence=confidence)
     _sound(t.ci)
+
+
+def test_pairwise_alpha_if_dropped_above_one_warns_naming_the_item() -> None:
+    # without item b, items a and c (answered by different respondents) give 1.0196
+    data = {"a": [1, 2, 3, 4, None], "b": [2, 1, 4, 3, 5], "c": [1, 2, 3, 5, 4]}
+    rows = [[data[c][i] for c in "abc"] for i in range(5)]
+    with pytest.warns(
+        SurveyWarning, match=r"alpha if dropped is above its maximum of 1 for \['item2'\]"
+    ):
+        rel = cronbach_alpha(rows, missing="pairwise")
+    assert rel.alpha <= 1
+    assert rel.alpha_if_dropped["item2"] == pytest.approx(1.0196078431372548)

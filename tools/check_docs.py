@@ -5,8 +5,8 @@ Usage (from the repository root, after the Sphinx build)::
     python tools/check_docs.py build/docs/html
 
 A name is public when it is in the ``__all__`` of a module whose dotted path
-has no part starting with an underscore (``mentormatch.cli`` is the command
-line, documented by ``--help``, and left out). Each public object must appear
+has no part starting with an underscore (``mentormatch.cli`` and its modules
+are the command line, documented by ``--help``, and left out). Each public object must appear
 in the reference under at least one of its public names: ``mm.GoalOverlap``
 may be documented as ``mentormatch.GoalOverlap`` or as
 ``mentormatch.criteria.GoalOverlap``. Every module re-exported by
@@ -58,7 +58,7 @@ def public_modules(package: types.ModuleType) -> list[types.ModuleType]:
     found = [package]
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         parts = info.name.split(".")
-        if any(p.startswith("_") for p in parts) or info.name in NOT_API:
+        if any(p.startswith("_") for p in parts) or ".".join(parts[:2]) in NOT_API:
             continue
         found.append(importlib.import_module(info.name))
     return found

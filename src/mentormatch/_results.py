@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import FrozenInstanceError, dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, cast
 
 from mentormatch._errors import MentormatchError
 from mentormatch._validation import shown
@@ -288,7 +288,10 @@ class Explainer(Protocol):
     def explain(self, mentee_id: str) -> Explanation: ...
 
 
-def _by_mentee(items: Iterable[Any]) -> list[Any]:
+_M = TypeVar("_M", "Match", "Unmatched")
+
+
+def _by_mentee(items: Iterable[_M]) -> list[_M]:
     return sorted(items, key=lambda x: x.mentee_id)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import warnings
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -86,9 +87,26 @@ def t_interval(values: Sequence[float], confidence: float) -> ConfidenceInterval
     if n < 2:
         return ConfidenceInterval(math.nan, math.nan, confidence)
     mean = statistics.fmean(values)
-    sd = statistics.stdev(values)
+    sd = stdev(values)
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
     return ConfidenceInterval(mean - half, mean + half, confidence)
+
+
+def stdev(values: Sequence[float]) -> float:
+    """The sample standard deviation, exact where :func:`statistics.stdev` is, and
+    finite wherever the answer is: Python 3.10's ``stdev`` turns a variance above
+    the largest float into an ``OverflowError`` (``[0, 1e300]``), so such values are
+    scaled down by their largest magnitude first (the result then carries one
+    rounding more).
+
+    >>> math.isclose(stdev([0.0, 1e300]), 1e300 / math.sqrt(2))
+    True
+    """
+    try:
+        return statistics.stdev(values)
+    except OverflowError:
+        scale = max(abs(v) for v in values)
+        return statistics.stdev([v / scale for v in values]) * scale
 
 
 def wilson(k: int, n: int, z: float) -> tuple[float, float]:
@@ -103,13 +121,23 @@ def wilson(k: int, n: int, z: float) -> tuple[float, float]:
 def clopper_pearson(k: int, n: int, confidence: float) -> tuple[float, float]:
     """The exact (Clopper-Pearson) interval for ``k/n``; a bound scipy cannot give
     (counts in the 1e15s and beyond) is ``nan``."""
-    from scipy import stats
-
     alpha = 1 - float(confidence)
     kf, rest = float(k), float(n - k)
-    low = float(stats.beta.ppf(alpha / 2, kf, rest + 1)) if k > 0 else 0.0
-    high = float(stats.beta.ppf(1 - alpha / 2, kf + 1, rest)) if k < n else 1.0
+    low = _beta_ppf(alpha / 2, kf, rest + 1) if k > 0 else 0.0
+    high = _beta_ppf(1 - alpha / 2, kf + 1, rest) if k < n else 1.0
     return low, high
+
+
+def _beta_ppf(q: float, a: float, b: float) -> float:
+    """The beta quantile, or ``nan`` where scipy's series does not converge and says
+    so with a RuntimeWarning (older scipy, counts in the 1e15s): a number it warns
+    about is not one to report."""
+    from scipy import stats
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        value = float(stats.beta.ppf(q, a, b))
+    return math.nan if any(issubclass(w.category, RuntimeWarning) for w in caught) else value
 
 
 def agresti_coull(k: int, n: int, z: float) -> tuple[float, float]:
@@ -120,7 +148,7 @@ def agresti_coull(k: int, n: int, z: float) -> tuple[float, float]:
     return p_tilde - half, p_tilde + half
 
 
-def feldt(alpha: float, n: int, k: int, confidence: float) -> ConfidenceInterval:
+def feldt(alpha: float, *, n: int, k: int, confidence: float) -> ConfidenceInterval:
     """Feldt's interval for Cronbach's alpha from ``n`` rows and ``k`` items;
     ``nan`` when alpha is undefined or above 1, or below two rows or two items."""
     from scipy import stats

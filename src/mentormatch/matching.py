@@ -37,7 +37,7 @@ from mentormatch._scoring import (
     check_criteria,
     score_programme,
 )
-from mentormatch._solve import have_ortools, solve_in_id_order, solve_sparse
+from mentormatch._solve import Graph, have_ortools, solve_in_id_order, solve_sparse
 from mentormatch._solve.pricing import CandidatePricer, ProgressFn, candidate_pass
 from mentormatch._validation import (
     RealLike,
@@ -213,7 +213,7 @@ class Matcher:
 
     def _score(self, tees: Sequence[Mentee], tors: Sequence[Mentor]) -> ScoreMatrix:
         return score_programme(
-            self.criteria, self.constraints, tees, tors, min_score=self.min_score
+            self.criteria, self.constraints, (tees, tors), min_score=self.min_score
         )
 
     # -- matching ----------------------------------------------------------------
@@ -266,10 +266,10 @@ class Matcher:
         tees, tors = validate_programme(mentees, mentors)
         capacity = capacities(tors, len(tees))
         if _pick_path(self.solver, len(tees), capacity) == "sparse":
-            return _match_sparse(self, (tees, tors), capacity, t0)
+            return _match_sparse(self, (tees, tors), capacity=capacity, t0=t0)
         scores = self._score(tees, tors)
         t1 = time.perf_counter()
-        _report(self.progress, "scoring", len(tees), len(tees))
+        _report(self.progress, "scoring", done=len(tees), total=len(tees))
         assignment = solve_in_id_order(
             scores.total,
             scores.eligible,
@@ -278,10 +278,10 @@ class Matcher:
             tor_ids=scores.mentor_ids,
         )
         t2 = time.perf_counter()
-        _report(self.progress, "solving", 1, 1)
-        result = build_result(self.recipe(tees, tors, capacity), scores, assignment)
+        _report(self.progress, "solving", done=1, total=1)
+        result = build_result(Recipe.of(self, (tees, tors), capacity), scores, assignment)
         t3 = time.perf_counter()
-        _report(self.progress, "explaining", len(tees), len(tees))
+        _report(self.progress, "explaining", done=len(tees), total=len(tees))
         return with_metadata(
             result,
             solver="dense",
@@ -321,14 +321,8 @@ class Matcher:
 
         return shortlist(self, mentees, mentors, k=k, ration=ration)
 
-    def recipe(
-        self, tees: Sequence[Mentee], tors: Sequence[Mentor], capacity: NDArray[np.int64]
-    ) -> Recipe:
-        """What a result of this matcher on this (validated) programme is built from."""
-        return Recipe(self.criteria, self.constraints, self.min_score, tees, tors, capacity)
 
-
-def _report(progress: ProgressFn | None, phase: str, done: int, total: int) -> None:
+def _report(progress: ProgressFn | None, phase: str, *, done: int, total: int) -> None:
     if progress is not None:
         progress(phase, done, total)
 
@@ -350,28 +344,28 @@ def _default_candidates(n: int, capacity: NDArray[np.int64]) -> int:
 def _match_sparse(
     matcher: Matcher,
     people: tuple[Sequence[Mentee], Sequence[Mentor]],
+    *,
     capacity: NDArray[np.int64],
     t0: float,
 ) -> MatchResult:
     """The large-programme path: blocked scoring, sparse solve, pricing to a proof."""
     tees, tors = people
-    ps = ProgrammeScorer(
-        matcher.criteria, matcher.constraints, tees, tors, min_score=matcher.min_score
-    )
+    ps = ProgrammeScorer(matcher.criteria, matcher.constraints, people, min_score=matcher.min_score)
     open_cols = capacity > 0
     # far more candidates than mentors cannot matter: clipped, so a huge value never reaches
     # numpy (the usual values, up to 32, are left as they are)
     k = min(matcher.candidates or _default_candidates(len(tees), capacity), max(len(tors), 32))
     workers = min(os.cpu_count() or 1, 4)
-    cand = candidate_pass(ps, open_cols, k, 3 * k, progress=matcher.progress, workers=workers)
-    t1 = time.perf_counter()
-    price = CandidatePricer(ps, open_cols, cand, k, progress=matcher.progress, workers=workers)
-    sol = solve_sparse(
-        len(tees), capacity, cand.rows, cand.cols, cand.score, price, backend=matcher.backend
+    cand = candidate_pass(
+        ps, open_cols, k, reserve=3 * k, progress=matcher.progress, workers=workers
     )
+    t1 = time.perf_counter()
+    price = CandidatePricer(ps, open_cols, cand, k=k, progress=matcher.progress, workers=workers)
+    start = Graph.of(len(tees), capacity, rows=cand.rows, cols=cand.cols, score=cand.score)
+    sol = solve_sparse(start, price, backend=matcher.backend)
     t2 = time.perf_counter()
-    _report(matcher.progress, "solving", 1, 1)
-    recipe = matcher.recipe(tees, tors, capacity)
+    _report(matcher.progress, "solving", done=1, total=1)
+    recipe = Recipe.of(matcher, people, capacity)
     result = build_sparse_result(recipe, ps, sol.assignment, progress=matcher.progress)
     t3 = time.perf_counter()
     return with_metadata(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -136,7 +137,11 @@ def test_csv_cells_cannot_become_formulas() -> None:
 TRICKY = ["plain", "a,b", 'say "hi"', "two\nlines", "cr\rhere", " spaced ", "=1", "'=1", "", "é ü"]
 
 
-@given(st.lists(st.sampled_from(TRICKY) | st.text(max_size=8), min_size=3, max_size=3))
+# Python 3.10's csv reader refuses a NUL ("line contains NUL"); later ones read it
+_TEXT = st.text(max_size=8).filter(lambda t: sys.version_info >= (3, 11) or "\x00" not in t)
+
+
+@given(st.lists(st.sampled_from(TRICKY) | _TEXT, min_size=3, max_size=3))
 def test_the_csv_is_what_the_csv_module_writes(texts: list[str]) -> None:
     from mentormatch._files.tables import neutralise
 

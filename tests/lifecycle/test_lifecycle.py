@@ -225,11 +225,11 @@ def test_exclude_rule_name_does_not_clash() -> None:
 def run_cli(argv: list[str]) -> str:
     import io
 
-    from mentormatch import cli
-    from mentormatch._cli_lifecycle import _add_rematch, _add_shortlist
+    from mentormatch.cli import _console
+    from mentormatch.cli.lifecycle import _add_rematch, _add_shortlist
 
-    parser = cli._Parser(prog="mentormatch")
-    sub = parser.add_subparsers(dest="command", parser_class=cli._Parser)
+    parser = _console._Parser(prog="mentormatch")
+    sub = parser.add_subparsers(dest="command", parser_class=_console._Parser)
     _add_rematch(sub)
     _add_shortlist(sub)
     args = parser.parse_args(argv)

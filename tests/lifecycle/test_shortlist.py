@@ -42,8 +42,9 @@ def test_limits_and_eligibility_hold(programme, k, ration, min_score) -> None:
             assert x.score == pytest.approx(scores.total[ie[e], im[x.mentor_id]])
             count[x.mentor_id] += 1
         assert (len(entries) < k) == (e in sl.notes)
-    for t in mentors:  # a capacity above the number of mentees is clipped: it cannot matter
-        limit = math.ceil(ration * min(t.capacity, len(mentees)))
+    for t in mentors:  # a capacity above the number of mentees is clipped: it cannot matter,
+        # and so is a limit (a mentor cannot be on more lists than there are mentees)
+        limit = min(math.ceil(ration * min(t.capacity, len(mentees))), len(mentees))
         assert count[t.id] == sl.load[t.id] <= limit == sl.limits[t.id]
 
 

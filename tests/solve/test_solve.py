@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from mentormatch._solve import (
     PRICE_TOL,
     Duals,
+    Graph,
     assignment_value,
     candidate_duals,
     have_ortools,
@@ -49,9 +50,8 @@ def sparse_from_dense(
         return r[bad], c[bad], score[r[bad], c[bad]]
 
     ok = ~zero[cols]
-    sol = solve_sparse(
-        n, capacity, rows[ok], cols[ok], score[rows[ok], cols[ok]], price, backend=backend
-    )
+    start = Graph.of(n, capacity, rows=rows[ok], cols=cols[ok], score=score[rows[ok], cols[ok]])
+    sol = solve_sparse(start, price, backend=backend)
     return sol.assignment, sol.rounds
 
 
@@ -133,14 +133,16 @@ def test_duals_refuse_a_suboptimal_assignment() -> None:
     rows, cols = np.array([0, 0, 1]), np.array([0, 1, 0])
     s = np.array([0.9, 0.8, 0.1])
     cap = np.array([1, 1])
-    assert candidate_duals(2, cap, rows, cols, s, np.array([0, -1])) is None  # fewer matched
-    assert candidate_duals(2, cap, rows, cols, s, np.array([1, 0])) is not None
+    g = Graph.of(2, cap, rows=rows, cols=cols, score=s)
+    assert candidate_duals(g, np.array([0, -1])) is None  # fewer matched
+    assert candidate_duals(g, np.array([1, 0])) is not None
     # a row placed on a pair outside the candidates
-    assert candidate_duals(2, cap, rows, cols, s, np.array([1, 1])) is None
+    assert candidate_duals(g, np.array([1, 1])) is None
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_solve_candidates_no_pairs(backend: str) -> None:
     empty = np.zeros(0, dtype=np.int64)
-    a = solve_candidates(3, np.array([1, 2]), empty, empty, np.zeros(0), backend=backend)
+    g = Graph.of(3, np.array([1, 2]), rows=empty, cols=empty, score=np.zeros(0))
+    a = solve_candidates(g, backend=backend)
     assert a.tolist() == [-1, -1, -1]

@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,7 +28,20 @@ from mentormatch.participants import Mentee, Mentor
 __all__ = ["Recipe", "build_result", "build_sparse_result"]
 
 
-@dataclass(frozen=True)
+class MatcherParts(Protocol):
+    """What a result needs of its matcher (a :class:`~mentormatch.Matcher` has it)."""
+
+    @property
+    def criteria(self) -> Sequence[CriterionLike]: ...
+
+    @property
+    def constraints(self) -> Sequence[ConstraintLike]: ...
+
+    @property
+    def min_score(self) -> float: ...
+
+
+@dataclass(frozen=True, eq=False)
 class Recipe:
     """What a result is built from besides the assignment: the matcher's parts, the programme."""
 
@@ -38,9 +52,20 @@ class Recipe:
     tors: Sequence[Mentor]
     capacity: NDArray[np.int64]
 
+    @classmethod
+    def of(
+        cls,
+        matcher: MatcherParts,
+        people: tuple[Sequence[Mentee], Sequence[Mentor]],
+        capacity: NDArray[np.int64],
+    ) -> Recipe:
+        """The recipe of ``matcher``'s results on this (validated) programme."""
+        tees, tors = people
+        return cls(matcher.criteria, matcher.constraints, matcher.min_score, tees, tors, capacity)
+
 
 def _assemble(
-    recipe: Recipe, ex: Explained, matches: list[Match], unmatched: list[Unmatched]
+    recipe: Recipe, ex: Explained, *, matches: list[Match], unmatched: list[Unmatched]
 ) -> MatchResult:
     """The result of either path, explaining on demand through ``ex``."""
     return MatchResult(
@@ -64,8 +89,8 @@ def build_result(recipe: Recipe, scores: ScoreMatrix, assignment: NDArray[np.int
     ex = DenseExplainer(
         recipe.criteria,
         recipe.rules,
-        scores,
-        (tees, tors),
+        scores=scores,
+        people=(tees, tors),
         capacity=recipe.capacity,
         assignment=assignment,
     )
@@ -85,7 +110,7 @@ def build_result(recipe: Recipe, scores: ScoreMatrix, assignment: NDArray[np.int
         for i, j in enumerate(assignment.tolist())
         if j < 0
     ]
-    return _assemble(recipe, ex, matches, unmatched)
+    return _assemble(recipe, ex, matches=matches, unmatched=unmatched)
 
 
 def _pair_values(
@@ -126,11 +151,11 @@ def build_sparse_result(
     ex = SparseExplainer(
         recipe.criteria,
         recipe.rules,
-        recipe.min_score,
-        (tees, tors),
-        recipe.capacity,
-        assignment,
-        ps,
+        min_score=recipe.min_score,
+        people=(tees, tors),
+        capacity=recipe.capacity,
+        assignment=assignment,
+        ps=ps,
     )
     values, totals = _pair_values(ps, assignment)
     matches: list[Match] = []
@@ -138,7 +163,11 @@ def build_sparse_result(
         j = int(assignment[i])
         contrib = ordered({name: ps.shares[name] * s for name, s in values[i].items()})
         why = partial(
-            reasons_from_values, ex.criteria, (tees[i], tors[j]), tuple(contrib), values[i]
+            reasons_from_values,
+            ex.criteria,
+            (tees[i], tors[j]),
+            order=tuple(contrib),
+            values=values[i],
         )
         matches.append(Match(tees[i].id, tors[j].id, totals[i], contrib, make_reasons=why))
     unmatched: list[Unmatched] = []
@@ -150,4 +179,4 @@ def build_sparse_result(
         unmatched.extend(Unmatched(tees[i].id, unmatched_reason(ex, i)) for i in map(int, rows))
         if progress is not None:
             progress("explaining", min(lo + step, lonely.size), lonely.size)
-    return _assemble(recipe, ex, matches, unmatched)
+    return _assemble(recipe, ex, matches=matches, unmatched=unmatched)

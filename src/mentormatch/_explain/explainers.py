@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -38,9 +38,9 @@ class DenseExplainer(Explained):
         self,
         criteria: Iterable[CriterionLike],
         rules: Iterable[ConstraintLike],
+        *,
         scores: ScoreMatrix,
         people: tuple[Sequence[Mentee], Sequence[Mentor]],
-        *,
         capacity: NDArray[np.int64],
         assignment: NDArray[np.intp],
     ) -> None:
@@ -69,6 +69,7 @@ class SparseExplainer(Explained):
         self,
         criteria: Iterable[CriterionLike],
         rules: Iterable[ConstraintLike],
+        *,
         min_score: float,
         people: tuple[Sequence[Mentee], Sequence[Mentor]],
         capacity: NDArray[np.int64],
@@ -85,12 +86,9 @@ class SparseExplainer(Explained):
         ps = self._ps
         if ps is None:
             user_rules = [r for name, r in self.rules.items() if name in self._user_rules]
+            people = (self.tees, self.tors)
             ps = ProgrammeScorer(
-                tuple(self.criteria.values()),
-                user_rules,
-                self.tees,
-                self.tors,
-                min_score=self.min_score,
+                tuple(self.criteria.values()), user_rules, people, min_score=self.min_score
             )
         return RowScores(ps)
 
@@ -104,16 +102,16 @@ class SparseExplainer(Explained):
 
     def __reduce__(self) -> tuple[Any, ...]:
         rules = tuple(self.rules[name] for name in self._user_rules)
-        recipe = (
-            tuple(self.criteria.values()),
-            rules,
-            self.min_score,
-            (self.tees, self.tors),
-            np.asarray(self.capacity),
-            np.asarray(self.assignment),
-        )
+        parts = (tuple(self.criteria.values()), rules)
         try:
-            pickle.dumps(recipe[:2])
+            pickle.dumps(parts)
         except Exception:  # a user's criterion or rule that cannot travel: send the answers
             return (StoredExplanations, (self.materialise(),))
-        return (SparseExplainer, recipe)
+        again = partial(
+            SparseExplainer,
+            min_score=self.min_score,
+            people=(self.tees, self.tors),
+            capacity=np.asarray(self.capacity),
+            assignment=np.asarray(self.assignment),
+        )
+        return (again, parts)

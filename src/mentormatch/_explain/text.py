@@ -61,6 +61,7 @@ def ordered(contrib: Mapping[str, float]) -> dict[str, float]:
 def reasons_from_values(
     criteria: Mapping[str, CriterionLike],
     pair: tuple[Mentee, Mentor],
+    *,
     order: Sequence[str],
     values: Mapping[str, float],
 ) -> tuple[str, ...]:
@@ -84,7 +85,7 @@ def pair_reasons(
     contrib = ordered(row.contributions(j))
     values = {name: float(s[j]) for name, s in row.by_criterion.items()}
     by_name = {c.name: c for c in criteria}
-    return contrib, reasons_from_values(by_name, pair, tuple(contrib), values)
+    return contrib, reasons_from_values(by_name, pair, order=tuple(contrib), values=values)
 
 
 def _snapshot(obj: Any) -> Any:
@@ -150,7 +151,8 @@ class Explained:
         row = self.row(i)
         values = {name: float(s[j]) for name, s in row.by_criterion.items()}
         order = tuple(ordered(row.contributions(j)))
-        return reasons_from_values(self.criteria, (self.tees[i], self.tors[j]), order, values)
+        pair = (self.tees[i], self.tors[j])
+        return reasons_from_values(self.criteria, pair, order=order, values=values)
 
     def materialise(self) -> dict[str, Explanation]:
         """Every mentee's explanation, as data."""
@@ -182,7 +184,7 @@ def _rule_sentence(ex: Explained, name: str, pair: tuple[Mentee, Mentor]) -> str
     return rule_phrase(name)  # pragma: no cover - every refusal comes from a known rule
 
 
-def _refused_everywhere(ex: Explained, i: int, row: Row, open_: NDArray[np.bool_]) -> str:
+def _refused_everywhere(ex: Explained, i: int, *, row: Row, open_: NDArray[np.bool_]) -> str:
     """Why no open mentor is allowed: each put down to the first rule refusing it."""
     left = open_.copy()
     first: dict[str, NDArray[np.intp]] = {}
@@ -213,7 +215,7 @@ def unmatched_reason(ex: Explained, i: int) -> str:
     row = ex.row(i)
     candidates = np.flatnonzero(open_ & np.asarray(row.allowed, dtype=bool))
     if candidates.size == 0:
-        return _refused_everywhere(ex, i, row, open_)
+        return _refused_everywhere(ex, i, row=row, open_=open_)
     above = candidates[np.asarray(row.eligible[candidates], dtype=bool)]
     if above.size == 0:
         best = int(_by_score_then_id(ex, row, candidates)[0])
@@ -244,7 +246,7 @@ def _diff_sentence(row: Row, chosen: int, other: int) -> str:
     return "; the difference: " + ", ".join(shown_) if shown_ else ""
 
 
-def _why_full(ex: Explained, row: Row, j: int, k: int) -> str:
+def _why_full(ex: Explained, row: Row, *, j: int, k: int) -> str:
     """Why not mentor ``k``, whose places are all taken (``j``: the mentee's mentor or -1)."""
     s_k = float(row.total[k])
     taken = sorted(ex.tees[int(r)].id for r in np.flatnonzero(ex.assignment == k))
@@ -266,7 +268,7 @@ def _why_full(ex: Explained, row: Row, j: int, k: int) -> str:
     )
 
 
-def _runner_up(ex: Explained, i: int, row: Row, j: int) -> Alternative | None:
+def _runner_up(ex: Explained, i: int, *, row: Row, j: int) -> Alternative | None:
     """The best other open mentor (eligible first), and why the mentee did not get them."""
     others = np.flatnonzero(ex.capacity > 0)
     others = others[others != j]
@@ -282,7 +284,7 @@ def _runner_up(ex: Explained, i: int, row: Row, j: int) -> Alternative | None:
     elif not row.eligible[k]:
         why = f"scores {s_k:.2f}, below min_score {ex.min_score:g}"
     elif ex.load[k] >= ex.capacity[k]:
-        why = _why_full(ex, row, j, k)
+        why = _why_full(ex, row, j=j, k=k)
     else:
         why = f"scored {s_k:.2f} against {ex.tors[j].id}'s {row.total[j]:.2f}" + (
             _diff_sentence(row, j, k)
@@ -295,7 +297,7 @@ def explain(ex: Explained, i: int) -> Explanation:
     tee = ex.tees[i]
     j = int(ex.assignment[i])
     row = ex.row(i)
-    runner = _runner_up(ex, i, row, j)
+    runner = _runner_up(ex, i, row=row, j=j)
     if j < 0:
         return Explanation(tee.id, None, None, {}, (), unmatched_reason(ex, i), runner)
     return Explanation(

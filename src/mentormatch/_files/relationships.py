@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from mentormatch._errors import MentormatchError
-from mentormatch._files.tables import Table, read_table_checked
+from mentormatch._files.tables import Row, Table, read_table_checked
 from mentormatch._problems import Problems, did_you_mean, listed
 
 __all__ = ["RELATIONSHIP_FIELDS", "RelationshipRow", "normalise_status", "read_relationship_rows"]
@@ -45,7 +45,7 @@ def read_relationship_rows(
     table, sink = read_table_checked(source, what)
     parsed: list[dict[str, Any]] = []
     if table is not None and _require_columns(
-        table.columns, REQUIRED, sink, "a relationships file has one row per pair"
+        table.columns, REQUIRED, sink=sink, example="a relationships file has one row per pair"
     ):
         if not table.rows:
             sink.add("the file has a header but no pairs; add one row per pair")
@@ -156,7 +156,7 @@ def _parse_meetings(value: object, where: str) -> list[date]:
 
 
 def _require_columns(
-    columns: Sequence[str], required: Sequence[str], sink: Problems, example: str
+    columns: Sequence[str], required: Sequence[str], *, sink: Problems, example: str
 ) -> bool:
     missing = [c for c in required if c not in columns]
     for name in missing:
@@ -191,84 +191,100 @@ def _expected_cadence(value: object) -> str | None:
 
 def _parse_rows(table: Table, sink: Problems, statuses: Sequence[str]) -> list[dict[str, Any]]:
     """One record per row, every cell parsed; ``_bad`` marks rows with a problem."""
-    parsed: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int | str] = {}
-    for row in table.rows:
-        cells = row.cells
-        mentee = cells.get("mentee_id")
-        number = row.number
-        pid = str(mentee).strip() if mentee is not None else None
-        before = len(sink.items)
+    return [_parse_row(row, sink, statuses=statuses, seen=seen) for row in table.rows]
 
-        for name in REQUIRED:
-            if cells.get(name) is None:
-                sink.add(f"{name} is empty; every row needs one", number, name, pid)
-        rec: dict[str, Any] = {
-            "mentee_id": pid or "",
-            "mentor_id": str(cells.get("mentor_id") or "").strip(),
-            "goals_set": 0,
-            "goals_met": 0,
-            "meetings": [],
-        }
-        raw_status = cells.get("status")
-        if raw_status is not None:
-            status = normalise_status(raw_status)
-            if status not in statuses:
-                sink.add(
-                    f"status {str(raw_status)[:80]!r} is not one of "
-                    + ", ".join(repr(s) for s in statuses),
-                    number,
-                    "status",
-                    pid,
-                )
-            rec["status"] = status
-        for name in ("started", "planned_end", "ended"):
-            if cells.get(name) is not None:
-                try:
-                    rec[name] = _parse_date(cells[name], name, "")
-                except MentormatchError as exc:
-                    sink.add(_bare(exc), number, name, pid)
-        for name in ("goals_set", "goals_met"):
-            if cells.get(name) is not None:
-                try:
-                    rec[name] = _parse_int(cells[name], name, "")
-                except MentormatchError as exc:
-                    sink.add(_bare(exc), number, name, pid)
-        if cells.get("satisfaction") is not None:
+
+def _parse_row(
+    row: Row, sink: Problems, *, statuses: Sequence[str], seen: dict[tuple[str, str], int | str]
+) -> dict[str, Any]:
+    """One row's record; a pair seen before (in ``seen``) is a problem."""
+    cells = row.cells
+    mentee = cells.get("mentee_id")
+    number = row.number
+    pid = str(mentee).strip() if mentee is not None else None
+    before = len(sink.items)
+
+    for name in REQUIRED:
+        if cells.get(name) is None:
+            sink.add(f"{name} is empty; every row needs one", number, name, pid)
+    rec: dict[str, Any] = {
+        "mentee_id": pid or "",
+        "mentor_id": str(cells.get("mentor_id") or "").strip(),
+        "goals_set": 0,
+        "goals_met": 0,
+        "meetings": [],
+    }
+    raw_status = cells.get("status")
+    if raw_status is not None:
+        status = normalise_status(raw_status)
+        if status not in statuses:
+            sink.add(
+                f"status {str(raw_status)[:80]!r} is not one of "
+                + ", ".join(repr(s) for s in statuses),
+                number,
+                "status",
+                pid,
+            )
+        rec["status"] = status
+    _parse_cells(cells, rec, number=number, pid=pid, sink=sink)
+    cadence = cells.get("expected_meetings_per_month")
+    if cadence is not None:
+        why = _expected_cadence(cadence)
+        if why is not None:
+            sink.add(why, number, "expected_meetings_per_month", pid)
+    rec["attributes"] = {
+        col: str(value).strip()
+        for col, value in cells.items()
+        if col not in RELATIONSHIP_FIELDS and value is not None
+    }
+    key = (rec["mentee_id"], rec["mentor_id"])
+    if pid and rec["mentor_id"]:
+        if key in seen:
+            sink.add(
+                f"mentee {key[0]!r} and mentor {key[1]!r} already appear in row "
+                f"{seen[key]}; keep one row per pair",
+                number,
+                "mentee_id",
+                pid,
+            )
+        else:
+            seen[key] = row.number
+    rec["_bad"] = len(sink.items) > before or "started" not in rec or "status" not in rec
+    rec["_row"] = number
+    return rec
+
+
+def _parse_cells(
+    cells: dict[str, Any],
+    rec: dict[str, Any],
+    *,
+    number: int | str,
+    pid: str | None,
+    sink: Problems,
+) -> None:
+    """The dates, counts, satisfaction and meetings of one row, parsed into ``rec``."""
+    for name in ("started", "planned_end", "ended"):
+        if cells.get(name) is not None:
             try:
-                rec["satisfaction"] = _parse_float(cells["satisfaction"], "satisfaction", "")
+                rec[name] = _parse_date(cells[name], name, "")
             except MentormatchError as exc:
-                sink.add(_bare(exc), number, "satisfaction", pid)
+                sink.add(_bare(exc), number, name, pid)
+    for name in ("goals_set", "goals_met"):
+        if cells.get(name) is not None:
+            try:
+                rec[name] = _parse_int(cells[name], name, "")
+            except MentormatchError as exc:
+                sink.add(_bare(exc), number, name, pid)
+    if cells.get("satisfaction") is not None:
         try:
-            rec["meetings"] = _parse_meetings(cells.get("meetings"), "")
+            rec["satisfaction"] = _parse_float(cells["satisfaction"], "satisfaction", "")
         except MentormatchError as exc:
-            sink.add(_bare(exc), number, "meetings", pid)
-        cadence = cells.get("expected_meetings_per_month")
-        if cadence is not None:
-            why = _expected_cadence(cadence)
-            if why is not None:
-                sink.add(why, number, "expected_meetings_per_month", pid)
-        rec["attributes"] = {
-            col: str(value).strip()
-            for col, value in cells.items()
-            if col not in RELATIONSHIP_FIELDS and value is not None
-        }
-        key = (rec["mentee_id"], rec["mentor_id"])
-        if pid and rec["mentor_id"]:
-            if key in seen:
-                sink.add(
-                    f"mentee {key[0]!r} and mentor {key[1]!r} already appear in row "
-                    f"{seen[key]}; keep one row per pair",
-                    number,
-                    "mentee_id",
-                    pid,
-                )
-            else:
-                seen[key] = row.number
-        rec["_bad"] = len(sink.items) > before or "started" not in rec or "status" not in rec
-        rec["_row"] = number
-        parsed.append(rec)
-    return parsed
+            sink.add(_bare(exc), number, "satisfaction", pid)
+    try:
+        rec["meetings"] = _parse_meetings(cells.get("meetings"), "")
+    except MentormatchError as exc:
+        sink.add(_bare(exc), number, "meetings", pid)
 
 
 def _add_meetings_file(parsed: list[dict[str, Any]], meetings: Any) -> Problems:
@@ -277,8 +293,8 @@ def _add_meetings_file(parsed: list[dict[str, Any]], meetings: Any) -> Problems:
     if table is None or not _require_columns(
         table.columns,
         ("mentee_id", "mentor_id", "date"),
-        sink,
-        "a meetings file has one row per meeting",
+        sink=sink,
+        example="a meetings file has one row per meeting",
     ):
         return sink
     index = {(rec["mentee_id"], rec["mentor_id"]): rec for rec in parsed}

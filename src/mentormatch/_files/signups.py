@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mentormatch._errors import MentormatchError
 from mentormatch._files import tables as _tables
 from mentormatch._files.tables import source_name
 from mentormatch._problems import Problems, shown
@@ -53,17 +52,8 @@ def read_text(source: object, problems: Problems, what: str = "sign-ups") -> str
 
     A path that does not exist raises :class:`FileNotFoundError`.
     """
-    try:
-        raw = _tables.read_source(source, what)
-    except FileNotFoundError:
-        raise
-    except MentormatchError as exc:
-        problems.add(str(exc).removeprefix(f"{what}: "))
-        return None
-    text, problem = _tables.to_text(raw)
-    if problem is not None:
-        problems.add(problem)
-    return text
+    opened = _tables.open_source(source, what, problems, missing="raise")
+    return None if opened is None else opened.text
 
 
 def records_of_csv(text: str, problems: Problems) -> tuple[list[str], list[Record]] | None:

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from mentormatch._files.tables import normalise_column, read_table_checked
-from mentormatch._problems import ProblemsError, did_you_mean, listed
+from mentormatch._files.tables import Row, Table, normalise_column, read_table_checked
+from mentormatch._problems import Problems, ProblemsError, did_you_mean, listed
 
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
@@ -114,6 +114,42 @@ def read_responses(
     extra = dict(extra or {})
     if table is None:
         raise ProblemsError(sink.items, what)
+    keys, id_key = _find_columns(
+        table, items, id_column=id_column, require_id=require_id, extra=extra, sink=sink
+    )
+    if sink.items:
+        raise ProblemsError(sink.items, what)
+    if not table.rows:
+        sink.add("the file has a header but no responses; add one row per respondent")
+    answers: list[dict[str, float | None]] = []
+    ids: list[str | None] = []
+    extras: dict[str, list[float | None]] = {name: [] for name in extra}
+    first_row: dict[str, int | str] = {}
+    for row in table.rows:
+        cells = row.cells
+        pid = None if id_key is None or cells.get(id_key) is None else str(cells[id_key]).strip()
+        answers.append(_item_answers(row, keys, scale=scale, pid=pid, sink=sink))
+        for name, bounds in extra.items():
+            extras[name].append(_extra_answer(row, name, bounds, pid=pid, sink=sink))
+        if id_key is not None:
+            _check_id(row, pid, id_column=id_column, first_row=first_row, sink=sink)
+        ids.append(pid)
+    if sink.items:
+        raise ProblemsError(sink.items, what)
+    return Responses(answers, ids, extras, [r.number for r in table.rows])
+
+
+def _find_columns(
+    table: Table,
+    items: Sequence[str],
+    *,
+    id_column: str | None,
+    require_id: bool,
+    extra: Mapping[str, tuple[float, float, str]],
+    sink: Problems,
+) -> tuple[dict[str, str], str | None]:
+    """The column of each item (normalised name -> item) and of the ids (None when
+    there is none), a problem for each column missing."""
     columns = table.columns
     shown = listed(table.original)
     keys = {normalise_column(i): i for i in items}
@@ -147,74 +183,90 @@ def read_responses(
                 row=1,
                 column=normalise_column(name),
             )
-    if sink.items:
-        raise ProblemsError(sink.items, what)
-    if not table.rows:
-        sink.add("the file has a header but no responses; add one row per respondent")
+    return keys, id_key
+
+
+def _row_of(row: Row) -> int | None:
+    return row.number if isinstance(row.number, int) else None
+
+
+def _item_answers(
+    row: Row,
+    keys: Mapping[str, str],
+    *,
+    scale: tuple[float, float],
+    pid: str | None,
+    sink: Problems,
+) -> dict[str, float | None]:
+    """One respondent's answers, item -> number (None when skipped or bad)."""
     lo, hi = scale
-    answers: list[dict[str, float | None]] = []
-    ids: list[str | None] = []
-    extras: dict[str, list[float | None]] = {name: [] for name in extra}
-    first_row: dict[str, int | str] = {}
-    for row in table.rows:
-        cells = row.cells
-        pid = None if id_key is None or cells.get(id_key) is None else str(cells[id_key]).strip()
-        record: dict[str, float | None] = {}
-        for key, item in keys.items():
-            cell = cells.get(key)
-            value = None if cell is None else _answer(cell)
-            if cell is not None and value is None:
-                sink.add(
-                    f"{cell!r} is not a number; write the answer's number, or leave the cell "
-                    "empty if it was skipped",
-                    row=row.number if isinstance(row.number, int) else None,
-                    column=key,
-                    participant_id=pid,
-                )
-            elif value is not None and not lo <= value <= hi:
-                sink.add(
-                    f"answer {cell} is outside the scale {lo:g}..{hi:g}; correct it, or leave "
-                    "the cell empty if it was skipped",
-                    row=row.number if isinstance(row.number, int) else None,
-                    column=key,
-                    participant_id=pid,
-                )
-                value = None
-            record[item] = value
-        for name, (low, high, _) in extra.items():
-            cell = cells.get(normalise_column(name))
-            value = None if cell is None else _answer(cell)
-            if cell is not None and (
-                value is None or not value.is_integer() or not low <= value <= high
-            ):
-                sink.add(
-                    f"{cell!r} is not a whole number {low:g}..{high:g}; correct it, or leave the "
-                    "cell empty if it was skipped",
-                    row=row.number if isinstance(row.number, int) else None,
-                    column=normalise_column(name),
-                    participant_id=pid,
-                )
-                value = None
-            extras[name].append(value)
-        if id_key is not None:
-            if pid is None:
-                sink.add(
-                    f"the respondent id is empty; give every row an id in the {id_column!r} column",
-                    row=row.number if isinstance(row.number, int) else None,
-                    column=id_key,
-                )
-            elif pid in first_row:
-                sink.add(
-                    f"respondent {pid!r} also answers in row {first_row[pid]}; each respondent "
-                    "answers once: merge the rows or correct the id",
-                    row=row.number if isinstance(row.number, int) else None,
-                    column=id_key,
-                    participant_id=pid,
-                )
-            else:
-                first_row[pid] = row.number
-        answers.append(record)
-        ids.append(pid)
-    if sink.items:
-        raise ProblemsError(sink.items, what)
-    return Responses(answers, ids, extras, [r.number for r in table.rows])
+    record: dict[str, float | None] = {}
+    for key, item in keys.items():
+        cell = row.cells.get(key)
+        value = None if cell is None else _answer(cell)
+        if cell is not None and value is None:
+            sink.add(
+                f"{cell!r} is not a number; write the answer's number, or leave the cell "
+                "empty if it was skipped",
+                row=_row_of(row),
+                column=key,
+                participant_id=pid,
+            )
+        elif value is not None and not lo <= value <= hi:
+            sink.add(
+                f"answer {cell} is outside the scale {lo:g}..{hi:g}; correct it, or leave "
+                "the cell empty if it was skipped",
+                row=_row_of(row),
+                column=key,
+                participant_id=pid,
+            )
+            value = None
+        record[item] = value
+    return record
+
+
+def _extra_answer(
+    row: Row, name: str, bounds: tuple[float, float, str], *, pid: str | None, sink: Problems
+) -> float | None:
+    """The whole number of an extra column (the NPS one), None when empty or bad."""
+    low, high, _ = bounds
+    cell = row.cells.get(normalise_column(name))
+    value = None if cell is None else _answer(cell)
+    if cell is not None and (value is None or not value.is_integer() or not low <= value <= high):
+        sink.add(
+            f"{cell!r} is not a whole number {low:g}..{high:g}; correct it, or leave the "
+            "cell empty if it was skipped",
+            row=_row_of(row),
+            column=normalise_column(name),
+            participant_id=pid,
+        )
+        return None
+    return value
+
+
+def _check_id(
+    row: Row,
+    pid: str | None,
+    *,
+    id_column: str | None,
+    first_row: dict[str, int | str],
+    sink: Problems,
+) -> None:
+    """An empty or repeated respondent id is a problem; a new one is noted in ``first_row``."""
+    id_key = normalise_column(id_column)
+    if pid is None:
+        sink.add(
+            f"the respondent id is empty; give every row an id in the {id_column!r} column",
+            row=_row_of(row),
+            column=id_key,
+        )
+    elif pid in first_row:
+        sink.add(
+            f"respondent {pid!r} also answers in row {first_row[pid]}; each respondent "
+            "answers once: merge the rows or correct the id",
+            row=_row_of(row),
+            column=id_key,
+            participant_id=pid,
+        )
+    else:
+        first_row[pid] = row.number

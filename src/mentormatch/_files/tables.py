@@ -48,8 +48,10 @@ from mentormatch._problems import Problems, shown
 __all__ = [
     "Row",
     "Table",
+    "TableSource",
     "neutralise",
     "normalise_column",
+    "open_source",
     "read_table",
     "write_csv",
     "write_table",
@@ -186,6 +188,65 @@ def windows_fallback(data: bytes, name: str) -> str | bytes:
         )
         return text
     return data
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """One table's input, opened once: the seam every reader of the project goes
+    through (sign-ups, results, relationships, meetings, surveys).
+
+    ``frame`` is a pandas DataFrame as given; otherwise ``text`` is the file's
+    decoded text. A new format (an ``.xlsx`` workbook) or encoding (cp1252) is
+    added here, in :func:`open_source` and :func:`to_text`, and every reader has it.
+    """
+
+    name: str
+    text: str | None = None
+    frame: Any = None
+    workbook: bytes | None = None
+
+
+def open_source(
+    source: object,
+    what: str,
+    problems: Problems,
+    *,
+    missing: str = "problem",
+    workbooks: bool = False,
+) -> TableSource | None:
+    """Open a path, an open file or a DataFrame as a :class:`TableSource`.
+
+    ``None`` (with the reason added to ``problems``) when it cannot be read or is
+    not text (UTF-8, or cp1252 with a :class:`FileEncodingWarning`). A path that
+    does not exist is a problem, or raises :class:`FileNotFoundError` when
+    ``missing="raise"``. With ``workbooks``, a zip file (an ``.xlsx`` workbook)
+    comes back as its bytes in ``workbook``, for :func:`read_xlsx_checked`.
+
+    >>> import io
+    >>> got = open_source(io.BytesIO(b"id\\ne1\\n"), "the table", Problems(None))
+    >>> got.text, got.frame
+    ('id\\ne1\\n', None)
+    """
+    name = source_name(source, "")
+    if is_dataframe(source):
+        return TableSource(name, frame=source)
+    try:
+        raw = read_source(source, what)
+    except FileNotFoundError:
+        if missing == "raise":
+            raise
+        problems.add("no such file; check the name and the folder")
+        return None
+    except MentormatchError as exc:
+        problems.add(str(exc).removeprefix(f"{what}: "))
+        return None
+    if workbooks and isinstance(raw, bytes) and raw.startswith(b"PK\x03\x04"):
+        return TableSource(name, workbook=raw)
+    text, problem = to_text(raw)
+    if text is None:
+        problems.add(str(problem))
+        return None
+    return TableSource(name, text=text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -443,6 +504,20 @@ def _check_columns(
     return columns if ok else None
 
 
+def _frame_table(frame: Any, problems: Problems) -> tuple[Table | None, Problems]:
+    """A DataFrame's table: its columns checked, one row per index label."""
+    original = tuple(str(c) for c in frame.columns)
+    names = _check_columns(original, problems)
+    if names is None:
+        return None, problems
+    rows = []
+    tuples = frame.itertuples(index=False, name=None)
+    for label, values in zip(frame.index, tuples, strict=True):
+        cells = {col: _cell(v) for col, v in zip(names, values, strict=True)}
+        rows.append(Row(label if isinstance(label, (int, str)) else str(label), cells))
+    return Table(names, original, tuple(rows), from_dataframe=True), problems
+
+
 def read_table_checked(
     source: object, what: str = "the table", *, sheet: str | None = None
 ) -> tuple[Table | None, Problems]:
@@ -466,39 +541,21 @@ def read_table_checked(
     workbook.
     """
     problems = Problems(source_name(source, "") or None)
-    if is_dataframe(source):
-        frame: Any = source
-        original = tuple(str(c) for c in frame.columns)
-        names = _check_columns(original, problems)
-        if names is None:
-            return None, problems
-        rows = []
-        tuples = frame.itertuples(index=False, name=None)
-        for label, values in zip(frame.index, tuples, strict=True):
-            cells = {col: _cell(v) for col, v in zip(names, values, strict=True)}
-            rows.append(Row(label if isinstance(label, (int, str)) else str(label), cells))
-        return Table(names, original, tuple(rows), from_dataframe=True), problems
-
-    try:
-        raw = read_source(source, what)
-    except FileNotFoundError:
-        problems.add("no such file; check the name and the folder")
+    opened = open_source(source, what, problems, workbooks=True)
+    if opened is None:
         return None, problems
-    except MentormatchError as exc:
-        problems.add(str(exc).removeprefix(f"{what}: "))
-        return None, problems
-    if isinstance(raw, bytes) and raw.startswith(b"PK\x03\x04"):
-        return read_xlsx_checked(raw, problems, sheet)
+    if opened.workbook is not None:
+        return read_xlsx_checked(opened.workbook, problems, sheet)
     if sheet is not None:
         problems.add(
             f"sheet={sheet!r} was given, but this is not an Excel workbook (.xlsx); "
             "leave 'sheet' out for CSV"
         )
         return None, problems
-    text, problem = to_text(raw)
-    if text is None:
-        problems.add(str(problem))
-        return None, problems
+    if opened.frame is not None:
+        return _frame_table(opened.frame, problems)
+    text = opened.text
+    assert text is not None  # not a frame: the decoded text
     delimiter = sniff_delimiter(text)
     try:
         records = csv_records(text, delimiter)

@@ -54,7 +54,7 @@ class ProgrammeScorer:
     ----------
     criteria, constraints : sequences
         As held by the :class:`~mentormatch.Matcher`.
-    tees, tors : sequences of Mentee, Mentor
+    people : (sequence of Mentee, sequence of Mentor)
         The (validated) programme.
     min_score : float
 
@@ -71,7 +71,7 @@ class ProgrammeScorer:
     >>> import mentormatch as mm
     >>> e = [mm.Mentee(id="e1", goals=["sql"]), mm.Mentee(id="e2")]
     >>> m = [mm.Mentor(id="m1", goals=["sql"]), mm.Mentor(id="e2")]
-    >>> ps = ProgrammeScorer([mm.GoalOverlap()], [], e, m, min_score=0.0)
+    >>> ps = ProgrammeScorer([mm.GoalOverlap()], [], (e, m), min_score=0.0)
     >>> ps.total(np.array([0, 1]))
     array([[1., 0.],
            [0., 0.]])
@@ -84,11 +84,11 @@ class ProgrammeScorer:
         self,
         criteria: Sequence[CriterionLike],
         constraints: Sequence[ConstraintLike],
-        tees: Sequence[Mentee],
-        tors: Sequence[Mentor],
+        people: tuple[Sequence[Mentee], Sequence[Mentor]],
         *,
         min_score: float,
     ) -> None:
+        tees, tors = people
         self.tees, self.tors = tees, tors
         self.n, self.m = len(tees), len(tors)
         self.min_score = min_score
@@ -122,7 +122,7 @@ class ProgrammeScorer:
         grid = ([self.tees[i] for i in rows], sub_tors)
         shape = (len(rows), len(sub_tors))
         return {
-            name: check_scores(name, scorer(rows, cols), grid, shape, copy=keep)
+            name: check_scores(name, scorer(rows, cols), grid, shape=shape, copy=keep)
             for name, scorer in self._scorers.items()
         }
 

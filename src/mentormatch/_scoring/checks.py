@@ -45,7 +45,29 @@ def thread_safe(obj: object) -> bool:
     return getattr(obj, "thread_safe", False) is True
 
 
+def _has_shape(kind: str, obj: Any, *, attrs: tuple[str, ...], shape: str) -> None:
+    """Refuse an object lacking one of ``attrs``; ``shape`` says what one has."""
+    missing = [a for a in attrs if not hasattr(obj, a)]
+    if missing:
+        raise MentormatchError(
+            f"{kind} {obj!r} lacks {', '.join(missing)}; {shape}",
+            field="criteria" if kind == "criterion" else "constraints",
+        )
+
+
+def _has_name(kind: str, obj: Any, used_in: str) -> None:
+    if not isinstance(obj.name, str) or not obj.name.strip():
+        what = "a criterion's" if kind == "criterion" else "a rule's"
+        raise MentormatchError(
+            f"{kind} {shown(obj)} has name {shown(obj.name)}; {what} name is a non-empty "
+            f"string, used in {used_in}",
+            field="name",
+            value=obj.name,
+        )
+
+
 def check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
+    """The criteria of a matcher: at least one, each of the right shape, names unique."""
     out = tuple(criteria)
     if not out:
         raise MentormatchError(
@@ -53,30 +75,15 @@ def check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
         )
     names: set[str] = set()
     for c in out:
-        missing = [a for a in ("name", "weight", "score", "explain") if not hasattr(c, a)]
-        if missing:
-            raise MentormatchError(
-                f"criterion {c!r} lacks {', '.join(missing)}; a criterion has a name, a weight > 0, "
-                "score(mentees, mentors) and explain(mentee, mentor, value) "
-                "(wrap a plain function in FunctionCriterion)",
-                field="criteria",
-            )
-        if not isinstance(c.name, str) or not c.name.strip():
-            raise MentormatchError(
-                f"criterion {shown(c)} has name {shown(c.name)}; a criterion's name is a "
-                "non-empty string, used in contributions and exports",
-                field="name",
-                value=c.name,
-            )
-        w = c.weight
-        real = as_real(w)
-        if real is None or not math.isfinite(real) or real <= 0:
-            raise MentormatchError(
-                f"criterion {c.name!r} has weight {shown(w)}; weights must be finite numbers > 0 "
-                "(True and False are not weights)",
-                field="weight",
-                value=w,
-            )
+        _has_shape(
+            "criterion",
+            c,
+            attrs=("name", "weight", "score", "explain"),
+            shape="a criterion has a name, a weight > 0, score(mentees, mentors) and "
+            "explain(mentee, mentor, value) (wrap a plain function in FunctionCriterion)",
+        )
+        _has_name("criterion", c, "contributions and exports")
+        weight_of(c)
         if c.name in names:
             raise MentormatchError(
                 f"two criteria are named {c.name!r}; give one of them another name= so that "
@@ -89,23 +96,17 @@ def check_criteria(criteria: Iterable[Any]) -> tuple[CriterionLike, ...]:
 
 
 def check_constraints(constraints: Iterable[Any]) -> tuple[ConstraintLike, ...]:
+    """The rules of a matcher: each of the right shape, names unique (and not the self rule's)."""
     out = tuple(constraints)
     names: set[str] = set()
     for c in out:
-        missing = [a for a in ("name", "allowed", "explain") if not hasattr(c, a)]
-        if missing:
-            raise MentormatchError(
-                f"constraint {c!r} lacks {', '.join(missing)}; a constraint has a name, "
-                "allowed(mentees, mentors) and explain(mentee, mentor)",
-                field="constraints",
-            )
-        if not isinstance(c.name, str) or not c.name.strip():
-            raise MentormatchError(
-                f"constraint {shown(c)} has name {shown(c.name)}; a rule's name is a non-empty "
-                "string, used in the reasons",
-                field="name",
-                value=c.name,
-            )
+        _has_shape(
+            "constraint",
+            c,
+            attrs=("name", "allowed", "explain"),
+            shape="a constraint has a name, allowed(mentees, mentors) and explain(mentee, mentor)",
+        )
+        _has_name("constraint", c, "the reasons")
         if c.name in names or c.name == SELF_RULE:
             raise MentormatchError(
                 f"two constraints are named {c.name!r}; give each rule its own name",
@@ -149,7 +150,26 @@ def _where(grid: Grid, i: int, j: int) -> str:
     return f"mentee {grid[0][i].id!r} and mentor {grid[1][j].id!r}"
 
 
-def _as_grid(what: str, name: str, raw: Any, shape: tuple[int, int]) -> NDArray[Any]:
+def _first_bad(
+    who: str,
+    found: tuple[NDArray[Any], NDArray[np.bool_], Grid],
+    *,
+    need: str,
+    missing: str,
+) -> MentormatchError:
+    """The error naming the first value of ``arr`` that ``ok`` refuses, and its pair."""
+    arr, ok, grid = found
+    i, j = (int(x) for x in np.argwhere(~ok)[0])
+    value = arr[i, j]
+    return MentormatchError(
+        f"{who} returned {shown(value)} for {_where(grid, i, j)}; {need}"
+        + (missing if is_missing(value) else ""),
+        field="criteria" if who.startswith("criterion") else "constraints",
+        participant_id=grid[0][i].id,
+    )
+
+
+def _as_grid(what: str, name: str, raw: Any, *, shape: tuple[int, int]) -> NDArray[Any]:
     """``raw`` as an array of ``shape``, or the error naming ``what`` (criterion or constraint)."""
     field = "criteria" if what == "criterion" else "constraints"
     try:
@@ -170,7 +190,7 @@ def _as_grid(what: str, name: str, raw: Any, shape: tuple[int, int]) -> NDArray[
     return arr
 
 
-def _numbers_only(name: str, raw: Any, arr: NDArray[Any], grid: Grid) -> None:
+def _numbers_only(name: str, raw: Any, *, arr: NDArray[Any], grid: Grid) -> None:
     """Refuse text, dates ... and, in an object array, anything that is not a number."""
     what = type(raw).__name__
     if arr.size and arr.dtype.kind not in "biuf" and arr.dtype != object:
@@ -183,14 +203,11 @@ def _numbers_only(name: str, raw: Any, arr: NDArray[Any], grid: Grid) -> None:
     if arr.dtype == object and arr.size:  # numbers of any kind, or text, None, pd.NA ...
         ok = np.asarray(_is_number_each(arr), dtype=bool)
         if not ok.all():
-            i, j = (int(x) for x in np.argwhere(~ok)[0])
-            value = arr[i, j]
-            raise MentormatchError(
-                f"criterion {name!r} returned {shown(value)} for {_where(grid, i, j)}; "
-                "scores must be numbers in [0, 1]"
-                + (" (a missing value is not a score)" if is_missing(value) else ""),
-                field="criteria",
-                participant_id=grid[0][i].id,
+            raise _first_bad(
+                f"criterion {name!r}",
+                (arr, ok, grid),
+                need="scores must be numbers in [0, 1]",
+                missing=" (a missing value is not a score)",
             )
 
 
@@ -222,8 +239,8 @@ def check_scores(
     name: str,
     raw: Any,
     grid: Grid,
-    shape: tuple[int, int] | None = None,
     *,
+    shape: tuple[int, int] | None = None,
     copy: bool = True,
 ) -> NDArray[np.float64]:
     """What criterion ``name`` returned for the pairs of ``grid`` (mentees, mentors), checked.
@@ -233,8 +250,8 @@ def check_scores(
     a criterion may keep and change it.
     """
     shape = (len(grid[0]), len(grid[1])) if shape is None else shape
-    arr = _as_grid("criterion", name, raw, shape)
-    _numbers_only(name, raw, arr, grid)
+    arr = _as_grid("criterion", name, raw, shape=shape)
+    _numbers_only(name, raw, arr=arr, grid=grid)
     s = np.asarray(arr, dtype=np.float64)
     if s.size == 0:
         return s
@@ -249,21 +266,18 @@ def check_mask(name: str, raw: Any, grid: Grid) -> NDArray[np.bool_]:
     first value that is not a boolean.
     """
     shape = (len(grid[0]), len(grid[1]))
-    arr = _as_grid("constraint", name, raw, shape)
+    arr = _as_grid("constraint", name, raw, shape=shape)
     if arr.dtype == np.bool_:
         return arr.copy() if arr is raw else arr
     if arr.dtype == object:  # pandas' nullable booleans, lists of numpy bools ...
         ok = np.asarray(_is_bool_each(arr), dtype=bool) if arr.size else np.ones(shape, bool)
         if ok.all():
             return arr.astype(bool)
-        i, j = (int(x) for x in np.argwhere(~ok)[0])
-        value = arr[i, j]
-        raise MentormatchError(
-            f"constraint {name!r} returned {shown(value)} for {_where(grid, i, j)}; allowed() "
-            "must return True or False for every pair"
-            + (" (a missing value is neither)" if is_missing(value) else ""),
-            field="constraints",
-            participant_id=grid[0][i].id,
+        raise _first_bad(
+            f"constraint {name!r}",
+            (arr, ok, grid),
+            need="allowed() must return True or False for every pair",
+            missing=" (a missing value is neither)",
         )
     if arr.size == 0:
         return np.ones(shape, dtype=bool)

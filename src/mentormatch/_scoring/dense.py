@@ -152,8 +152,7 @@ class ScoreMatrix(Value):
 def score_programme(
     criteria: Sequence[CriterionLike],
     rules: Sequence[ConstraintLike],
-    tees: Sequence[Mentee],
-    tors: Sequence[Mentor],
+    people: tuple[Sequence[Mentee], Sequence[Mentor]],
     *,
     min_score: float,
 ) -> ScoreMatrix:
@@ -162,13 +161,14 @@ def score_programme(
     Examples
     --------
     >>> import mentormatch as mm
-    >>> sm = score_programme([mm.GoalOverlap()], [], [mm.Mentee(id="a")],
-    ...                      [mm.Mentor(id="a"), mm.Mentor(id="b")], min_score=0.0)
+    >>> people = ([mm.Mentee(id="a")], [mm.Mentor(id="a"), mm.Mentor(id="b")])
+    >>> sm = score_programme([mm.GoalOverlap()], [], people, min_score=0.0)
     >>> sm.allowed, list(sm.refused_by)
     (array([[False,  True]]), ['not_yourself'])
     """
+    tees, tors = people
     shape = (len(tees), len(tors))
-    by = {c.name: check_scores(c.name, c.score(tees, tors), (tees, tors), shape) for c in criteria}
+    by = {c.name: check_scores(c.name, c.score(tees, tors), people, shape=shape) for c in criteria}
     weights = {c.name: weight_of(c) for c in criteria}
     total = weighted_total(by, shares(weights), shape)
     rows = np.arange(shape[0], dtype=np.intp)

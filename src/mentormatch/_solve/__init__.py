@@ -18,7 +18,7 @@ those, the largest total score.
 """
 
 from mentormatch._solve.dense import assignment_value, slot_counts, solve_dense, solve_in_id_order
-from mentormatch._solve.flow import BACKENDS, have_ortools, solve_candidates
+from mentormatch._solve.flow import BACKENDS, Graph, have_ortools, solve_candidates
 from mentormatch._solve.proof import (
     PRICE_TOL,
     Duals,
@@ -32,6 +32,7 @@ __all__ = [
     "BACKENDS",
     "PRICE_TOL",
     "Duals",
+    "Graph",
     "Pricer",
     "SparseSolution",
     "assignment_value",

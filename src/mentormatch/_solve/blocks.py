@@ -7,7 +7,7 @@ the blocked scoring and results of the large path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 __all__ = ["block_rows", "group_max", "map_blocks", "split_best", "top_k"]
 
 _Int = NDArray[np.intp]
+T = TypeVar("T")
 
 
 def block_rows(n_mentors: int, cells: int = 1 << 18) -> int:
@@ -80,7 +81,7 @@ def top_k(total: NDArray[np.float64], k: int) -> tuple[_Int, _Int, NDArray[np.fl
     return r, c, v
 
 
-def split_best(r: _Int, c: _Int, v: NDArray[np.float64], k: int) -> NDArray[np.bool_]:
+def split_best(r: _Int, c: _Int, v: NDArray[np.float64], *, k: int) -> NDArray[np.bool_]:
     """Which of the kept pairs are each row's ``k`` best (by score, then column)."""
     order = np.lexsort((c, -v, r))
     first = np.searchsorted(r[order], r[order], side="left")
@@ -90,17 +91,18 @@ def split_best(r: _Int, c: _Int, v: NDArray[np.float64], k: int) -> NDArray[np.b
 
 
 def map_blocks(
-    func: Callable[[_Int], Any],
+    func: Callable[[_Int], T],
     blocks: list[_Int],
+    *,
     workers: int,
     after: Callable[[_Int], None] | None = None,
-) -> list[Any]:
+) -> list[T]:
     """``[func(b) for b in blocks]`` on ``workers`` threads (numpy and scipy release the GIL).
 
     ``after(block)`` runs in the calling thread as each block's result comes
     in, in order (progress callbacks are never called from a worker thread).
     """
-    out: list[Any] = []
+    out: list[T] = []
     if workers <= 1 or len(blocks) <= 1:
         for b in blocks:
             out.append(func(b))

@@ -9,11 +9,12 @@ Jonker-Volgenant (exact in floating point, always there).
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BACKENDS", "dedupe", "have_ortools", "solve_candidates"]
+__all__ = ["BACKENDS", "Graph", "have_ortools", "solve_candidates"]
 
 #: Backends of :func:`solve_candidates`, fastest first.
 BACKENDS = ("ortools", "scipy")
@@ -28,22 +29,48 @@ def have_ortools() -> bool:
     return True
 
 
-def dedupe(
-    rows: NDArray[np.int64], cols: NDArray[np.int64], score: NDArray[np.float64], n_cols: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Drop repeated pairs (keeping the first), sorted by (row, column)."""
-    key = rows * max(n_cols, 1) + cols
-    _, first = np.unique(key, return_index=True)
-    return rows[first], cols[first], score[first]
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """A candidate problem: ``n`` rows, the columns' capacities, and candidate pairs with scores.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = Graph.of(2, np.array([1, 1]), rows=[1, 0, 1], cols=[0, 1, 0], score=[0.5, 0.9, 0.7])
+    >>> g.rows, g.cols, g.score  # repeats dropped (the first kept), sorted by row, column
+    (array([0, 1]), array([1, 0]), array([0.9, 0.5]))
+    """
+
+    n: int
+    capacity: NDArray[np.int64]
+    rows: NDArray[np.int64]
+    cols: NDArray[np.int64]
+    score: NDArray[np.float64]
+
+    @classmethod
+    def of(
+        cls, n: int, capacity: NDArray[np.int64], *, rows: object, cols: object, score: object
+    ) -> Graph:
+        """The graph of these pairs, repeats dropped (keeping the first), sorted by (row, column)."""
+        r = np.asarray(rows, dtype=np.int64)
+        c = np.asarray(cols, dtype=np.int64)
+        s = np.asarray(score, dtype=np.float64)
+        key = r * max(capacity.size, 1) + c
+        _, first = np.unique(key, return_index=True)
+        return cls(n, capacity, r[first], c[first], s[first])
+
+    def plus(self, rows: object, cols: object, score: object) -> Graph:
+        """This graph with more pairs (a pair already present keeps its score)."""
+        return Graph.of(
+            self.n,
+            self.capacity,
+            rows=np.concatenate([self.rows, np.asarray(rows, dtype=np.int64)]),
+            cols=np.concatenate([self.cols, np.asarray(cols, dtype=np.int64)]),
+            score=np.concatenate([self.score, np.asarray(score, dtype=np.float64)]),
+        )
 
 
-def _solve_ortools(
-    n: int,
-    capacity: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    score: NDArray[np.float64],
-) -> NDArray[np.intp]:
+def _solve_ortools(g: Graph) -> NDArray[np.intp]:
     """Maximum flow of minimum cost (OR-Tools): the most pairs, then the largest total score.
 
     Costs must be integers, so scores are scaled by a power of two as large
@@ -53,6 +80,7 @@ def _solve_ortools(
     # imported by name: an optional extra, untyped
     min_cost_flow = importlib.import_module("ortools.graph.python.min_cost_flow")
 
+    n, capacity, rows, cols, score = g.n, g.capacity, g.rows, g.cols, g.score
     m = capacity.size
     nodes = n + m + 2
     src, snk = n + m, n + m + 1
@@ -88,13 +116,7 @@ def _solve_ortools(
     return out
 
 
-def _solve_scipy(
-    n: int,
-    capacity: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    score: NDArray[np.float64],
-) -> NDArray[np.intp]:
+def _solve_scipy(g: Graph) -> NDArray[np.intp]:
     """Sparse Jonker-Volgenant (scipy's ``min_weight_full_bipartite_matching``), exact in floats.
 
     Mentor ``j`` becomes ``min(capacity[j], candidate rows of j)`` slot
@@ -107,6 +129,7 @@ def _solve_scipy(
     import scipy.sparse as sp
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+    n, capacity, rows, cols, score = g.n, g.capacity, g.rows, g.cols, g.score
     out = np.full(n, -1, dtype=np.intp)
     if rows.size == 0:
         return out
@@ -137,27 +160,13 @@ def _solve_scipy(
     return out
 
 
-def solve_candidates(
-    n: int,
-    capacity: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    score: NDArray[np.float64],
-    *,
-    backend: str = "scipy",
-) -> NDArray[np.intp]:
+def solve_candidates(g: Graph, *, backend: str = "scipy") -> NDArray[np.intp]:
     """Optimal capacitated assignment restricted to a sparse set of candidate pairs.
 
     Parameters
     ----------
-    n : int
-        Number of mentee rows.
-    capacity : ndarray of int, shape (m,)
-        Places per mentor.
-    rows, cols : ndarray of int
-        The candidate pairs (no repeats).
-    score : ndarray of float
-        Their scores.
+    g : Graph
+        The rows, the capacities, the candidate pairs (no repeats) and their scores.
     backend : {"scipy", "ortools"}
         ``"scipy"``: sparse Jonker-Volgenant, exact in floating point;
         ``"ortools"``: OR-Tools' max-flow-min-cost on integer-scaled scores (fast).
@@ -171,10 +180,10 @@ def solve_candidates(
     Examples
     --------
     >>> import numpy as np
-    >>> rows, cols = np.array([0, 0, 1]), np.array([0, 1, 0])
-    >>> solve_candidates(2, np.array([1, 1]), rows, cols, np.array([0.9, 0.8, 0.1]))
+    >>> g = Graph.of(2, np.array([1, 1]), rows=[0, 0, 1], cols=[0, 1, 0], score=[0.9, 0.8, 0.1])
+    >>> solve_candidates(g)
     array([1, 0])
     """
     if backend == "ortools":
-        return _solve_ortools(n, capacity, rows, cols, score)
-    return _solve_scipy(n, capacity, rows, cols, score)
+        return _solve_ortools(g)
+    return _solve_scipy(g)

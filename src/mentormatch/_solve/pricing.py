@@ -103,7 +103,7 @@ class Candidates:
 
 
 def mentor_groups(
-    src: BlockSource, open_cols: NDArray[np.bool_], k: int, n_groups: int = 32
+    src: BlockSource, open_cols: NDArray[np.bool_], k: int, *, n_groups: int = 32
 ) -> tuple[_Int, _Int]:
     """Mentors ordered by popularity and cut into groups, for the pricing bounds.
 
@@ -131,8 +131,8 @@ def candidate_pass(
     src: BlockSource,
     open_cols: NDArray[np.bool_],
     k: int,
-    reserve: int = 0,
     *,
+    reserve: int = 0,
     progress: ProgressFn | None = None,
     workers: int = 1,
 ) -> Candidates:
@@ -145,7 +145,7 @@ def candidate_pass(
     >>> from mentormatch._scoring import ProgrammeScorer
     >>> e = [mm.Mentee(id="e1", goals=["a", "b"])]
     >>> m = [mm.Mentor(id=f"m{j}", goals=g) for j, g in enumerate([["a"], ["a", "b"], []])]
-    >>> ps = ProgrammeScorer([mm.GoalOverlap()], [], e, m, min_score=0.0)
+    >>> ps = ProgrammeScorer([mm.GoalOverlap()], [], (e, m), min_score=0.0)
     >>> c = candidate_pass(ps, np.ones(3, dtype=bool), k=1)
     >>> c.cols, c.score, c.bound.max(axis=1)
     (array([1]), array([1.]), array([0.5]))
@@ -173,14 +173,14 @@ def candidate_pass(
         if progress is not None:
             progress("scoring", done[0], n)
 
-    parts = map_blocks(one, blocks, workers if src.thread_safe else 1, report)
+    parts = map_blocks(one, blocks, workers=workers if src.thread_safe else 1, after=report)
     if not parts:
         e = _empty()
         return Candidates(e[0], e[1], e[2], _empty(), order, starts, bound)
     r_all = np.concatenate([p[0] for p in parts])
     c_all = np.concatenate([p[1] for p in parts])
     v_all = np.concatenate([p[2] for p in parts])
-    best = split_best(r_all, c_all, v_all, k)
+    best = split_best(r_all, c_all, v_all, k=k)
     res = (r_all[~best], c_all[~best], v_all[~best])
     return Candidates(r_all[best], c_all[best], v_all[best], res, order, starts, bound)
 
@@ -221,8 +221,8 @@ class CandidatePricer:
         src: BlockSource,
         open_cols: NDArray[np.bool_],
         cand: Candidates,
-        k: int,
         *,
+        k: int,
         progress: ProgressFn | None = None,
         workers: int = 1,
     ) -> None:
@@ -334,7 +334,9 @@ class CandidatePricer:
             if self.progress is not None:
                 self.progress("pricing", done[0], need.size)
 
-        results = map_blocks(lambda b: self._row_block(b, d, known), blocks, self.workers, report)
+        results = map_blocks(
+            lambda b: self._row_block(b, d, known), blocks, workers=self.workers, after=report
+        )
         new_res = [kp for _, kp in results]
         self.reserve = _concat([self.reserve, *new_res])
         for kp in new_res:
@@ -373,7 +375,7 @@ class CandidatePricer:
         return found
 
     def _column_block(
-        self, rows: _Int, d: Duals, free: _Int, known: sp.csr_matrix
+        self, rows: _Int, d: Duals, *, free: _Int, known: sp.csr_matrix
     ) -> tuple[Triple, Triple, _F64]:
         """One block of :meth:`by_column`: each unmatched row's ``k`` most violated pairs with
         the free mentors, and each free mentor's ``k`` most violated rows of the block."""
@@ -404,14 +406,14 @@ class CandidatePricer:
         chunk = 4 * max(self.workers, 1)
         for lo in range(0, len(blocks), chunk):
             parts = map_blocks(
-                lambda b: self._column_block(b, d, free, known),
+                lambda b: self._column_block(b, d, free=free, known=known),
                 blocks[lo : lo + chunk],
-                self.workers,
+                workers=self.workers,
             )
             kept.extend(p[0] for p in parts)
             other = _concat([other, *(p[1] for p in parts)])
             weight = np.concatenate([weight, *(p[2] for p in parts)])
-            best = split_best(other[1], other[0], weight, self.k)
+            best = split_best(other[1], other[0], weight, k=self.k)
             other = (other[0][best], other[1][best], other[2][best])
             weight = weight[best]
         br, bc, bs = _concat([*kept, other])

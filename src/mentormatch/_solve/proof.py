@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._solve.flow import dedupe, have_ortools, solve_candidates
+from mentormatch._solve.flow import Graph, have_ortools, solve_candidates
 
 __all__ = ["PRICE_TOL", "Duals", "Pricer", "SparseSolution", "candidate_duals", "solve_sparse"]
 
@@ -47,14 +47,7 @@ class Duals:
 
 
 def candidate_duals(
-    n: int,
-    capacity: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    score: NDArray[np.float64],
-    assignment: NDArray[np.intp],
-    *,
-    tol: float = PRICE_TOL,
+    g: Graph, assignment: NDArray[np.intp], *, tol: float = PRICE_TOL
 ) -> Duals | None:
     """Smallest mentor duals that certify ``assignment`` on the candidate pairs, or None.
 
@@ -72,13 +65,14 @@ def candidate_duals(
     Examples
     --------
     >>> import numpy as np
-    >>> rows, cols, s = np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([0.9, 0.8, 0.1])
-    >>> d = candidate_duals(2, np.array([1, 1]), rows, cols, s, np.array([1, 0]))
+    >>> g = Graph.of(2, np.array([1, 1]), rows=[0, 0, 1], cols=[0, 1, 0], score=[0.9, 0.8, 0.1])
+    >>> d = candidate_duals(g, np.array([1, 0]))
     >>> d.v.round(6), d.theta.round(6)
     (array([0.1, 0. ]), array([0.8, 0. ]))
-    >>> candidate_duals(2, np.array([1, 1]), rows, cols, s, np.array([0, -1])) is None
+    >>> candidate_duals(g, np.array([0, -1])) is None
     True
     """
+    n, capacity, rows, cols, score = g.n, g.capacity, g.rows, g.cols, g.score
     m = capacity.size
     big = float(n + 1)
     matched = assignment >= 0
@@ -143,16 +137,23 @@ class SparseSolution:
 Pricer = Callable[[Duals], tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]]
 
 
+def _solve_round(g: Graph, backend: str) -> tuple[NDArray[np.intp], Duals, str]:
+    """Solve the candidate graph and certify the answer on it; the backend that did."""
+    assignment = solve_candidates(g, backend=backend)
+    duals = candidate_duals(g, assignment)
+    used = backend
+    if duals is None and backend != "scipy":
+        # integer rounding in OR-Tools broke a near-tie: redo this round exactly
+        used = f"{backend}+scipy"
+        assignment = solve_candidates(g, backend="scipy")
+        duals = candidate_duals(g, assignment)
+    if duals is None:  # pragma: no cover - the exact solver is optimal on its graph
+        raise RuntimeError("no dual certificate for the candidate solution")
+    return assignment, duals, used
+
+
 def solve_sparse(
-    n: int,
-    capacity: NDArray[np.int64],
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    score: NDArray[np.float64],
-    price: Pricer,
-    *,
-    backend: str = "auto",
-    max_rounds: int = 1000,
+    start: Graph, price: Pricer, *, backend: str = "auto", max_rounds: int = 1000
 ) -> SparseSolution:
     """Exact capacitated assignment from candidate pairs, proved optimal by pricing.
 
@@ -166,11 +167,8 @@ def solve_sparse(
 
     Parameters
     ----------
-    n : int
-        Number of mentee rows.
-    capacity : ndarray of int, shape (m,)
-    rows, cols, score : ndarray
-        The starting candidate pairs (eligible pairs only).
+    start : Graph
+        The rows, the capacities and the starting candidate pairs (eligible pairs only).
     price : callable
         ``price(duals) -> (rows, cols, scores)`` of eligible pairs with
         ``duals.reduced(...) > PRICE_TOL``; it may return pairs already present.
@@ -192,54 +190,34 @@ def solve_sparse(
     ...     r, c = np.nonzero(ok)
     ...     bad = d.reduced(r, c, full[r, c]) > PRICE_TOL
     ...     return r[bad], c[bad], full[r[bad], c[bad]]
-    >>> sol = solve_sparse(2, np.array([1, 1]), np.array([0]), np.array([0]), np.array([0.9]),
-    ...                    price, backend="scipy")
+    >>> g = Graph.of(2, np.array([1, 1]), rows=[0], cols=[0], score=[0.9])
+    >>> sol = solve_sparse(g, price, backend="scipy")
     >>> sol.assignment, sol.rounds
     (array([1, 0]), 3)
     """
     if backend == "auto":
         backend = "ortools" if have_ortools() else "scipy"
-    m = capacity.size
-    rows = np.asarray(rows, dtype=np.int64)
-    cols = np.asarray(cols, dtype=np.int64)
-    score = np.asarray(score, dtype=np.float64)
-    rows, cols, score = dedupe(rows, cols, score, m)
-    n_start = rows.size
+    g = Graph.of(start.n, start.capacity, rows=start.rows, cols=start.cols, score=start.score)
+    n_start = g.rows.size
     timings = {"solving": 0.0, "pricing": 0.0}
     used = backend
     for rnd in range(1, max_rounds + 1):
         t0 = time.perf_counter()
-        assignment = solve_candidates(n, capacity, rows, cols, score, backend=backend)
-        duals = candidate_duals(n, capacity, rows, cols, score, assignment)
-        if duals is None and backend != "scipy":
-            # integer rounding in OR-Tools broke a near-tie: redo this round exactly
-            used = f"{backend}+scipy"
-            assignment = solve_candidates(n, capacity, rows, cols, score, backend="scipy")
-            duals = candidate_duals(n, capacity, rows, cols, score, assignment)
-        if duals is None:  # pragma: no cover - the exact solver is optimal on its graph
-            raise RuntimeError("no dual certificate for the candidate solution")
+        assignment, duals, how = _solve_round(g, backend)
+        used = how if how != backend else used
         t1 = time.perf_counter()
-        new_r, new_c, new_s = price(duals)
-        t2 = time.perf_counter()
+        new = price(duals)
         timings["solving"] += t1 - t0
-        timings["pricing"] += t2 - t1
-        new_r = np.asarray(new_r, dtype=np.int64)
-        new_c = np.asarray(new_c, dtype=np.int64)
-        new_s = np.asarray(new_s, dtype=np.float64)
-        before = rows.size
-        if new_r.size:
-            rows, cols, score = dedupe(
-                np.concatenate([rows, new_r]),
-                np.concatenate([cols, new_c]),
-                np.concatenate([score, new_s]),
-                m,
-            )
-        if rows.size == before:
+        timings["pricing"] += time.perf_counter() - t1
+        before = g.rows.size
+        if np.asarray(new[0]).size:
+            g = g.plus(*new)
+        if g.rows.size == before:
             return SparseSolution(
                 assignment=assignment,
                 duals=duals,
                 rounds=rnd,
-                pairs_added=rows.size - n_start,
+                pairs_added=g.rows.size - n_start,
                 n_candidates=n_start,
                 backend=used,
                 timings=timings,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import IO, TYPE_CHECKING, Any
 
 from mentormatch._files import tables as _tables
@@ -286,7 +287,7 @@ class _ResultChecks:
 
 
 def _alternative(
-    checks: _ResultChecks, raw: object, where: tuple[str, int], pid: object
+    checks: _ResultChecks, raw: object, *, where: tuple[str, int], pid: object
 ) -> Alternative | bool | None:
     """The runner-up of an explanation; None when there is none, False when it is bad."""
     if raw is None:
@@ -319,6 +320,20 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
         )
         return None
     checks = _ResultChecks(sink)
+    _check_header(data, checks)
+    seen: dict[str, str] = {}
+    matches = _matches_of(data, checks, seen)
+    unmatched = _unmatched_of(data, checks, seen)
+    total = _total_of(data, checks, matches)
+    metadata = _metadata_of(data, checks)
+    explanations = _explanations_of(data, checks, seen=seen, matches=matches, unmatched=unmatched)
+    if sink.items:
+        return None
+    return MatchResult.restore(matches, unmatched, float(total or 0.0), metadata, explanations)
+
+
+def _check_header(data: dict[str, Any], checks: _ResultChecks) -> None:
+    """The file's version and its top-level keys."""
     version = data.get("version")
     if version != RESULTS_FORMAT_VERSION or isinstance(version, bool):
         checks.add(
@@ -334,8 +349,11 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
             None,
             str(key),
         )
+
+
+def _matches_of(data: dict[str, Any], checks: _ResultChecks, seen: dict[str, str]) -> list[Match]:
+    """The good entries of ``matches``; each mentee seen is noted in ``seen``."""
     matches: list[Match] = []
-    seen: dict[str, str] = {}
     for i, m in checks.entries(data, "matches"):
         where = ("matches", i)
         tee = checks.text(m, "mentee_id", where)
@@ -363,6 +381,13 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
             )
         if None not in (tee, tor, score, parts, reasons):
             matches.append(Match(str(tee), str(tor), float(score or 0), dict(parts or {}), reasons))
+    return matches
+
+
+def _unmatched_of(
+    data: dict[str, Any], checks: _ResultChecks, seen: dict[str, str]
+) -> list[Unmatched]:
+    """The good entries of ``unmatched``; a mentee also matched is a problem."""
     unmatched: list[Unmatched] = []
     for i, u in checks.entries(data, "unmatched"):
         where = ("unmatched", i)
@@ -381,6 +406,14 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
             seen.setdefault(tee, f"entry {i} of 'unmatched'")
         if tee is not None and reason is not None:
             unmatched.append(Unmatched(tee, reason))
+    return unmatched
+
+
+def _total_of(
+    data: dict[str, Any], checks: _ResultChecks, matches: Sequence[Match]
+) -> float | None:
+    """``total_score``, checked against the matches' scores when all else is good."""
+    sink = checks.sink
     total = _finite(data.get("total_score", 0.0))
     if total is None:
         checks.add(
@@ -397,6 +430,11 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
             None,
             "total_score",
         )
+    return total
+
+
+def _metadata_of(data: dict[str, Any], checks: _ResultChecks) -> dict[str, Any]:
+    """``metadata`` as a dict, its criteria as a tuple of names."""
     metadata = data.get("metadata") or {}
     if not isinstance(metadata, dict):
         checks.add(
@@ -415,7 +453,18 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
             )
         else:
             metadata["criteria"] = tuple(criteria)
-    explanations: dict[str, Explanation] = {}
+    return metadata
+
+
+def _explanations_of(
+    data: dict[str, Any],
+    checks: _ResultChecks,
+    *,
+    seen: dict[str, str],
+    matches: Sequence[Match],
+    unmatched: Sequence[Unmatched],
+) -> dict[str, Explanation]:
+    """The good explanations, each consistent with its mentee's match or reason."""
     raw_explanations = data.get("explanations") or {}
     if not isinstance(raw_explanations, dict):
         checks.add(
@@ -427,80 +476,94 @@ def _result_from_dict(data: object, sink: Problems) -> MatchResult | None:
         raw_explanations = {}
     by_mentee = {m.mentee_id: m for m in matches}
     left_out = {u.mentee_id for u in unmatched}
+    explanations: dict[str, Explanation] = {}
     for k, (key, ex) in enumerate(raw_explanations.items(), start=1):
-        where = ("explanations", k)
-        if key not in seen:
-            checks.add(
-                f"there is an explanation for {key!r}, who is neither matched nor unmatched in "
-                f"this file; {_REWRITE}",
-                k,
-                "explanations",
-                key,
-            )
-            continue
-        if not isinstance(ex, dict):
-            checks.add(
-                f"the explanation of {key!r} must be an object, got {_kind(ex)}; {_REWRITE}",
-                k,
-                "explanations",
-                key,
-            )
-            continue
-        ex_tee = checks.text(ex, "mentee_id", where)
-        if ex_tee is not None and ex_tee != key:
-            checks.add(
-                f"the explanation stored for {key!r} explains {ex_tee!r}, another mentee; "
-                f"{_REWRITE}",
-                k,
-                "explanations.mentee_id",
-                key,
-            )
-            continue
-        ex_tor = checks.text(ex, "mentor_id", where, optional=True)
-        ex_score = None
-        if ex.get("score") is not None:
-            ex_score = checks.number(ex, "score", where)
-        parts = checks.contributions(ex, where)
-        reasons = checks.texts(ex, "reasons", where)
-        why = checks.text(ex, "unmatched_reason", where, optional=True)
-        runner = _alternative(checks, ex.get("runner_up"), where, key)
-        match = by_mentee.get(key)
-        if match is not None and (
-            ex_tor != match.mentor_id
-            or ex_score is None
-            or abs(ex_score - match.score) > _TOLERANCE
-        ):
-            checks.add(
-                f"the explanation of {key!r} says mentor {ex_tor!r} with score {ex_score!r}, but "
-                f"the match is with {match.mentor_id!r} at {match.score:.6g}; {_REWRITE}",
-                k,
-                "explanations.mentor_id",
-                key,
-            )
-            continue
-        if key in left_out and ex_tor is not None:
-            checks.add(
-                f"the explanation of {key!r} names mentor {ex_tor!r}, but {key!r} is unmatched "
-                f"in this file; {_REWRITE}",
-                k,
-                "explanations.mentor_id",
-                key,
-            )
-            continue
-        if parts is None or reasons is None or runner is False:
-            continue
-        explanations[key] = Explanation(
-            key,
-            ex_tor,
-            ex_score,
-            parts,
-            reasons,
-            why,
-            runner if isinstance(runner, Alternative) else None,
+        got = _explanation(
+            key, ex, k=k, checks=checks, seen=seen, by_mentee=by_mentee, left_out=left_out
         )
-    if sink.items:
+        if got is not None:
+            explanations[key] = got
+    return explanations
+
+
+def _explanation(
+    key: str,
+    ex: object,
+    *,
+    k: int,
+    checks: _ResultChecks,
+    seen: Mapping[str, str],
+    by_mentee: Mapping[str, Match],
+    left_out: AbstractSet[str],
+) -> Explanation | None:
+    """Entry ``k`` of ``explanations``, or None after adding its problems."""
+    where = ("explanations", k)
+    if key not in seen:
+        checks.add(
+            f"there is an explanation for {key!r}, who is neither matched nor unmatched in "
+            f"this file; {_REWRITE}",
+            k,
+            "explanations",
+            key,
+        )
         return None
-    return MatchResult.restore(matches, unmatched, float(total or 0.0), metadata, explanations)
+    if not isinstance(ex, dict):
+        checks.add(
+            f"the explanation of {key!r} must be an object, got {_kind(ex)}; {_REWRITE}",
+            k,
+            "explanations",
+            key,
+        )
+        return None
+    ex_tee = checks.text(ex, "mentee_id", where)
+    if ex_tee is not None and ex_tee != key:
+        checks.add(
+            f"the explanation stored for {key!r} explains {ex_tee!r}, another mentee; {_REWRITE}",
+            k,
+            "explanations.mentee_id",
+            key,
+        )
+        return None
+    ex_tor = checks.text(ex, "mentor_id", where, optional=True)
+    ex_score = None
+    if ex.get("score") is not None:
+        ex_score = checks.number(ex, "score", where)
+    parts = checks.contributions(ex, where)
+    reasons = checks.texts(ex, "reasons", where)
+    why = checks.text(ex, "unmatched_reason", where, optional=True)
+    runner = _alternative(checks, ex.get("runner_up"), where=where, pid=key)
+    match = by_mentee.get(key)
+    if match is not None and (
+        ex_tor != match.mentor_id or ex_score is None or abs(ex_score - match.score) > _TOLERANCE
+    ):
+        checks.add(
+            f"the explanation of {key!r} says mentor {ex_tor!r} with score {ex_score!r}, but "
+            f"the match is with {match.mentor_id!r} at {match.score:.6g}; {_REWRITE}",
+            k,
+            "explanations.mentor_id",
+            key,
+        )
+        return None
+    if key in left_out and ex_tor is not None:
+        checks.add(
+            f"the explanation of {key!r} names mentor {ex_tor!r}, but {key!r} is unmatched "
+            f"in this file; {_REWRITE}",
+            k,
+            "explanations.mentor_id",
+            key,
+        )
+        return None
+    if parts is None or reasons is None or runner is False:
+        return None
+    return Explanation(
+        key,
+        ex_tor,
+        ex_score,
+        parts,
+        reasons,
+        why,
+        runner if isinstance(runner, Alternative) else None,
+    )
 
 
 def read_results(source: PathOrFile) -> MatchResult:

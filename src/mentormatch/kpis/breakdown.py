@@ -139,6 +139,7 @@ def _named_figure(
 def _custom_figure(
     func: Callable[..., Any],
     subset: Sequence[Any],
+    *,
     keys: Sequence[Hashable],
     options: Mapping[str, Any],
 ) -> _GroupFigure:
@@ -265,7 +266,7 @@ def breakdown(
         subset = [items[i] for i in indices]
         if isinstance(kpi, str):
             return _named_figure(kpi, subset, options)
-        return _custom_figure(kpi, subset, [keys[i] for i in indices], options)
+        return _custom_figure(kpi, subset, keys=[keys[i] for i in indices], options=options)
 
     figures = {g: figure(indices) for g, indices in grouped.items()}
     hidden = groups_to_hide({g: f.people for g, f in figures.items()}, min_group_size)

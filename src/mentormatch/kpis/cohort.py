@@ -21,6 +21,7 @@ from mentormatch._intervals import ConfidenceInterval
 from mentormatch._stats import check_confidence as _check_confidence
 from mentormatch._stats import count as _count
 from mentormatch._stats import level_label as _level
+from mentormatch._stats import stdev
 from mentormatch._stats import t_interval as _t_interval
 from mentormatch._validation import as_real, check_int
 from mentormatch._values import Value
@@ -323,7 +324,7 @@ def satisfaction_summary(
         values.append(real)
     if not values:
         raise NoDataError("no satisfaction scores to summarise", field="satisfaction")
-    sd = statistics.stdev(values) if len(values) > 1 else math.nan
+    sd = stdev(values) if len(values) > 1 else math.nan
     return MeanSummary(
         statistics.fmean(values),
         _t_interval(values, confidence),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,12 @@ from mentormatch._files.tables import normalise_column as _normalise_column
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._stats import check_confidence as _check_confidence
 from mentormatch.kpis.at_risk import at_risk
-from mentormatch.kpis.breakdown import Breakdown, breakdown
+from mentormatch.kpis.breakdown import breakdown
 from mentormatch.kpis.cohort import (
+    GoalAttainment,
+    MeanSummary,
+    MeetingCadence,
+    MentorUtilisation,
     _cohort,
     _mapping,
     _relationships,
@@ -30,6 +35,7 @@ from mentormatch.kpis.cohort import (
 from mentormatch.kpis.rates import NoDataError, Rate
 from mentormatch.kpis.relationships import (
     STATUSES,
+    Relationship,
     load_demo_relationships,  # noqa: F401  (the examples use it)
     read_relationships,
 )
@@ -95,21 +101,78 @@ def programme_report(
     (60, 10, 'inconclusive: CI spans target')
     """
     _check_confidence(confidence)
-    if (
-        isinstance(relationships, (str, os.PathLike))
-        or hasattr(relationships, "read")
-        or type(relationships).__name__ == "DataFrame"
-    ):
-        records = list(read_relationships(relationships))
-    else:
-        records = _relationships(relationships)
-    day, rels = _cohort(records, as_of)
+    day, rels = _cohort(_records_of(relationships), as_of)
     if isinstance(targets, (str, os.PathLike)):
         targets = load_targets(targets)
     elif targets is not None and not isinstance(targets, Targets):
         targets = Targets(dict(_mapping(targets, "targets")))
     if capacities is not None:
         _mapping(capacities, "capacities")
+    by_list = _attributes_to_break_down(by, rels)
+    min_group_size = check_min_group_size(min_group_size)
+    notes: list[str] = []
+    undated = sum(r.status != "active" and r.ended is None for r in rels)
+    if undated:
+        notes.append(
+            f"{undated} finished pair(s) have no end date; they are counted as finished "
+            f"on {day} whatever day they ended"
+        )
+    kpis = _Figures.of(
+        rels,
+        day,
+        notes=notes,
+        match_result=match_result,
+        capacities=capacities,
+        confidence=confidence,
+    )
+    breakdowns = [
+        breakdown(kpi, rels, name, min_group_size, as_of=day, confidence=confidence)
+        for name in by_list
+        for kpi in ("completion_rate", "early_termination_rate", "goal_attainment")
+    ]
+    return ProgrammeReport(
+        as_of=day,
+        pairs=len(rels),
+        status_counts={s: sum(r.status == s for r in rels) for s in STATUSES},
+        match=kpis.match,
+        completion=kpis.completion,
+        early_termination=kpis.early,
+        goals=kpis.goals,
+        cadence=kpis.cadence,
+        satisfaction=kpis.satisfaction,
+        utilisation=kpis.utilisation,
+        breakdowns=tuple(breakdowns),
+        at_risk=at_risk(
+            rels,
+            day,
+            max_gap_days,
+            expected_per_month=expected_per_month,
+            satisfaction_history=satisfaction_history,
+        ),
+        target_checks=() if targets is None else kpis.checks(targets),
+        goal=targets.goal if isinstance(targets, Targets) else None,
+        name=targets.name if isinstance(targets, Targets) else None,
+        survey=survey,
+        notes=tuple(notes),
+        max_gap_days=max_gap_days,
+    )
+
+
+def _records_of(relationships: Any) -> list[Relationship]:
+    """Relationships given as records, or read from a file or DataFrame."""
+    if (
+        isinstance(relationships, (str, os.PathLike))
+        or hasattr(relationships, "read")
+        or type(relationships).__name__ == "DataFrame"
+    ):
+        return list(read_relationships(relationships))
+    return _relationships(relationships)
+
+
+def _attributes_to_break_down(
+    by: str | Sequence[str] | None, rels: Sequence[Relationship]
+) -> list[str]:
+    """``by`` as a list of attribute names, each one that some relationship has."""
     if by is None:
         by_list: list[str] = []
     elif isinstance(by, str):
@@ -129,112 +192,91 @@ def programme_report(
                 field="by",
                 value=name,
             )
+    return by_list
 
-    min_group_size = check_min_group_size(min_group_size)
-    notes: list[str] = []
-    undated = sum(r.status != "active" and r.ended is None for r in rels)
-    if undated:
-        notes.append(
-            f"{undated} finished pair(s) have no end date; they are counted as finished "
-            f"on {day} whatever day they ended"
+
+@dataclass(frozen=True)
+class _Figures:
+    """The report's KPIs, each None when it could not be computed (and said why in the
+    notes)."""
+
+    match: Rate | None
+    completion: Rate | None
+    early: Rate | None
+    goals: GoalAttainment | None
+    cadence: MeetingCadence | None
+    satisfaction: MeanSummary | None
+    utilisation: MentorUtilisation | None
+
+    @classmethod
+    def of(
+        cls,
+        rels: Sequence[Relationship],
+        day: date,
+        *,
+        notes: list[str],
+        match_result: Any,
+        capacities: Mapping[str, int] | None,
+        confidence: float,
+    ) -> _Figures:
+        """Every KPI of the cohort ``rels`` on ``day``."""
+        match = (
+            None
+            if match_result is None
+            else _try(notes, "match rate", lambda: match_rate(match_result, confidence=confidence))
         )
-    match = (
-        None
-        if match_result is None
-        else _try(notes, "match rate", lambda: match_rate(match_result, confidence=confidence))
-    )
-    completion = _try(
-        notes, "completion rate", lambda: completion_rate(rels, as_of=day, confidence=confidence)
-    )
-    early = _try(
-        notes,
-        "early termination",
-        lambda: early_termination_rate(rels, as_of=day, confidence=confidence),
-    )
-    goals = _try(
-        notes, "goal attainment", lambda: goal_attainment(rels, as_of=day, confidence=confidence)
-    )
-    cadence = _try(
-        notes, "meeting cadence", lambda: meeting_cadence(rels, day, confidence=confidence)
-    )
-    satisfaction = _try(
-        notes, "satisfaction", lambda: satisfaction_summary(rels, as_of=day, confidence=confidence)
-    )
-    utilisation = None
-    if capacities is not None:
-        source = match_result if match_result is not None else rels
-        utilisation = _try(
+        completion = _try(
             notes,
-            "mentor utilisation",
-            lambda: mentor_utilisation(source, capacities, as_of=day, confidence=confidence),
+            "completion rate",
+            lambda: completion_rate(rels, as_of=day, confidence=confidence),
         )
+        early = _try(
+            notes,
+            "early termination",
+            lambda: early_termination_rate(rels, as_of=day, confidence=confidence),
+        )
+        goals = _try(
+            notes,
+            "goal attainment",
+            lambda: goal_attainment(rels, as_of=day, confidence=confidence),
+        )
+        cadence = _try(
+            notes, "meeting cadence", lambda: meeting_cadence(rels, day, confidence=confidence)
+        )
+        satisfaction = _try(
+            notes,
+            "satisfaction",
+            lambda: satisfaction_summary(rels, as_of=day, confidence=confidence),
+        )
+        utilisation = None
+        if capacities is not None:
+            source = match_result if match_result is not None else rels
+            utilisation = _try(
+                notes,
+                "mentor utilisation",
+                lambda: mentor_utilisation(source, capacities, as_of=day, confidence=confidence),
+            )
+        return cls(match, completion, early, goals, cadence, satisfaction, utilisation)
 
-    breakdowns: list[Breakdown] = []
-    for name in by_list:
-        breakdowns.append(
-            breakdown(
-                "completion_rate", rels, name, min_group_size, as_of=day, confidence=confidence
-            )
-        )
-        breakdowns.append(
-            breakdown(
-                "early_termination_rate",
-                rels,
-                name,
-                min_group_size,
-                as_of=day,
-                confidence=confidence,
-            )
-        )
-        breakdowns.append(
-            breakdown(
-                "goal_attainment", rels, name, min_group_size, as_of=day, confidence=confidence
-            )
-        )
-
-    checks: list[TargetCheck] = []
-    if targets is not None:
+    def checks(self, targets: Targets) -> tuple[TargetCheck, ...]:
+        """Each target of ``targets`` checked against its KPI."""
+        goals, cadence, satisfaction = self.goals, self.cadence, self.satisfaction
         estimates: dict[str, tuple[float, ConfidenceInterval] | None] = {
-            "match_rate": _est(match),
-            "completion_rate": _est(completion),
-            "early_termination_rate": _est(early),
+            "match_rate": _est(self.match),
+            "completion_rate": _est(self.completion),
+            "early_termination_rate": _est(self.early),
             "goal_attainment": _est(goals.all_goals if goals else None),
             "goals_met": _est(goals.goals if goals else None),
-            "mentor_utilisation": _est(utilisation.slots if utilisation else None),
+            "mentor_utilisation": _est(self.utilisation.slots if self.utilisation else None),
             "meeting_cadence": (cadence.mean, cadence.mean_ci) if cadence else None,
             "satisfaction": (satisfaction.mean, satisfaction.ci) if satisfaction else None,
             "time_to_match_days": None,
         }
+        checks = []
         for kpi, target in targets.values.items():
             est = estimates[kpi]
             checks.append(check_target(kpi, target, *(est if est else (None, None))))
-
-    return ProgrammeReport(
-        as_of=day,
-        pairs=len(rels),
-        status_counts={s: sum(r.status == s for r in rels) for s in STATUSES},
-        match=match,
-        completion=completion,
-        early_termination=early,
-        goals=goals,
-        cadence=cadence,
-        satisfaction=satisfaction,
-        utilisation=utilisation,
-        breakdowns=tuple(breakdowns),
-        at_risk=at_risk(
-            rels,
-            day,
-            max_gap_days,
-            expected_per_month=expected_per_month,
-            satisfaction_history=satisfaction_history,
-        ),
-        target_checks=tuple(checks),
-        goal=targets.goal if isinstance(targets, Targets) else None,
-        name=targets.name if isinstance(targets, Targets) else None,
-        survey=survey,
-        notes=tuple(notes),
-        max_gap_days=max_gap_days,
-    )
+        return tuple(checks)
 
 
 def _est(rate: Rate | None) -> tuple[float, ConfidenceInterval] | None:

@@ -171,17 +171,17 @@ class Relationship(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Relationship:
-        problem = _relationship_problem(
+        problems = _relationship_problems(
             self.started,
-            self.planned_end,
-            self.ended,
-            self.status,
-            self.meetings,
-            self.goals_set,
-            self.goals_met,
+            planned_end=self.planned_end,
+            ended=self.ended,
+            status=self.status,
+            meetings=self.meetings,
+            goals_set=self.goals_set,
+            goals_met=self.goals_met,
         )
-        if problem is not None:
-            raise ValueError(f"{_pair(self.mentee_id, self.mentor_id)}: {problem[1]}")
+        if problems:
+            raise ValueError(f"{_pair(self.mentee_id, self.mentor_id)}: {problems[0][1]}")
         return self
 
     @field_validator("attributes", mode="after")
@@ -249,24 +249,9 @@ def _pair_of(info: ValidationInfo) -> str:
     return _pair(info.data.get("mentee_id"), info.data.get("mentor_id"))
 
 
-def _relationship_problem(
-    started: date,
-    planned_end: date | None,
-    ended: date | None,
-    status: str,
-    meetings: Sequence[date],
-    goals_set: int,
-    goals_met: int,
-) -> tuple[str, str] | None:
-    """The first inconsistency as ``(field, message)``, or None."""
-    problems = _relationship_problems(
-        started, planned_end, ended, status, meetings, goals_set, goals_met
-    )
-    return problems[0] if problems else None
-
-
 def _relationship_problems(
     started: date,
+    *,
     planned_end: date | None,
     ended: date | None,
     status: str,
@@ -370,12 +355,12 @@ def _build(pair: RelationshipRow, sink: Problems) -> Relationship | None:
     rec = pair.fields
     found = _relationship_problems(
         rec["started"],
-        rec.get("planned_end"),
-        rec.get("ended"),
-        rec["status"],
-        rec["meetings"],
-        rec["goals_set"],
-        rec["goals_met"],
+        planned_end=rec.get("planned_end"),
+        ended=rec.get("ended"),
+        status=rec["status"],
+        meetings=rec["meetings"],
+        goals_set=rec["goals_set"],
+        goals_met=rec["goals_met"],
     )
     for name, message in found:
         sink.add(message, pair.row, name, rec["mentee_id"])

@@ -199,7 +199,7 @@ def render_markdown(report: ProgrammeReport) -> str:
 
 
 # ---------------------------------------------------------------------------- CSV
-def _rate_row(kpi: str, by: str, group: str, rate: Rate | None) -> list[object]:
+def _rate_row(kpi: str, by: str, group: str, *, rate: Rate | None) -> list[object]:
     if rate is None:
         return [kpi, by, group, None, None, None, None, None, None, "suppressed"]
     return [
@@ -223,7 +223,7 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
     for key, _label, result in report.kpi_rows():
         ci = getattr(result, "ci", None) or getattr(result, "mean_ci", None)
         if isinstance(result, Rate):
-            row = _rate_row(key, "", "total", result)
+            row = _rate_row(key, "", "total", rate=result)
         else:
             value = getattr(result, "mean", None)
             n = getattr(result, "n", None)
@@ -243,8 +243,8 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
         rows.append(row + ([check.target, check.verdict] if check else [None, None]))
     for b in report.breakdowns:
         for g in b.groups:
-            rows.append([*_rate_row(b.kpi, b.by, g.group, g.rate), None, None])
-        rows.append([*_rate_row(b.kpi, b.by, "total", b.total), None, None])
+            rows.append([*_rate_row(b.kpi, b.by, g.group, rate=g.rate), None, None])
+        rows.append([*_rate_row(b.kpi, b.by, "total", rate=b.total), None, None])
     return rows
 
 
@@ -300,8 +300,6 @@ _VERDICT_WORDS = {
 
 def short_figure(result: object) -> str:
     """A KPI's figure in a few words: value, counts and interval."""
-    from mentormatch.kpis import Rate
-
     if result is None:
         return "not computed yet"
     if isinstance(result, Rate):
@@ -339,8 +337,6 @@ def _names(checks: list[TargetCheck]) -> str:
 def verdict(report: ProgrammeReport) -> str:
     """One sentence: how many targets are met, which are not (or undecided, or not
     computed), and which figures to read with care (wide intervals, suppressed groups)."""
-    from mentormatch.kpis import Rate
-
     checks = list(report.target_checks)
     if not checks:
         parts = [
@@ -625,8 +621,10 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         from matplotlib.figure import Figure
     except ImportError:
         return [], "Plots need matplotlib: pip install 'mentormatch-engine[plot]'."
-    from mentormatch import plot
-    from mentormatch.plot import _base
+    from mentormatch import plot  # draws kpis' results, so it stands above kpis: see pyproject
+
+    def size(rows: int) -> tuple[float, float]:  # as mentormatch.plot sizes its own figures
+        return (9.0, 0.45 * max(rows, 1) + 1.6)
 
     makers: list[Callable[[], tuple[str, Any] | None]] = []
 
@@ -634,7 +632,7 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         n = sum(isinstance(r, Rate) for _, _, r in report.kpi_rows())
         if not n:
             return None
-        fig = Figure(figsize=_base.row_height(n, 9.0), layout="constrained")
+        fig = Figure(figsize=size(n), layout="constrained")
         plot.kpis_vs_targets(report, ax=fig.subplots())
         return "Key rates with their confidence intervals, against their targets", fig
 
@@ -642,7 +640,7 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
         def make() -> tuple[str, Any] | None:
             if not any(g.rate is not None for g in b.groups):
                 return None
-            fig = Figure(figsize=_base.row_height(len(b.groups) + 1, 9.0), layout="constrained")
+            fig = Figure(figsize=size(len(b.groups) + 1), layout="constrained")
             plot.breakdown(b, ax=fig.subplots())
             hidden = [g.group for g in b.groups if g.rate is None]
             caption = breakdown_title(b) + " (diamond and dashed line: the total)"

@@ -9,8 +9,6 @@ from collections.abc import Set as AbstractSet
 from mentormatch._errors import MentormatchError
 from mentormatch._validation import as_whole
 
-__all__ = ["check_min_group_size", "groups_to_hide"]
-
 
 def check_min_group_size(min_group_size: object) -> int:
     """``min_group_size`` as an int, at least 3 (numpy integers taken, bools not)."""

@@ -43,7 +43,7 @@ def as_pairs(param: str, pairs: Iterable[Any]) -> list[Pair]:
 
 
 def check_known(
-    param: str, pairs: Sequence[Pair], tee_index: dict[str, int], tor_index: dict[str, int]
+    param: str, pairs: Sequence[Pair], *, tee_index: dict[str, int], tor_index: dict[str, int]
 ) -> None:
     for e, m in pairs:
         if e not in tee_index:

@@ -75,7 +75,7 @@ def pair_features(scores: ScoreMatrix, pairs: Iterable[PairLike]) -> list[dict[s
     listed = as_pairs("pairs", pairs)
     ie = {e: i for i, e in enumerate(scores.mentee_ids)}
     im = {m: j for j, m in enumerate(scores.mentor_ids)}
-    check_known("pairs", listed, ie, im)
+    check_known("pairs", listed, tee_index=ie, tor_index=im)
     rows = np.array([ie[e] for e, _ in listed], dtype=np.intp)
     cols = np.array([im[m] for _, m in listed], dtype=np.intp)
     values = {name: s[rows, cols] for name, s in scores.by_criterion.items()}
@@ -327,27 +327,10 @@ def fit_weights(
     ...
     mentormatch._errors.MentormatchError: only 12 pairs with outcomes; learning weights needs at least 30 (pool more cohorts, or keep the current weights)
     """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_val_predict
-
     min_pairs = check_int("fit_weights", "min_pairs", min_pairs, minimum=10)
     min_per_class = check_int("fit_weights", "min_per_class", min_per_class, minimum=5)
     n_boot = check_int("fit_weights", "n_boot", n_boot, minimum=100)
-    if kind not in ("auto", "binary", "numeric"):
-        raise MentormatchError(
-            f"The 'kind' parameter of fit_weights must be one of 'auto', 'binary', 'numeric'. "
-            f"Got {kind!r} instead.",
-            field="kind",
-            value=kind,
-        )
-    level = as_real(confidence)
-    if level is None or not 0 < level < 1:
-        raise MentormatchError(
-            f"confidence must be a number between 0 and 1 (e.g. 0.95), not {shown(confidence)}",
-            field="confidence",
-            value=confidence,
-        )
-    confidence = level
+    confidence = _check_kind_and_level(kind, confidence)
     seed = check_int("fit_weights", "seed", seed, minimum=0, maximum=2**32 - 2)
     rows = _records(records)
     n = len(rows)
@@ -358,83 +341,13 @@ def fit_weights(
             field="records",
             value=n,
         )
-    if features is None:
-        common = set(rows[0]).intersection(*rows[1:]) - {outcome}
-        features = [
-            k
-            for k in rows[0]
-            if k in common
-            and all(
-                isinstance(r[k], int | float | np.integer | np.floating)
-                and not isinstance(r[k], bool)
-                for r in rows
-            )
-        ]
-    names = list(features)
-    if not names:
-        raise MentormatchError(
-            "the records hold no criterion scores; give each record one number per criterion "
-            "(see pair_features)",
-            field="features",
-        )
+    names = _feature_names(rows, features, outcome)
     x = np.column_stack([_column(rows, k, "criterion") for k in names])
     y = _column(rows, outcome, "outcome")
-    values = np.unique(y)
-    binary = kind == "binary" or (kind == "auto" and set(values.tolist()) <= {0.0, 1.0})
-    if values.size < 2:
-        raise MentormatchError(
-            f"the outcome {outcome!r} is {values[0]:g} for every pair; with no variation "
-            "there is nothing to learn weights from",
-            field=outcome,
-            value=float(values[0]),
-        )
-    if binary:
-        if not set(values.tolist()) <= {0.0, 1.0}:
-            raise MentormatchError(
-                f"kind='binary' needs an outcome of True/False or 0/1; {outcome!r} has "
-                f"{values.size} distinct values (use kind='numeric')",
-                field=outcome,
-            )
-        rare = int(min((y == 1).sum(), (y == 0).sum()))
-        if rare < min_per_class:
-            raise MentormatchError(
-                f"only {rare} pairs have the rarer outcome of {outcome!r}; learning weights "
-                f"needs at least {min_per_class} of each (pool more cohorts)",
-                field=outcome,
-                value=rare,
-            )
-    flat = np.flatnonzero(np.ptp(x, axis=0) == 0)
-    if flat.size:
-        k = names[int(flat[0])]
-        raise MentormatchError(
-            f"criterion {k!r} has the same score ({x[0, flat[0]]:g}) for every pair; its "
-            f"weight cannot be learned from these data: leave it out with features=[...] "
-            "and keep its current weight",
-            field=k,
-        )
-    model: Any
-    if binary:
-        inner = StratifiedKFold(3, shuffle=True, random_state=seed)
-        outer: Any = StratifiedKFold(5, shuffle=True, random_state=seed + 1)
-        model = GridSearchCV(
-            LogisticRegression(solver="newton-cholesky", max_iter=200),
-            {"C": np.logspace(-1, 2, 4)},
-            cv=inner,
-            scoring="roc_auc",
-        )
-        pred = cross_val_predict(model, x, y.astype(int), cv=outer, method="decision_function")
-        model.fit(x, y.astype(int))
-        coef = np.asarray(model.best_estimator_.coef_[0], dtype=np.float64)
-        metric = "roc_auc"
-    else:
-        outer = KFold(5, shuffle=True, random_state=seed + 1)
-        model = _positive_ridge_class()()
-        pred = cross_val_predict(model, x, y, cv=outer)
-        model.fit(x, y)
-        coef = np.asarray(model.coef_, dtype=np.float64)
-        metric = "r2"
-
-    score, boots = _bootstrap(y, pred, binary, n_boot, seed)
+    binary = _is_binary(y, outcome=outcome, kind=kind, min_per_class=min_per_class)
+    _check_varies(x, names)
+    pred, coef, metric = _fit(x, y, binary=binary, seed=seed)
+    score, boots = _bootstrap(y, pred, binary=binary, n_boot=n_boot, seed=seed)
     alpha = 1 - confidence
     low, high = np.quantile(boots, [alpha / 2, 1 - alpha / 2])
     ci = ConfidenceInterval(float(low), float(high), confidence)
@@ -460,7 +373,7 @@ def fit_weights(
 
 
 def _bootstrap(
-    y: NDArray[np.float64], pred: NDArray[np.float64], binary: bool, n_boot: int, seed: int
+    y: NDArray[np.float64], pred: NDArray[np.float64], *, binary: bool, n_boot: int, seed: int
 ) -> tuple[float, NDArray[np.float64]]:
     """The metric (AUC or R²) of ``pred``, and its values over bootstrap resamples of pairs.
 
@@ -519,3 +432,119 @@ def _positive_ridge_class() -> Any:
             return np.asarray(x @ self.coef_ + self.intercept_, dtype=np.float64)
 
     return _PositiveRidge
+
+
+def _check_kind_and_level(kind: str, confidence: RealLike) -> float:
+    """``kind`` one of the three; ``confidence`` as a float in (0, 1)."""
+    if kind not in ("auto", "binary", "numeric"):
+        raise MentormatchError(
+            f"The 'kind' parameter of fit_weights must be one of 'auto', 'binary', 'numeric'. "
+            f"Got {kind!r} instead.",
+            field="kind",
+            value=kind,
+        )
+    level = as_real(confidence)
+    if level is None or not 0 < level < 1:
+        raise MentormatchError(
+            f"confidence must be a number between 0 and 1 (e.g. 0.95), not {shown(confidence)}",
+            field="confidence",
+            value=confidence,
+        )
+    return level
+
+
+def _feature_names(
+    rows: Sequence[Mapping[str, Any]], features: Iterable[str] | None, outcome: str
+) -> list[str]:
+    """The criteria to learn weights for: given, or every number every record has."""
+    if features is None:
+        common = set(rows[0]).intersection(*rows[1:]) - {outcome}
+        features = [
+            k
+            for k in rows[0]
+            if k in common
+            and all(
+                isinstance(r[k], int | float | np.integer | np.floating)
+                and not isinstance(r[k], bool)
+                for r in rows
+            )
+        ]
+    names = list(features)
+    if not names:
+        raise MentormatchError(
+            "the records hold no criterion scores; give each record one number per criterion "
+            "(see pair_features)",
+            field="features",
+        )
+    return names
+
+
+def _is_binary(y: NDArray[np.float64], *, outcome: str, kind: str, min_per_class: int) -> bool:
+    """Whether the outcome is a yes/no one, checked to vary (and, if yes/no, to have enough
+    of each)."""
+    values = np.unique(y)
+    binary = kind == "binary" or (kind == "auto" and set(values.tolist()) <= {0.0, 1.0})
+    if values.size < 2:
+        raise MentormatchError(
+            f"the outcome {outcome!r} is {values[0]:g} for every pair; with no variation "
+            "there is nothing to learn weights from",
+            field=outcome,
+            value=float(values[0]),
+        )
+    if not binary:
+        return False
+    if not set(values.tolist()) <= {0.0, 1.0}:
+        raise MentormatchError(
+            f"kind='binary' needs an outcome of True/False or 0/1; {outcome!r} has "
+            f"{values.size} distinct values (use kind='numeric')",
+            field=outcome,
+        )
+    rare = int(min((y == 1).sum(), (y == 0).sum()))
+    if rare < min_per_class:
+        raise MentormatchError(
+            f"only {rare} pairs have the rarer outcome of {outcome!r}; learning weights "
+            f"needs at least {min_per_class} of each (pool more cohorts)",
+            field=outcome,
+            value=rare,
+        )
+    return True
+
+
+def _check_varies(x: NDArray[np.float64], names: Sequence[str]) -> None:
+    """Refuse a criterion with the same score for every pair: its weight cannot be learned."""
+    flat = np.flatnonzero(np.ptp(x, axis=0) == 0)
+    if flat.size:
+        k = names[int(flat[0])]
+        raise MentormatchError(
+            f"criterion {k!r} has the same score ({x[0, flat[0]]:g}) for every pair; its "
+            f"weight cannot be learned from these data: leave it out with features=[...] "
+            "and keep its current weight",
+            field=k,
+        )
+
+
+def _fit(
+    x: NDArray[np.float64], y: NDArray[np.float64], *, binary: bool, seed: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], str]:
+    """Out-of-fold predictions, the coefficients fitted on all pairs, and the metric's name."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_val_predict
+
+    model: Any
+    if binary:
+        inner = StratifiedKFold(3, shuffle=True, random_state=seed)
+        outer: Any = StratifiedKFold(5, shuffle=True, random_state=seed + 1)
+        model = GridSearchCV(
+            LogisticRegression(solver="newton-cholesky", max_iter=200),
+            {"C": np.logspace(-1, 2, 4)},
+            cv=inner,
+            scoring="roc_auc",
+        )
+        pred = cross_val_predict(model, x, y.astype(int), cv=outer, method="decision_function")
+        model.fit(x, y.astype(int))
+        return pred, np.asarray(model.best_estimator_.coef_[0], dtype=np.float64), "roc_auc"
+    outer = KFold(5, shuffle=True, random_state=seed + 1)
+    model = _positive_ridge_class()()
+    pred = cross_val_predict(model, x, y, cv=outer)
+    model.fit(x, y)
+    return pred, np.asarray(model.coef_, dtype=np.float64), "r2"

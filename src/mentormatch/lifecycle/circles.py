@@ -13,10 +13,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -167,87 +168,106 @@ def match_circles(
     scores = m.score(tees, tors)
     open_ = np.array([t.capacity > 0 for t in tors], dtype=bool)
     usable = scores.eligible & open_[None, :]
-    rows, cols = np.nonzero(usable)
-    n, k = len(tees), len(tors)
-    chosen = np.full(n, -1, dtype=np.intp)
-    optimal, gap = True, 0.0
-    if rows.size:
-        v = rows.size
-        nv = v + k
-        ar = np.arange(v)
-        per_mentee = sparse.csr_matrix((np.ones(v), (rows, ar)), shape=(n, nv))
-        load = sparse.csr_matrix((np.ones(v), (cols, ar)), shape=(k, nv))
-        z = sparse.csr_matrix((np.ones(k), (np.arange(k), v + np.arange(k))), shape=(k, nv))
-        # sizes beyond the number of mentees cannot matter: clipped, so no huge coefficient
-        # reaches the solver (min_size above n still forms no circle)
-        top, bottom = min(max_size, n), min(min_size, n + 1)
-        cons = [
-            LinearConstraint(per_mentee, -np.inf, 1),
-            LinearConstraint(load - top * z, -np.inf, 0),
-            LinearConstraint(load - bottom * z, 0, np.inf),
-        ]
-        opts = {"time_limit": time_limit, "mip_rel_gap": 0.0}
-        c1 = np.concatenate([-np.ones(v), np.zeros(k)])
-        first = milp(
-            c1, constraints=cons, integrality=np.ones(nv), bounds=Bounds(0, 1), options=opts
-        )
-        if first.x is not None and round(-float(first.fun)) > 0:
-            placed = round(-float(first.fun))
-            cover = LinearConstraint(sparse.csr_matrix(-c1), placed - 0.5, np.inf)
-            c2 = np.concatenate([-scores.total[rows, cols], np.zeros(k)])
-            second = milp(
-                c2,
-                constraints=[*cons, cover],
-                integrality=np.ones(nv),
-                bounds=Bounds(0, 1),
-                options=opts,
-            )
-            best = second if second.x is not None else first
-            optimal = first.status == 0 and second.status == 0
-            gap = float(getattr(best, "mip_gap", 0.0) or 0.0)
-            picked = best.x[:v] > 0.5
-            chosen[rows[picked]] = cols[picked]
-    out: list[Circle] = []
-    for j in np.unique(chosen[chosen >= 0]):
-        members = np.flatnonzero(chosen == j)
-        goals: dict[str, list[str]] = {}
-        for i in members:
-            for g in dict.fromkeys(fold(x) for x in tees[i].goals):
-                goals.setdefault(g, []).append(tees[i].id)
-        shared = {
-            g: tuple(ids)
-            for g, ids in sorted(goals.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-            if len(ids) >= 2
-        }
-        out.append(
-            Circle(
-                tors[j].id,
-                tuple(tees[i].id for i in members),
-                math.fsum(scores.total[members, j].tolist()),
-                shared,
-            )
-        )
+    chosen, optimal, gap = _solve_circles(
+        scores.total, usable, sizes=(min_size, max_size), time_limit=time_limit
+    )
+    out = [
+        _circle(tees, tors[j], members=np.flatnonzero(chosen == j), fit=scores.total[:, j])
+        for j in np.unique(chosen[chosen >= 0])
+    ]
     out.sort(key=lambda c: c.mentor_id)
-    unmatched = []
-    for i in np.flatnonzero(chosen < 0):
-        if not usable[i].any():
-            reason = (
-                "no mentor leading a circle is allowed for you (rules, min_score or capacity 0)"
-            )
-        elif rows.size and len(out) == 0:
-            reason = f"too few mentees could join a circle (circles need at least {min_size})"
-        else:
-            reason = (
-                f"the circles you could join are full (at most {max_size}) or could not reach "
-                f"{min_size} members"
-            )
-        unmatched.append(Unmatched(tees[i].id, reason))
-    if not rows.size and n and not unmatched:  # pragma: no cover - defensive
-        unmatched = [Unmatched(e.id, "no circle could be formed") for e in tees]
+    sizes = (min_size, max_size)
+    unmatched = [
+        Unmatched(
+            tees[i].id,
+            _why_unplaced(usable[i], any_pair=bool(usable.any()), formed=bool(out), sizes=sizes),
+        )
+        for i in np.flatnonzero(chosen < 0)
+    ]
     return Circles(
         tuple(out),
         tuple(unmatched),
         math.fsum(c.score for c in out),
         optimal,
         gap,
+    )
+
+
+def _solve_circles(
+    total: NDArray[np.float64],
+    usable: NDArray[np.bool_],
+    *,
+    sizes: tuple[int, int],
+    time_limit: float,
+) -> tuple[NDArray[np.intp], bool, float]:
+    """Each mentee's circle (its mentor's column, or -1), whether proved optimal, the gap.
+
+    Two integer programs: the most mentees placed, then (with that many
+    placed) the largest sum of scores.
+    """
+    rows, cols = np.nonzero(usable)
+    n, k = usable.shape
+    chosen = np.full(n, -1, dtype=np.intp)
+    if not rows.size:
+        return chosen, True, 0.0
+    v = rows.size
+    nv = v + k
+    ar = np.arange(v)
+    per_mentee = sparse.csr_matrix((np.ones(v), (rows, ar)), shape=(n, nv))
+    load = sparse.csr_matrix((np.ones(v), (cols, ar)), shape=(k, nv))
+    z = sparse.csr_matrix((np.ones(k), (np.arange(k), v + np.arange(k))), shape=(k, nv))
+    # sizes beyond the number of mentees cannot matter: clipped, so no huge coefficient
+    # reaches the solver (min_size above n still forms no circle)
+    top, bottom = min(sizes[1], n), min(sizes[0], n + 1)
+    cons = [
+        LinearConstraint(per_mentee, -np.inf, 1),
+        LinearConstraint(load - top * z, -np.inf, 0),
+        LinearConstraint(load - bottom * z, 0, np.inf),
+    ]
+    opts = {"time_limit": time_limit, "mip_rel_gap": 0.0}
+    c1 = np.concatenate([-np.ones(v), np.zeros(k)])
+    first = milp(c1, constraints=cons, integrality=np.ones(nv), bounds=Bounds(0, 1), options=opts)
+    if first.x is None or round(-float(first.fun)) <= 0:
+        return chosen, True, 0.0
+    placed = round(-float(first.fun))
+    cover = LinearConstraint(sparse.csr_matrix(-c1), placed - 0.5, np.inf)
+    c2 = np.concatenate([-total[rows, cols], np.zeros(k)])
+    second = milp(
+        c2, constraints=[*cons, cover], integrality=np.ones(nv), bounds=Bounds(0, 1), options=opts
+    )
+    best = second if second.x is not None else first
+    picked = best.x[:v] > 0.5
+    chosen[rows[picked]] = cols[picked]
+    optimal = first.status == 0 and second.status == 0
+    return chosen, optimal, float(getattr(best, "mip_gap", 0.0) or 0.0)
+
+
+def _circle(
+    tees: Sequence[Mentee], mentor: Mentor, *, members: NDArray[np.intp], fit: NDArray[np.float64]
+) -> Circle:
+    """One circle: its members, their total fit with the mentor, the goals two or more share."""
+    goals: dict[str, list[str]] = {}
+    for i in members:
+        for g in dict.fromkeys(fold(x) for x in tees[i].goals):
+            goals.setdefault(g, []).append(tees[i].id)
+    shared = {
+        g: tuple(ids)
+        for g, ids in sorted(goals.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        if len(ids) >= 2
+    }
+    members_ids = tuple(tees[i].id for i in members)
+    return Circle(mentor.id, members_ids, math.fsum(fit[members].tolist()), shared)
+
+
+def _why_unplaced(
+    usable: NDArray[np.bool_], *, any_pair: bool, formed: bool, sizes: tuple[int, int]
+) -> str:
+    """Why a mentee is in no circle."""
+    if not usable.any():
+        return "no mentor leading a circle is allowed for you (rules, min_score or capacity 0)"
+    if any_pair and not formed:
+        return f"too few mentees could join a circle (circles need at least {sizes[0]})"
+    return (
+        f"the circles you could join are full (at most {sizes[1]}) or could not reach "
+        f"{sizes[0]} members"
     )

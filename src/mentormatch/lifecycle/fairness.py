@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +32,7 @@ from scipy.sparse.csgraph import maximum_flow
 
 from mentormatch import _text
 from mentormatch._errors import MentormatchError
-from mentormatch._explain import build_result
+from mentormatch._explain import Recipe, build_result
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._results import MatchResult, with_metadata
 from mentormatch._solve import solve_in_id_order
@@ -164,7 +164,7 @@ def match_maximin(
         scores.total, mask, capacity, tee_ids=scores.mentee_ids, tor_ids=scores.mentor_ids
     )
     t2 = time.perf_counter()
-    result = build_result(matcher.recipe(tees, tors, capacity), scores, assignment)
+    result = build_result(Recipe.of(matcher, (tees, tors), capacity), scores, assignment)
     return with_metadata(
         result,
         solver="dense",
@@ -383,6 +383,39 @@ def group_gaps(
     Largest mean-score gap: 0.20
     """
     min_group_size = _check_min_group_size(min_group_size)
+    tees = _mentees_of(result, mentees)
+    score_of = {m.mentee_id: m.score for m in result.matches}
+    labels = np.array([_group(e, by) for e in tees], dtype=object)
+    matched = np.array([e.id in score_of for e in tees], dtype=bool)
+    score = np.array([score_of.get(e.id, np.nan) for e in tees], dtype=np.float64)
+    names = sorted(set(labels.tolist()), key=lambda g: (g == _NOT_RECORDED, g))
+    ids = np.array([e.id for e in tees], dtype=object)
+    people = {g: frozenset(ids[labels == g].tolist()) for g in names}
+    hidden = _suppressed(people, min_group_size)
+    scored = {g: frozenset(ids[(labels == g) & matched].tolist()) for g in names}
+    score_hidden = _suppressed(scored, min_group_size, hidden)
+    groups = [
+        GroupGap(g, None, None, None, None, None, None, None, True)
+        if g in hidden
+        else _group_gap(
+            g, labels == g, (matched, score), confidence=confidence, hide_scores=g in score_hidden
+        )
+        for g in names
+    ]
+    rates = [x.match_rate.value for x in groups if x.match_rate is not None]
+    means = [x.mean_score for x in groups if x.mean_score is not None]
+    by_name = by if isinstance(by, str) else getattr(by, "__name__", "group")
+    return GroupGaps(
+        by_name,
+        tuple(groups),
+        min_group_size,
+        max(rates) - min(rates) if rates else None,
+        max(means) - min(means) if means else None,
+    )
+
+
+def _mentees_of(result: MatchResult, mentees: Iterable[Mentee]) -> tuple[Mentee, ...]:
+    """The mentees, checked: Mentee records, each of them in the result."""
     if not (hasattr(result, "matches") and hasattr(result, "unmatched")):
         raise MentormatchError(
             f"result must be a match result (with matches and unmatched), not "
@@ -394,14 +427,13 @@ def group_gaps(
             f"mentees must be a collection of Mentee, not {type(mentees).__name__}",
             field="mentees",
         )
-    tees: Sequence[Mentee] = tuple(mentees)
+    tees = tuple(mentees)
     strays = [type(e).__name__ for e in tees if not isinstance(e, Mentee)]
     if strays:
         raise MentormatchError(
             f"mentees must be Mentee records, got {strays[0]}", field="mentees", value=strays[0]
         )
-    score_of = {m.mentee_id: m.score for m in result.matches}
-    in_result = score_of.keys() | {u.mentee_id for u in result.unmatched}
+    in_result = {m.mentee_id for m in result.matches} | {u.mentee_id for u in result.unmatched}
     missing = [e.id for e in tees if e.id not in in_result]
     if missing:
         raise MentormatchError(
@@ -409,57 +441,39 @@ def group_gaps(
             field="mentees",
             participant_id=missing[0],
         )
-    labels = np.array([_group(e, by) for e in tees], dtype=object)
-    matched = np.array([e.id in score_of for e in tees], dtype=bool)
-    score = np.array([score_of.get(e.id, np.nan) for e in tees], dtype=np.float64)
-    names = sorted(set(labels.tolist()), key=lambda g: (g == _NOT_RECORDED, g))
-    ids = np.array([e.id for e in tees], dtype=object)
-    people = {g: frozenset(ids[labels == g].tolist()) for g in names}
-    hidden = _suppressed(people, min_group_size)
-    scored = {g: frozenset(ids[(labels == g) & matched].tolist()) for g in names}
-    score_hidden = _suppressed(scored, min_group_size, hidden)
-    groups: list[GroupGap] = []
-    rates: list[float] = []
-    means: list[float] = []
-    for g in names:
-        if g in hidden:
-            groups.append(GroupGap(g, None, None, None, None, None, None, None, True))
-            continue
-        inside = labels == g
-        k, n = int(matched[inside].sum()), int(inside.sum())
-        rate = proportion(k, n, confidence)
-        rates.append(rate.value)
-        rest_n = int((~inside).sum())
-        rate_gap = (
-            compare_rates(k, n, int(matched[~inside].sum()), rest_n, confidence) if rest_n else None
-        )
-        if g in score_hidden:
-            groups.append(GroupGap(g, n, rate, None, None, rate_gap, None, None, False, True))
-            continue
-        mine = score[inside & matched]
-        rest = score[~inside & matched]
-        mean = float(mine.mean()) if mine.size else None
-        if mean is not None:
-            means.append(mean)
-        gap = float(mine.mean() - rest.mean()) if mine.size and rest.size else None
-        groups.append(
-            GroupGap(
-                g,
-                n,
-                rate,
-                mean,
-                _t_interval(mine, confidence) if mine.size else None,
-                rate_gap,
-                gap,
-                _welch(mine, rest, confidence) if gap is not None else None,
-                False,
-            )
-        )
-    by_name = by if isinstance(by, str) else getattr(by, "__name__", "group")
-    return GroupGaps(
-        by_name,
-        tuple(groups),
-        min_group_size,
-        max(rates) - min(rates) if rates else None,
-        max(means) - min(means) if means else None,
+    return tees
+
+
+def _group_gap(
+    g: str,
+    inside: NDArray[np.bool_],
+    outcome: tuple[NDArray[np.bool_], NDArray[np.float64]],
+    *,
+    confidence: float,
+    hide_scores: bool,
+) -> GroupGap:
+    """One shown group: its match rate and gap to the rest, and (unless hidden) its scores'."""
+    matched, score = outcome
+    k, n = int(matched[inside].sum()), int(inside.sum())
+    rate = proportion(k, n, confidence)
+    rest_n = int((~inside).sum())
+    rate_gap = (
+        compare_rates(k, n, int(matched[~inside].sum()), rest_n, confidence) if rest_n else None
+    )
+    if hide_scores:
+        return GroupGap(g, n, rate, None, None, rate_gap, None, None, False, True)
+    mine = score[inside & matched]
+    rest = score[~inside & matched]
+    mean = float(mine.mean()) if mine.size else None
+    gap = float(mine.mean() - rest.mean()) if mine.size and rest.size else None
+    return GroupGap(
+        g,
+        n,
+        rate,
+        mean,
+        _t_interval(mine, confidence) if mine.size else None,
+        rate_gap,
+        gap,
+        _welch(mine, rest, confidence) if gap is not None else None,
+        False,
     )

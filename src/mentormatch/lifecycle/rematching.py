@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
-from mentormatch._explain import build_result
+from mentormatch._explain import Recipe, build_result
 from mentormatch._results import (
     Explainer,
     Explanation,
@@ -101,7 +101,7 @@ def _check_keep(
     param, other = lists.params
     ie = {e.id: i for i, e in enumerate(tees)}
     im = {m.id: j for j, m in enumerate(tors)}
-    check_known(param, lists.keep, ie, im)
+    check_known(param, lists.keep, tee_index=ie, tor_index=im)
     both = sorted(set(lists.keep) & set(lists.exclude))
     if both:
         e, m = both[0]
@@ -237,7 +237,7 @@ def _rematch(
     tees, tors = people
     ie = {e.id: i for i, e in enumerate(tees)}
     im = {m.id: j for j, m in enumerate(tors)}
-    check_known(lists.params[1], lists.exclude, ie, im)
+    check_known(lists.params[1], lists.exclude, tee_index=ie, tor_index=im)
     derived = _derived(matcher, lists.exclude)
     scores = derived.score(tees, tors)
     capacity = capacities(tors, len(tees))
@@ -258,7 +258,7 @@ def _rematch(
         rows=free,
     )
     t2 = time.perf_counter()
-    built = build_result(derived.recipe(tees, tors, capacity), scores, assignment)
+    built = build_result(Recipe.of(derived, people, capacity), scores, assignment)
     kept_by: dict[str, list[str]] = {}
     for i, j in zip(k_rows, k_cols, strict=True):
         kept_by.setdefault(tors[j].id, []).append(tees[i].id)

@@ -33,7 +33,7 @@ from mentormatch._errors import MentormatchError
 from mentormatch._explain.text import pair_reasons
 from mentormatch._validation import RealLike, WholeLike, check_int
 from mentormatch._values import Value
-from mentormatch.matching import Matcher
+from mentormatch.matching import Matcher, ScoreMatrix
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["Shortlist", "ShortlistEntry", "shortlist", "slot_bonus"]
@@ -140,6 +140,7 @@ def slot_bonus(k: int) -> NDArray[np.float64]:
 def _solve_lists(
     score: NDArray[np.float64],
     eligible: NDArray[np.bool_],
+    *,
     k: int,
     limits: NDArray[np.int64],
 ) -> NDArray[np.bool_]:
@@ -268,24 +269,9 @@ def shortlist(
     ration_value = _ration(ration)
     tees, tors = validate_programme(mentees, mentors)
     scores = matcher.score(tees, tors)
-    capacity = capacities(tors, len(tees))
-    # a mentor cannot be on more lists than there are mentees, and a list cannot be longer
-    # than the number of mentors: both bounds keep huge values exact and the program small
-    n_tees = len(tees)
-    bound = min(ration_value, float(max(n_tees, 1)))
-    # ceil with a tolerance, so that 2.0000000001 * 1 stays 2
-    limits = np.minimum(np.ceil(bound * capacity - 1e-9), n_tees).astype(np.int64)
-    eligible = scores.eligible
-    # solved with mentees and mentors in id order, so that ties do not follow the input order;
-    # a k above the number of mentors gives the lists of k = that number
-    re = np.argsort(np.array(scores.mentee_ids, dtype=object), kind="stable")
-    rm = np.argsort(np.array(scores.mentor_ids, dtype=object), kind="stable")
-    grid = np.ix_(re, rm)
-    chosen = np.zeros_like(eligible)
-    chosen[grid] = _solve_lists(
-        scores.total[grid], eligible[grid], min(k, max(len(tors), 1)), limits[rm]
-    )
-    available = (eligible & (limits > 0)[None, :]).sum(axis=1)
+    limits = _limits(ration_value, capacities(tors, len(tees)), len(tees))
+    chosen = _choose(scores, k=min(k, max(len(tors), 1)), limits=limits)
+    available = (scores.eligible & (limits > 0)[None, :]).sum(axis=1)
     load = chosen.sum(axis=0)
     lists: dict[str, tuple[ShortlistEntry, ...]] = {}
     notes: dict[str, str] = {}
@@ -301,18 +287,9 @@ def shortlist(
             )
             for j in js
         )
-        got = js.size
-        if got < k:
-            if available[i] < k:
-                notes[tee.id] = (
-                    f"only {_mentors(int(available[i]))} can be suggested to you (the rest have no "
-                    "place or are refused by the rules or min_score)"
-                )
-            else:
-                notes[tee.id] = (
-                    f"{k - got} of your {k} suggestions are missing: the other mentors you could "
-                    "have seen are already on as many lists as rationing allows"
-                )
+        note = _note(k, got=js.size, available=int(available[i]))
+        if note:
+            notes[tee.id] = note
     return Shortlist(
         lists,
         notes,
@@ -321,6 +298,45 @@ def shortlist(
         {t.id: int(limits[j]) for j, t in enumerate(tors)},
         {t.id: int(load[j]) for j, t in enumerate(tors)},
         math.fsum(scores.total[chosen].tolist()),  # exactly rounded: no order to depend on
+    )
+
+
+def _limits(ration: float, capacity: NDArray[np.int64], n_tees: int) -> NDArray[np.int64]:
+    """Lists per mentor: ``ceil(ration * capacity)``, at most one per mentee.
+
+    A mentor cannot be on more lists than there are mentees: the bound keeps
+    huge rations exact and the program small.
+    """
+    bound = min(ration, float(max(n_tees, 1)))
+    # ceil with a tolerance, so that 2.0000000001 * 1 stays 2
+    limits = np.minimum(np.ceil(bound * capacity - 1e-9), n_tees)
+    return np.asarray(limits, dtype=np.int64)
+
+
+def _choose(scores: ScoreMatrix, *, k: int, limits: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """The listed pairs, solved with mentees and mentors in id order (ties do not follow
+    the input order)."""
+    eligible = scores.eligible
+    re = np.argsort(np.array(scores.mentee_ids, dtype=object), kind="stable")
+    rm = np.argsort(np.array(scores.mentor_ids, dtype=object), kind="stable")
+    grid = np.ix_(re, rm)
+    chosen = np.zeros_like(eligible)
+    chosen[grid] = _solve_lists(scores.total[grid], eligible[grid], k=k, limits=limits[rm])
+    return chosen
+
+
+def _note(k: int, *, got: int, available: int) -> str | None:
+    """Why a mentee has fewer than ``k`` suggestions (None when the list is full)."""
+    if got >= k:
+        return None
+    if available < k:
+        return (
+            f"only {_mentors(available)} can be suggested to you (the rest have no "
+            "place or are refused by the rules or min_score)"
+        )
+    return (
+        f"{k - got} of your {k} suggestions are missing: the other mentors you could "
+        "have seen are already on as many lists as rationing allows"
     )
 
 

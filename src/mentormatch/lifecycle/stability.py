@@ -21,8 +21,9 @@ pairs a result leaves, and which.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -193,27 +194,7 @@ def blocking_pairs(
     """
     tees, tors = validate_programme(mentees, mentors)
     n, m = len(tees), len(tors)
-    ie = {e.id: i for i, e in enumerate(tees)}
-    im = {t.id: j for j, t in enumerate(tors)}
-    in_result = [x.mentee_id for x in result.matches] + [u.mentee_id for u in result.unmatched]
-    for e in in_result:
-        if e not in ie:
-            raise MentormatchError(
-                f"the result matches mentee {e!r}, who is not among the mentees given; "
-                "pass the programme the result was made from",
-                field="mentees",
-                participant_id=e,
-            )
-    assignment = np.full(n, -1, dtype=np.intp)
-    for x in result.matches:
-        if x.mentor_id not in im:
-            raise MentormatchError(
-                f"the result pairs {x.mentee_id!r} with mentor {x.mentor_id!r}, who is not among "
-                "the mentors given; pass the programme the result was made from",
-                field="mentors",
-                participant_id=x.mentor_id,
-            )
-        assignment[ie[x.mentee_id]] = im[x.mentor_id]
+    assignment = _assignment_of(result, tees, tors)
     rank_e, rank_m = rank_matrices(tees, tors)
     matched = assignment >= 0
     rows = np.arange(n)
@@ -233,26 +214,11 @@ def blocking_pairs(
         block &= tee_ids[:, None] != tor_ids[None, :]
         if matcher is not None:
             block &= matcher.score(tees, tors).allowed
-    pairs: list[BlockingPair] = []
-    for i, j in zip(*np.nonzero(block), strict=True):
-        e, t = tees[i], tors[j]
-        re_, rm_ = int(rank_e[i, j]) + 1, int(rank_m[i, j]) + 1
-        if matched[i]:
-            mine = tors[assignment[i]].id
-            c = current[i]
-            where = "unranked" if np.isinf(c) else ordinal(int(c) + 1)
-            e_why = f"{e.id} ranks {t.id} {ordinal(re_)}, above their mentor {mine} ({where})"
-        else:
-            e_why = f"{e.id} ranks {t.id} {ordinal(re_)} and is unmatched"
-        if free[j]:
-            m_why = f"{t.id} ranks {e.id} {ordinal(rm_)} and has a free place"
-        else:
-            assigned = np.flatnonzero(is_mine[:, j])
-            worst_ones = assigned[rank_m[assigned, j] == worst[j]]
-            w = min(worst_ones, key=lambda r: tees[r].id)  # ties by id, not by input order
-            where = "unranked" if np.isinf(worst[j]) else ordinal(int(worst[j]) + 1)
-            m_why = f"{t.id} ranks {e.id} {ordinal(rm_)}, above {tees[w].id} ({where})"
-        pairs.append(BlockingPair(e.id, t.id, re_, rm_, f"{e_why}; {m_why}"))
+    state = _State(assignment, current, free, is_mine, worst)
+    pairs = [
+        _blocking_pair(int(i), int(j), people=(tees, tors), ranks=(rank_e, rank_m), state=state)
+        for i, j in zip(*np.nonzero(block), strict=True)
+    ]
     pairs.sort(key=lambda p: (p.mentee_id, p.mentor_id))
     return StabilityReport(
         len(pairs),
@@ -260,3 +226,73 @@ def blocking_pairs(
         sum(1 for e in tees if e.preferences),
         sum(1 for t in tors if t.preferences),
     )
+
+
+def _assignment_of(
+    result: MatchResult, tees: Sequence[Mentee], tors: Sequence[Mentor]
+) -> NDArray[np.intp]:
+    """The result's mentor column of each mentee (or -1), checked against the programme."""
+    ie = {e.id: i for i, e in enumerate(tees)}
+    im = {t.id: j for j, t in enumerate(tors)}
+    in_result = [x.mentee_id for x in result.matches] + [u.mentee_id for u in result.unmatched]
+    for e in in_result:
+        if e not in ie:
+            raise MentormatchError(
+                f"the result matches mentee {e!r}, who is not among the mentees given; "
+                "pass the programme the result was made from",
+                field="mentees",
+                participant_id=e,
+            )
+    assignment = np.full(len(tees), -1, dtype=np.intp)
+    for x in result.matches:
+        if x.mentor_id not in im:
+            raise MentormatchError(
+                f"the result pairs {x.mentee_id!r} with mentor {x.mentor_id!r}, who is not among "
+                "the mentors given; pass the programme the result was made from",
+                field="mentors",
+                participant_id=x.mentor_id,
+            )
+        assignment[ie[x.mentee_id]] = im[x.mentor_id]
+    return assignment
+
+
+class _State(NamedTuple):
+    """The matching as the blocking test reads it."""
+
+    assignment: NDArray[np.intp]
+    current: NDArray[np.float64]  # each mentee's rank of their mentor (inf: none or unranked)
+    free: NDArray[np.bool_]  # mentors with a free place
+    is_mine: NDArray[np.bool_]  # (mentee, mentor) pairs of the matching
+    worst: NDArray[np.float64]  # each mentor's rank of their worst mentee
+
+
+def _blocking_pair(
+    i: int,
+    j: int,
+    *,
+    people: tuple[Sequence[Mentee], Sequence[Mentor]],
+    ranks: tuple[NDArray[np.float64], NDArray[np.float64]],
+    state: _State,
+) -> BlockingPair:
+    """The blocking pair of mentee ``i`` and mentor ``j``, with why each would rather."""
+    tees, tors = people
+    rank_e, rank_m = ranks
+    e, t = tees[i], tors[j]
+    re_, rm_ = int(rank_e[i, j]) + 1, int(rank_m[i, j]) + 1
+    if state.assignment[i] >= 0:
+        mine = tors[state.assignment[i]].id
+        c = state.current[i]
+        where = "unranked" if np.isinf(c) else ordinal(int(c) + 1)
+        e_why = f"{e.id} ranks {t.id} {ordinal(re_)}, above their mentor {mine} ({where})"
+    else:
+        e_why = f"{e.id} ranks {t.id} {ordinal(re_)} and is unmatched"
+    if state.free[j]:
+        m_why = f"{t.id} ranks {e.id} {ordinal(rm_)} and has a free place"
+    else:
+        worst = state.worst[j]
+        assigned = np.flatnonzero(state.is_mine[:, j])
+        worst_ones = assigned[rank_m[assigned, j] == worst]
+        w = min(worst_ones, key=lambda r: tees[r].id)  # ties by id, not by input order
+        where = "unranked" if np.isinf(worst) else ordinal(int(worst) + 1)
+        m_why = f"{t.id} ranks {e.id} {ordinal(rm_)}, above {tees[w].id} ({where})"
+    return BlockingPair(e.id, t.id, re_, rm_, f"{e_why}; {m_why}")

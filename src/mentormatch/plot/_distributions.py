@@ -16,13 +16,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from numpy.typing import NDArray
 
-    from mentormatch import MatchResult, ScoreMatrix
     from mentormatch.kpis import MeetingCadence
+    from mentormatch.matching import MatchResult, ScoreMatrix
 
 
 def _scores(data: object, owner: str) -> tuple[NDArray[np.float64], str, str, float]:
     """The scores to draw, what they are, a note for the axis, and the minimum score."""
-    from mentormatch import MatchResult, ScoreMatrix
+    from mentormatch.matching import MatchResult, ScoreMatrix
 
     if isinstance(data, MatchResult):
         values = np.array([m.score for m in data.matches], dtype=float)
@@ -85,7 +85,7 @@ def score_distribution(
     >>> ax.get_xlabel()
     'score of the pair (0 to 1); 3 mentees unmatched, not shown'
     """
-    from mentormatch import MatchResult, ScoreMatrix
+    from mentormatch.matching import MatchResult, ScoreMatrix
 
     owner = "score_distribution"
     _base.require_matplotlib(owner)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from mentormatch._errors import MentormatchError
 from mentormatch._files import toml as _toml
-from mentormatch._problems import Problems, ProblemsError, did_you_mean, shown
+from mentormatch._problems import Problems, ProblemsError, did_you_mean, ordered, shown
 from mentormatch._stats import decimal as _decimal
 from mentormatch._values import Value
 from mentormatch.surveys._input import FloatArray, as_matrix
@@ -401,7 +401,7 @@ def _toml_number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _toml_names(value: object, key: str, sink: Problems, example: str) -> list[str] | None:
+def _toml_names(value: object, key: str, *, sink: Problems, example: str) -> list[str] | None:
     """A list of names (a single name allowed for ``reverse``), else None with a problem."""
     if isinstance(value, str) and key != "items":
         value = [value]
@@ -462,20 +462,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
     """
     data = _toml.load(path, "instrument file")
     sink = Problems(os.fspath(path))
-    if "instrument" in data:
-        table = data["instrument"]
-        _toml.unknown_keys(
-            {k: v for k, v in data.items() if k != "instrument"}, ["instrument"], sink
-        )
-        if not isinstance(table, dict):
-            sink.add(
-                "[instrument] must be a table of items, scale, ...; write it as a [instrument] "
-                f"header, not instrument = {shown(table)}",
-                column="instrument",
-            )
-            sink.raise_if_any("the instrument file")
-    else:
-        table = data
+    table = _instrument_table(data, sink)
     _toml.unknown_keys(table, _INSTRUMENT_KEYS, sink)
     for key in ("items", "scale"):
         if key not in table:
@@ -485,75 +472,16 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
                 + ")",
                 column=key,
             )
-    items = _toml_names(table["items"], "items", sink, '["q1", "q2"]') if "items" in table else None
-    if items is not None:
-        if not items:
-            sink.add('items is empty; list the items, e.g. items = ["q1", "q2"]', column="items")
-        dupes = sorted({i for i in items if items.count(i) > 1})
-        if dupes:
-            sink.add(f"items lists {dupes} more than once; name each item once", column="items")
-    known = items or []
-
-    def check_members(members: list[str], key: str) -> None:
-        if items is None:
-            return
-        for m in members:
-            if m not in known:
-                sink.add(
-                    f"{key} names {m!r}, which is not an item{did_you_mean(m, known)}; the items "
-                    f"are {', '.join(known)}",
-                    column=key,
-                )
-
-    scale: tuple[float, float] | None = None
-    if "scale" in table:
-        raw = table["scale"]
-        bounds = [_toml_number(v) for v in raw] if isinstance(raw, list) else []
-        if len(bounds) != 2 or None in bounds:
-            sink.add(
-                f"scale must be [min, max], two numbers such as [1, 5]; got {shown(raw)}",
-                column="scale",
-            )
-        elif not bounds[0] < bounds[1]:  # type: ignore[operator]
-            sink.add(f"scale is {raw!r}: min must be below max, e.g. [1, 5]", column="scale")
-        else:
-            scale = (float(bounds[0] or 0), float(bounds[1] or 0))
+    items = _items_of(table, sink)
+    scale = _scale_of(table, sink)
     reverse: list[str] = []
     if "reverse" in table:
-        got = _toml_names(table["reverse"], "reverse", sink, '["q3"]')
+        got = _toml_names(table["reverse"], "reverse", sink=sink, example='["q3"]')
         if got is not None:
-            check_members(got, "reverse")
+            _check_members(got, "reverse", items=items, sink=sink)
             reverse = got
-    subscales: dict[str, list[str]] = {}
-    if "subscales" in table:
-        raw_subs = table["subscales"]
-        if not isinstance(raw_subs, dict):
-            sink.add(
-                "subscales must be a table of name = list of items, written as "
-                '[instrument.subscales] then growth = ["q4", "q5"]; got '
-                f"{shown(raw_subs)}",
-                column="subscales",
-            )
-        else:
-            for name, members in raw_subs.items():
-                got = _toml_names(members, f"subscales.{name}", sink, '["q1", "q2"]')
-                if got is None:
-                    continue
-                if not got:
-                    sink.add(f"subscale {name!r} has no items; list its items", column="subscales")
-                check_members(got, f"subscales.{name}")
-                subscales[name] = got
-    min_answered = 0.5
-    if "min_answered" in table:
-        share = _toml_number(table["min_answered"])
-        if share is None or not 0 < share <= 1:
-            sink.add(
-                "min_answered is the share of items a respondent must answer, a number in "
-                f"(0, 1] such as 0.5; got {shown(table['min_answered'])}",
-                column="min_answered",
-            )
-        else:
-            min_answered = share
+    subscales = _subscales_of(table, items, sink)
+    min_answered = _min_answered_of(table, sink)
     if "name" in table and not isinstance(table["name"], str):
         sink.add(f"name must be text in quotes; got {shown(table['name'])}", column="name")
     sink.raise_if_any("the instrument file")
@@ -569,3 +497,110 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
     except MentormatchError as exc:  # pragma: no cover - every rule is checked above
         sink.add(str(exc), column=exc.field)
         raise ProblemsError(sink.items, "the instrument file") from None
+
+
+def _instrument_table(data: dict[str, Any], sink: Problems) -> dict[str, Any]:
+    """The instrument's keys: an ``[instrument]`` table, or the whole file."""
+    if "instrument" not in data:
+        return data
+    table = data["instrument"]
+    _toml.unknown_keys({k: v for k, v in data.items() if k != "instrument"}, ["instrument"], sink)
+    if isinstance(table, dict):
+        return table
+    sink.add(
+        "[instrument] must be a table of items, scale, ...; write it as a [instrument] "
+        f"header, not instrument = {shown(table)}",
+        column="instrument",
+    )
+    raise ProblemsError(ordered(sink.items), "the instrument file")
+
+
+def _items_of(table: Mapping[str, Any], sink: Problems) -> list[str] | None:
+    """``items``: a non-empty list of distinct names (None when missing or bad)."""
+    items = (
+        _toml_names(table["items"], "items", sink=sink, example='["q1", "q2"]')
+        if "items" in table
+        else None
+    )
+    if items is not None:
+        if not items:
+            sink.add('items is empty; list the items, e.g. items = ["q1", "q2"]', column="items")
+        dupes = sorted({i for i in items if items.count(i) > 1})
+        if dupes:
+            sink.add(f"items lists {dupes} more than once; name each item once", column="items")
+    return items
+
+
+def _check_members(
+    members: list[str], key: str, *, items: list[str] | None, sink: Problems
+) -> None:
+    """Every member of ``reverse`` or a subscale must be an item."""
+    if items is None:
+        return
+    for m in members:
+        if m not in items:
+            sink.add(
+                f"{key} names {m!r}, which is not an item{did_you_mean(m, items)}; the items "
+                f"are {', '.join(items)}",
+                column=key,
+            )
+
+
+def _scale_of(table: Mapping[str, Any], sink: Problems) -> tuple[float, float] | None:
+    """``scale``: two numbers, min below max."""
+    scale: tuple[float, float] | None = None
+    if "scale" in table:
+        raw = table["scale"]
+        bounds = [_toml_number(v) for v in raw] if isinstance(raw, list) else []
+        if len(bounds) != 2 or None in bounds:
+            sink.add(
+                f"scale must be [min, max], two numbers such as [1, 5]; got {shown(raw)}",
+                column="scale",
+            )
+        elif not bounds[0] < bounds[1]:  # type: ignore[operator]
+            sink.add(f"scale is {raw!r}: min must be below max, e.g. [1, 5]", column="scale")
+        else:
+            scale = (float(bounds[0] or 0), float(bounds[1] or 0))
+    return scale
+
+
+def _subscales_of(
+    table: Mapping[str, Any], items: list[str] | None, sink: Problems
+) -> dict[str, list[str]]:
+    """``subscales``: name -> items, each an item of the instrument."""
+    subscales: dict[str, list[str]] = {}
+    if "subscales" in table:
+        raw_subs = table["subscales"]
+        if not isinstance(raw_subs, dict):
+            sink.add(
+                "subscales must be a table of name = list of items, written as "
+                '[instrument.subscales] then growth = ["q4", "q5"]; got '
+                f"{shown(raw_subs)}",
+                column="subscales",
+            )
+        else:
+            for name, members in raw_subs.items():
+                got = _toml_names(members, f"subscales.{name}", sink=sink, example='["q1", "q2"]')
+                if got is None:
+                    continue
+                if not got:
+                    sink.add(f"subscale {name!r} has no items; list its items", column="subscales")
+                _check_members(got, f"subscales.{name}", items=items, sink=sink)
+                subscales[name] = got
+    return subscales
+
+
+def _min_answered_of(table: Mapping[str, Any], sink: Problems) -> float:
+    """``min_answered``: a share in (0, 1], 0.5 when not given."""
+    min_answered = 0.5
+    if "min_answered" in table:
+        share = _toml_number(table["min_answered"])
+        if share is None or not 0 < share <= 1:
+            sink.add(
+                "min_answered is the share of items a respondent must answer, a number in "
+                f"(0, 1] such as 0.5; got {shown(table['min_answered'])}",
+                column="min_answered",
+            )
+        else:
+            min_answered = share
+    return min_answered

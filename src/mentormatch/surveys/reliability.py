@@ -111,7 +111,9 @@ def _alpha_from_cov(cov: FloatArray) -> float:
     return alpha
 
 
-def _undefined_reason(x: FloatArray, cov: FloatArray, n: int, k: int, missing: str) -> str | None:
+def _undefined_reason(
+    x: FloatArray, cov: FloatArray, *, n: int, k: int, missing: str
+) -> str | None:
     if k < 2:
         return "it needs at least two items (got 1)"
     if n < 2:
@@ -255,7 +257,9 @@ def cronbach_alpha(
     with ``rest`` the sum of the other items (as R psych's ``r.drop``); with
     listwise deletion it equals the Pearson correlation of the item with the
     rest score. ``alpha_if_dropped`` is alpha of ``C`` without that item's row and
-    column (``nan`` when only one item remains).
+    column (``nan`` when only one item remains); where pairwise deletion puts one
+    above 1, it is kept as computed (as pingouin and R psych report it) and a
+    :class:`SurveyWarning` names the items.
 
     Checked against pingouin 0.7.0 ``cronbach_alpha`` (alpha, pairwise interval,
     alpha without each item) and R psych 2.2.9 ``alpha(x, use="pairwise")`` /
@@ -285,7 +289,7 @@ def cronbach_alpha(
     x, names = _items_matrix(data)
     k = x.shape[1]
     cov, _, n = _prepare(x, missing)
-    reason = _undefined_reason(x, cov, n, k, missing)
+    reason = _undefined_reason(x, cov, n=n, k=k, missing=missing)
     if reason is not None:
         _warn(f"Cronbach's alpha is undefined: {reason}; returning nan")
         nan_map = dict.fromkeys(names, math.nan)
@@ -299,7 +303,7 @@ def cronbach_alpha(
             dict(nan_map),
         )
     alpha = _alpha_from_cov(cov)
-    ci = _feldt(alpha, n, k, confidence)
+    ci = _feldt(alpha, n=n, k=k, confidence=confidence)
     if alpha > 1:
         _warn(
             f"Cronbach's alpha is {alpha:.3f}, above its maximum of 1: with pairwise "
@@ -319,6 +323,13 @@ def cronbach_alpha(
         rest_r[name] = math.nan if no_spread or not denom > 0 else cov_rest / math.sqrt(denom)
     if k == 2:
         _warn("alpha if an item is dropped is undefined with only two items; returning nan")
+    above = [name for name, a in dropped.items() if a > 1]
+    if above:
+        _warn(
+            f"alpha if dropped is above its maximum of 1 for {above}: with pairwise deletion "
+            "the remaining items' covariance matrix is not positive semidefinite, so those "
+            "figures are not reliabilities; use missing='listwise', or collect the missing answers"
+        )
     no_var = [name for name, r in rest_r.items() if math.isnan(r)]
     if no_var:
         _warn(
@@ -368,7 +379,7 @@ def standardized_alpha(data: Any, missing: MissingPolicy | str = "pairwise") -> 
     x, _ = _items_matrix(data)
     k = x.shape[1]
     cov, cor, n = _prepare(x, missing)
-    reason = _undefined_reason(x, cov, n, k, missing)
+    reason = _undefined_reason(x, cov, n=n, k=k, missing=missing)
     if reason is None and np.isnan(cor).any():
         reason = "an item has no variance, so its correlations are undefined"
     if reason is not None:
@@ -521,7 +532,7 @@ def omega_total(data: Any, missing: MissingPolicy | str = "pairwise") -> Omega:
     x, names = _items_matrix(data)
     k = x.shape[1]
     cov, cor, n = _prepare(x, missing)
-    reason = _undefined_reason(x, cov, n, k, missing)
+    reason = _undefined_reason(x, cov, n=n, k=k, missing=missing)
     if reason is None and k < 3:
         reason = "a one-factor model needs at least three items to be identified"
     if reason is None and np.isnan(cor).any():

@@ -763,7 +763,7 @@ def test_load_instrument_reads_the_documented_example() -> None:
     from pathlib import Path
 
     inst = surveys.load_instrument(
-        Path(__file__).resolve().parents[1] / "docs" / "example_instrument.toml"
+        Path(__file__).resolve().parents[2] / "docs" / "example_instrument.toml"
     )
     assert inst.items == ("q1", "q2", "q3", "q4", "q5", "q6")
     assert inst.reverse == ("q3", "q6")

@@ -17,7 +17,7 @@ import mentormatch as mm
 from mentormatch import io as mmio
 from mentormatch.io import Problem, SignupsError, read_results, read_signups, write_results
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "example_signups.csv"
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example_signups.csv"
 HAS_DEMO = (Path(mm.__file__).parent / "data" / "demo_signups.csv").is_file()
 
 

@@ -20,7 +20,7 @@ from mentormatch.kpis import (
     programme_report,
 )
 from mentormatch.kpis import report as _report
-from tests.test_report import _CONTROLS, HOSTILE, _hostile_report
+from tests.kpis.test_report import _CONTROLS, HOSTILE, _hostile_report
 
 AS_OF = date(2026, 3, 1)
 

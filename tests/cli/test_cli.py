@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from mentormatch import cli
-from mentormatch.cli import main
+from mentormatch.cli import _console, main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "example_signups.csv"
 BAD = "role,id,skills,capacity\nmentor,m1,python:9,x\nmentee,,sql:2,\nmentee,e2,,\nmentee,e2,,\n"
 
@@ -312,7 +312,7 @@ def test_progress_only_on_a_terminal() -> None:
             pass
 
     stream = Tty()
-    progress = cli._Progress(stream)  # type: ignore[arg-type]
+    progress = _console._Progress(stream)  # type: ignore[arg-type]
     progress("matching")
     progress.done()
     assert "matching" in stream.text and stream.text.endswith("\r")

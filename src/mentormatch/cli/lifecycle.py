@@ -2,8 +2,8 @@
 
 Registered by :data:`mentormatch.cli.COMMANDS` through :func:`_add_rematch`
 and :func:`_add_shortlist`, in the style of the other subcommands (files
-declared with :func:`mentormatch.cli._file_argument`, everything printed
-through :func:`mentormatch.cli._say`).
+declared with ``cli._arguments._file_argument``, everything printed
+through ``cli._console._say``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from mentormatch import cli
 from mentormatch import io as mmio
 from mentormatch._errors import MentormatchError
 from mentormatch._files.tables import read_table_checked, source_name, write_csv
 from mentormatch._problems import Problems, ProblemsError, did_you_mean
+from mentormatch.cli._arguments import (
+    _add_input_arguments,
+    _add_output_argument,
+    _add_programme_arguments,
+    _checked,
+    _file_argument,
+    _programme,
+)
+from mentormatch.cli._console import (
+    EXIT_OK,
+    _formatter,
+    _Progress,
+    _report,
+    _say,
+    _status,
+    _table,
+    _target,
+    _write,
+    _write_results,
+    _written,
+)
 from mentormatch.lifecycle import rematch
 from mentormatch.participants import Mentee, Mentor
 from mentormatch.shortlist import shortlist
@@ -87,7 +107,11 @@ def _read_pairs(path: str, option: str) -> tuple[list[_Pair], Problems]:
 
 
 def _check_pairs(
-    pairs: Sequence[_Pair], sink: Problems, mentees: Sequence[Mentee], mentors: Sequence[Mentor]
+    pairs: Sequence[_Pair],
+    sink: Problems,
+    *,
+    mentees: Sequence[Mentee],
+    mentors: Sequence[Mentor],
 ) -> None:
     """A pair naming someone who did not sign up is a problem (with the nearest id)."""
     tee_ids = [p.id for p in mentees]
@@ -122,10 +146,10 @@ def _add_rematch(sub: Any) -> None:
         epilog="examples:\n"
         "  mentormatch rematch signups.csv --keep matches.csv --exclude ended.csv -o new.csv\n"
         "  mentormatch rematch signups.csv --keep matches.json -o with_late_joiners.json",
-        formatter_class=cli._formatter,
+        formatter_class=_formatter,
     )
-    cli._add_input_arguments(p)
-    cli._file_argument(
+    _add_input_arguments(p)
+    _file_argument(
         p,
         "--keep",
         role="input",
@@ -134,7 +158,7 @@ def _add_rematch(sub: Any) -> None:
         help="pairs that stay: a CSV with mentee_id and mentor_id columns, or a 'match' "
         "output (CSV or JSON)",
     )
-    cli._file_argument(
+    _file_argument(
         p,
         "--exclude",
         role="input",
@@ -142,15 +166,15 @@ def _add_rematch(sub: Any) -> None:
         metavar="FILE",
         help="pairs that must not be made (same formats)",
     )
-    cli._add_output_argument(p, "where to write the result ('-' for standard output)")
-    cli._add_programme_arguments(p)
+    _add_output_argument(p, "where to write the result ('-' for standard output)")
+    _add_programme_arguments(p)
     p.add_argument("--format", choices=["csv", "json"], help="output format (default: from name)")
     p.set_defaults(func=_cmd_rematch)
 
 
-@cli._checked
+@_checked
 def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    progress = cli._Progress(err)
+    progress = _Progress(err)
     read: dict[str, tuple[list[_Pair], Problems]] = {}
 
     def reader(option: str) -> Any:
@@ -162,7 +186,7 @@ def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         return read_one
 
-    matcher, mentees, mentors = cli._programme(
+    matcher, mentees, mentors = _programme(
         args,
         progress,
         [("the --keep pairs", reader("keep")), ("the --exclude pairs", reader("exclude"))],
@@ -171,7 +195,7 @@ def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems = []
     for option in ("keep", "exclude"):
         pairs, sink = read[option]
-        _check_pairs(pairs, sink, mentees, mentors)
+        _check_pairs(pairs, sink, mentees=mentees, mentors=mentors)
         problems.extend(sink.items)
         lists[option] = pairs
     if problems:
@@ -183,16 +207,16 @@ def _cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress.done()
     head = f"Kept {len(keep)} pairs, excluded {len(exclude)}."
     if args.output:
-        cli._write_results(args, result, out)
-        cli._say(
-            cli._status(args, out, err),
+        _write_results(args, result, out)
+        _say(
+            _status(args, out, err),
             f"{head} Matched {result.n_matched} of {result.n_matched + len(result.unmatched)} "
-            f"mentees (total score {result.total_score:.2f}); wrote {cli._written(args)}",
+            f"mentees (total score {result.total_score:.2f}); wrote {_written(args)}",
         )
     else:
-        cli._say(out, head)
-        cli._report(result, mentees, mentors, out)
-    return cli.EXIT_OK
+        _say(out, head)
+        _report(result, mentees, mentors, out=out)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- shortlist
@@ -216,9 +240,9 @@ def _add_shortlist(sub: Any) -> None:
         epilog="examples:\n"
         "  mentormatch shortlist signups.csv -k 5 -o shortlists.csv\n"
         "  mentormatch shortlist signups.csv -k 3 --ration 1.5 --preset skills_training",
-        formatter_class=cli._formatter,
+        formatter_class=_formatter,
     )
-    cli._add_input_arguments(p)
+    _add_input_arguments(p)
     p.add_argument("-k", type=int, default=5, help="suggestions per mentee (default 5)")
     p.add_argument(
         "--ration",
@@ -226,12 +250,12 @@ def _add_shortlist(sub: Any) -> None:
         default=2.0,
         help="lists per place a mentor may appear on (default 2.0; 'inf' for no rationing)",
     )
-    cli._add_output_argument(p, "where to write the lists (CSV; '-' for standard output)")
-    cli._add_programme_arguments(p)
+    _add_output_argument(p, "where to write the lists (CSV; '-' for standard output)")
+    _add_programme_arguments(p)
     p.set_defaults(func=_cmd_shortlist)
 
 
-@cli._checked
+@_checked
 def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.k < 1:
         raise MentormatchError(
@@ -244,28 +268,28 @@ def _cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "'inf' means no rationing",
             field="ration",
         )
-    progress = cli._Progress(err)
-    matcher, mentees, mentors = cli._programme(args, progress)
+    progress = _Progress(err)
+    matcher, mentees, mentors = _programme(args, progress)
     progress(f"shortlisting for {len(mentees)} mentees")
     lists = shortlist(matcher, mentees, mentors, k=args.k, ration=args.ration)
     progress.done()
     records = lists.to_records()
-    target = cli._target(args)
+    target = _target(args)
     if target is not None:
         header = ["mentee_id", "rank", "mentor_id", "score", "reasons"]
         text = write_csv(header, [[r[h] for h in header] for r in records])
-        cli._write(target, text, "utf-8", out)
-        cli._say(
-            cli._status(args, out, err),
-            f"{lists.summary().splitlines()[0]} Wrote {cli._written(args)}",
+        _write(target, text, encoding="utf-8", out=out)
+        _say(
+            _status(args, out, err),
+            f"{lists.summary().splitlines()[0]} Wrote {_written(args)}",
         )
     else:
-        cli._say(out, lists.summary())
+        _say(out, lists.summary())
         rows = [
             [str(r["mentee_id"]), str(r["rank"]), str(r["mentor_id"]), f"{r['score']:.2f}"]
             for r in records
         ]
         if rows:
-            cli._say(out, "")
-            cli._say(out, cli._table(["mentee", "rank", "mentor", "score"], rows))
-    return cli.EXIT_OK
+            _say(out, "")
+            _say(out, _table(["mentee", "rank", "mentor", "score"], rows))
+    return EXIT_OK

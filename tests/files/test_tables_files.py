@@ -26,7 +26,7 @@ from mentormatch._problems import ProblemsError
 
 openpyxl = pytest.importorskip("openpyxl")
 
-DEMO = Path(__file__).parents[1] / "src" / "mentormatch" / "data"
+DEMO = Path(__file__).parents[2] / "src" / "mentormatch" / "data"
 RELATIONSHIPS = (DEMO / "demo_relationships.csv").read_text(encoding="utf-8")
 
 

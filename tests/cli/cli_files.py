@@ -17,7 +17,7 @@ from pathlib import Path
 import mentormatch as mm
 from mentormatch.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 DATA = ROOT / "src" / "mentormatch" / "data"
 

@@ -28,7 +28,7 @@ from mentormatch.kpis import (
 )
 
 AS_OF = date(2026, 3, 1)
-DEMO_CSV = Path(__file__).parents[1] / "src" / "mentormatch" / "data" / "demo_relationships.csv"
+DEMO_CSV = Path(__file__).parents[2] / "src" / "mentormatch" / "data" / "demo_relationships.csv"
 
 
 @dataclass(frozen=True)

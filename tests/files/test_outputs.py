@@ -34,7 +34,7 @@ import mentormatch as mm
 from mentormatch._files import outputs as _outputs
 from mentormatch.io import write_results, write_signups
 from mentormatch.kpis import load_demo_relationships, programme_report
-from tests.cli_files import BY_NAME, COMMANDS, GOOD, WRITERS, run, snapshot, workspace
+from tests.cli.cli_files import BY_NAME, COMMANDS, GOOD, WRITERS, run, snapshot, workspace
 
 SENTINEL = b"the previous output, which must survive\n"
 
@@ -102,7 +102,7 @@ def test_refusal_happens_before_any_work(
         raise AssertionError("the command read or matched before checking its output")
 
     monkeypatch.setattr("mentormatch.io.read_signups", no_work)
-    monkeypatch.setattr("mentormatch.cli._read_programme", no_work)
+    monkeypatch.setattr("mentormatch.programme.read_programme", no_work)
     code, _, err = run(BY_NAME["match"].args(files, files["signups"]))
     assert code == 2 and "an input of this command" in err
 
@@ -193,7 +193,7 @@ def test_dev_stdout_redirected_to_a_file_is_appended_to_not_replaced(tmp_path: P
     log.write_text("kept line\n")
     stdout = tmp_path / "stdout"  # what /dev/stdout is, in a folder a regression may harm
     stdout.symlink_to("/proc/self/fd/1")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     with open(log, "a") as handle:
         proc = subprocess.run(
             [sys.executable, "-m", "mentormatch", *BY_NAME["match"].args(files, stdout)],
@@ -518,7 +518,7 @@ def test_sigint_to_a_real_process_exits_130_with_one_line(tmp_path: Path) -> Non
     files = workspace(tmp_path / "in")
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mentormatch", *BY_NAME["match"].args(files, fifo)],
         stdout=subprocess.PIPE,

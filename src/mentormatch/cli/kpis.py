@@ -1,0 +1,219 @@
+"""``mentormatch kpis``: the programme report from a relationships file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from mentormatch import io as mmio
+from mentormatch._errors import MentormatchError
+from mentormatch._files import outputs as _outputs
+from mentormatch._files import toml as _toml
+from mentormatch._problems import (
+    Problems,
+    did_you_mean,
+    listed,
+    then,
+)
+from mentormatch.cli._arguments import _add_output_argument, _checked, _file_argument, _gather
+from mentormatch.cli._console import EXIT_OK, _formatter, _say, _status, _target, _write, _written
+from mentormatch.programme import TOP_KEYS
+
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".csv": "csv"}
+
+
+def _add_kpis(sub: Any) -> None:
+    p = sub.add_parser(
+        "kpis",
+        help="programme KPIs with intervals, at-risk pairs, and a report",
+        description="Read a relationships file (one row per pair) and report the programme's "
+        "KPIs, each with its counts and a confidence interval, breakdowns with small groups "
+        "suppressed, targets from the programme file, and the pairs at risk. Prints the text "
+        "report; -o writes HTML (.html), Markdown (.md) or the figures as CSV (.csv).",
+        epilog="examples:\n"
+        "  mentormatch kpis relationships.csv\n"
+        "  mentormatch kpis relationships.csv --by department --as-of 2026-03-01 -o report.html\n"
+        "  mentormatch kpis relationships.csv --config programme.toml --meetings meetings.csv\n"
+        "  mentormatch kpis relationships.csv --matches matches.json --signups signups.csv\n"
+        "  mentormatch kpis relationships.csv -o - --format md",
+        formatter_class=_formatter,
+    )
+    _file_argument(
+        p,
+        "relationships",
+        role="input",
+        what="the relationships file",
+        help="CSV of pairs (see docs/kpis.md)",
+    )
+    _file_argument(
+        p,
+        "--meetings",
+        role="input",
+        what="the meetings file (--meetings)",
+        metavar="FILE",
+        help="separate meetings file (mentee_id,mentor_id,date)",
+    )
+    p.add_argument(
+        "--by",
+        action="append",
+        metavar="COLUMN",
+        help="break the KPIs down by this column (repeatable), e.g. department",
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the day the report describes (default: today)",
+    )
+    p.add_argument(
+        "--min-group-size",
+        type=int,
+        default=5,
+        metavar="N",
+        help="groups smaller than N are suppressed (at least 3; default 5)",
+    )
+    p.add_argument(
+        "--max-gap-days",
+        type=int,
+        default=30,
+        metavar="DAYS",
+        help="flag pairs with no meeting for longer (default 30)",
+    )
+    _file_argument(
+        p,
+        "--config",
+        role="input",
+        what="the programme file (--config)",
+        metavar="PROGRAMME.toml",
+        help="programme file with [targets]",
+    )
+    _file_argument(
+        p,
+        "--matches",
+        role="input",
+        what="the matching result (--matches)",
+        metavar="MATCHES.json",
+        help="the matching result (from 'mentormatch match -o FILE.json'), for the match rate",
+    )
+    _file_argument(
+        p,
+        "--signups",
+        role="input",
+        what="the sign-ups (--signups)",
+        metavar="SIGNUPS.csv",
+        help="the sign-ups, for mentor utilisation (the mentors' capacities)",
+    )
+    _add_output_argument(
+        p, "write the report (.html, .md, or .csv for the figures; '-' for stdout)"
+    )
+    p.add_argument(
+        "--format",
+        choices=["html", "md", "csv"],
+        help="report format for -o (default: from the file name; markdown for '-')",
+    )
+    p.set_defaults(func=_cmd_kpis)
+
+
+def _report_format(args: argparse.Namespace) -> str | None:
+    if args.output is None:
+        return None
+    if args.format:
+        return str(args.format)
+    if args.output == _outputs.STDOUT:
+        return "md"
+    fmt = _REPORT_FORMATS.get(Path(args.output).suffix.lower())
+    if fmt is None:
+        raise MentormatchError(
+            f"-o {args.output!r}: the report is written as .html or .md (or .csv for the "
+            "figures); choose one of these names, or give --format",
+            field="output",
+        )
+    return fmt
+
+
+@_checked
+def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from datetime import date
+
+    from mentormatch import kpis
+
+    fmt = _report_format(args)
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            raise MentormatchError(
+                f"--as-of {args.as_of!r} is not a date; write it as YYYY-MM-DD"
+            ) from None
+    else:
+        as_of = date.today()
+    if args.min_group_size < 3:
+        raise MentormatchError(
+            f"--min-group-size must be at least 3 (got {args.min_group_size}); smaller "
+            "groups could identify people",
+            field="min_group_size",
+        )
+    if args.max_gap_days < 1:
+        raise MentormatchError(
+            f"--max-gap-days must be at least 1 (got {args.max_gap_days}): the days a pair "
+            "may go without meeting before it is flagged",
+            field="max_gap_days",
+        )
+
+    def read_targets() -> kpis.Targets | None:
+        if not args.config:
+            return None
+        sink = Problems(args.config)
+        _toml.unknown_keys(_toml.load(args.config, "programme file"), TOP_KEYS, sink)
+        sink.raise_if_any("the programme file")
+        return kpis.load_targets(args.config)
+
+    targets, relationships, match_result, signups = _gather(
+        [
+            ("the programme file", read_targets),
+            (
+                "the relationships",
+                lambda: kpis.read_relationships(args.relationships, meetings=args.meetings),
+            ),
+            ("the results file", lambda: mmio.read_results(args.matches) if args.matches else None),
+            ("the sign-ups", lambda: mmio.read_signups(args.signups) if args.signups else None),
+        ]
+    )
+    if args.by:
+        from mentormatch._files.tables import normalise_column
+
+        columns = sorted({k for r in relationships for k in r.attributes})
+        for by in args.by:
+            if normalise_column(by) not in columns:
+                raise MentormatchError(
+                    f"--by {by!r}: no pair has this column"
+                    + then(
+                        did_you_mean(by, columns),
+                        f"the columns to break down by are: {listed(columns)}",
+                    ),
+                    field="by",
+                    value=by,
+                )
+    capacities = {m.id: m.capacity for m in signups.mentors} if signups is not None else None
+    report = kpis.programme_report(
+        relationships,
+        as_of=as_of,
+        match_result=match_result,
+        capacities=capacities,
+        targets=targets,
+        by=args.by,
+        min_group_size=args.min_group_size,
+        max_gap_days=args.max_gap_days,
+    )
+    target = _target(args)
+    if target is not None:
+        if fmt == "csv":
+            text, encoding = report.to_csv(), "utf-8-sig"
+        else:
+            text = report.to_markdown() if fmt == "md" else report.to_html()
+            encoding = "utf-8"
+        _write(target, text, encoding=encoding, out=out)
+        _say(_status(args, out, err), f"wrote {_written(args)}")
+    else:
+        _say(out, report.summary())
+    return EXIT_OK
