@@ -37,7 +37,7 @@ def test_a_mentee_who_gave_nothing_reads_no_list_and_no_counts() -> None:
         "skill_gap": "you listed no skills to grow, so skills did not count",
         "preferences": "you named no preferred mentors, so preferences did not count",
         "department": "department unknown, so it did not count",
-        "text": "you wrote nothing about yourself, so descriptions did not count",
+        "text": "you gave no description of yourself, so descriptions did not count",
     }
     assert not any("list of" in r or re.search(r"\b0 of\b", r) for r in reasons.values())
 
@@ -63,7 +63,7 @@ def test_a_mentor_with_no_goals_or_skills_is_said_to_list_none() -> None:
     assert mm.GoalOverlap().explain(e, bare, 0.0) == "lists no goals, so shares none of yours"
     assert mm.SkillGap().explain(e, bare, 0.0) == "lists no skills, so is ahead of you in none"
     assert mm.TextSimilarity().explain(mm.Mentee(id="e1", about="sql"), bare, 0.0) == (
-        "wrote nothing about themselves, so descriptions did not count"
+        "gave no description of themselves, so descriptions did not count"
     )
 
 
@@ -137,3 +137,17 @@ def test_of_yours_names_the_count_unless_it_is_all_or_one(k: int, n: int) -> Non
     assert phrase.endswith("goal" if n == 1 else "goals")
     assert not re.search(r"\b1 of\b", phrase)
     assert (str(n) in phrase) == (n > 2 or (n == 2 and k == 1))
+
+
+def test_one_allowed_mentor_below_min_score_is_the_only_one_not_the_best() -> None:
+    mentees = [mm.Mentee(id="e1", goals=["sql", "go"])]
+    one = mm.Matcher(criteria=[mm.GoalOverlap()], min_score=0.9).match(
+        mentees, [mm.Mentor(id="m1", goals=["sql"])]
+    )
+    assert one.unmatched[0].reason == (
+        "no allowed mentor scores at least min_score 0.9 (the only one, m1, scores 0.50)"
+    )
+    two = mm.Matcher(criteria=[mm.GoalOverlap()], min_score=0.9).match(
+        mentees, [mm.Mentor(id="m1", goals=["sql"]), mm.Mentor(id="m2")]
+    )
+    assert "(the best, m1, scores 0.50)" in two.unmatched[0].reason

@@ -251,7 +251,7 @@ def _why_full(ex: Explained, row: Row, *, j: int, k: int) -> str:
     s_k = float(row.total[k])
     taken = sorted(ex.tees[int(r)].id for r in np.flatnonzero(ex.assignment == k))
     listed = ", ".join(taken[:3]) + (", ..." if len(taken) > 3 else "")
-    places = _plural(int(ex.capacity[k]), "place", "places")
+    places = "its only place" if ex.capacity[k] == 1 else f"its {int(ex.capacity[k])} places"
     if j >= 0 and s_k < row.total[j]:
         return (
             f"scored {s_k:.2f}, below {ex.tors[j].id}'s {row.total[j]:.2f}"

@@ -132,9 +132,9 @@ class TextSimilarity(Criterion):
             self._analyse = self._vectorizer().build_analyzer()
         analyse = self._analyse
         if not mentee.about.strip():
-            return "you wrote nothing about yourself, so descriptions did not count"
+            return "you gave no description of yourself, so descriptions did not count"
         if not mentor.about.strip():
-            return "wrote nothing about themselves, so descriptions did not count"
+            return "gave no description of themselves, so descriptions did not count"
         mine, theirs = Counter(analyse(mentee.about)), Counter(analyse(mentor.about))
         shared = sorted(set(mine) & set(theirs), key=lambda w: (-(mine[w] + theirs[w]), w))
         if not shared:

@@ -210,7 +210,7 @@ def rematch(
     >>> r.unmatched[0].reason
     'capacity exhausted: 3 places for 3 mentees, and your only possible mentor (m2) went to mentees who had fewer options or scored higher with them'
     >>> print(r.explain("e1").runner_up.why_not)
-    scored 0.00, but 1 place went to kept pairs (e3) or other mentees
+    scored 0.00, but its only place went to kept pairs (e3) or other mentees
     """
     tees, tors = validate_programme(mentees, mentors)
     lists = _Lists(as_pairs("keep", keep), as_pairs("exclude", exclude))
