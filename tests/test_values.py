@@ -182,6 +182,9 @@ RESULTS: dict[type, Callable[[], Any]] = {
     kpis.BreakdownGroup: lambda: demo_report().breakdowns[0].groups[0],
     kpis.Breakdown: lambda: demo_report().breakdowns[0],
     kpis.TargetCheck: lambda: demo_report().target_checks[0],
+    kpis.Readiness: lambda: kpis.readiness(
+        [mm.Mentor(id="m1", attributes={"trained": "yes"}), mm.Mentee(id="e1")], as_of="2026-01-01"
+    ),
     kpis.ProgrammeReport: demo_report,
     surveys.ScoredSurvey: _survey,
     surveys.Reliability: lambda: surveys.cronbach_alpha(_survey().keyed),
@@ -203,6 +206,7 @@ INPUTS: dict[type, Callable[[], Any]] = {
     ),
     kpis.Relationship: lambda: kpis.load_demo_relationships()[0],
     kpis.Targets: lambda: kpis.Targets({"completion_rate": 0.7}, goal="career_guidance"),
+    kpis.MilestoneTarget: lambda: kpis.MilestoneTarget("kick-off", 14, 0.9),
     surveys.Instrument: lambda: surveys.Instrument(
         items=["q1", "q2"], scale=(1, 5), reverse=["q2"]
     ),
@@ -237,6 +241,7 @@ OTHER: dict[type, str] = {
             mm.DifferentDepartment,
             mm.ForbidPairs,
             mm.NotInReportingLine,
+            mm.RequireAttribute,
             mm.RequirePairs,
             mm.SameAttribute,
         ),

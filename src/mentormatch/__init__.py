@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
         DifferentDepartment,
         ForbidPairs,
         NotInReportingLine,
+        RequireAttribute,
         RequirePairs,
         SameAttribute,
     )
@@ -97,6 +98,7 @@ _LAZY: dict[str, str] = {
             "DifferentDepartment",
             "ForbidPairs",
             "NotInReportingLine",
+            "RequireAttribute",
             "RequirePairs",
             "SameAttribute",
         ],
@@ -183,6 +185,7 @@ __all__ = [
     "MentormatchError",
     "NotInReportingLine",
     "Problem",
+    "RequireAttribute",
     "RequirePairs",
     "SameAttribute",
     "ScoreMatrix",

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import FrozenInstanceError, dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from mentormatch._errors import MentormatchError
+from mentormatch._frames import Column, Tabular
 from mentormatch._validation import shown
 from mentormatch._values import FrozenDict, Value, same, value_hash
 
@@ -114,6 +115,28 @@ class Match:
     def _key(self) -> tuple[Any, ...]:
         return (self.mentee_id, self.mentor_id, self.score, self.contributions, self.reasons)
 
+    def _display_rows(self) -> list[tuple[str, object]]:
+        parts = [f"{k} {v:.3g}" for k, v in self.contributions.items()]
+        return [
+            ("mentee_id", self.mentee_id),
+            ("mentor_id", self.mentor_id),
+            ("score", self.score),
+            ("contributions", ", ".join(parts)),
+            ("reasons", "; ".join(self.reasons)),
+        ]
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """IPython's display: a few readable lines (see :mod:`mentormatch._display`)."""
+        from mentormatch._display import pretty
+
+        pretty(self, p, cycle)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's display: a compact, escaped HTML table."""
+        from mentormatch._display import html
+
+        return html(self)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Match):
             return NotImplemented
@@ -135,11 +158,10 @@ class Match:
         return self  # immutable: a copy would be the same value
 
     def __repr__(self) -> str:
-        return (
-            f"Match(mentee_id={self.mentee_id!r}, mentor_id={self.mentor_id!r}, "
-            f"score={self.score!r}, contributions={self.contributions!r}, "
-            f"reasons={self.reasons!r})"
-        )
+        from mentormatch._display import code_repr
+
+        names = ("mentee_id", "mentor_id", "score", "contributions", "reasons")
+        return code_repr("Match", [(n, getattr(self, n)) for n in names])
 
 
 #: A pair to keep, exclude, lock or forbid: ``(mentee_id, mentor_id)``, or a :class:`Match`.
@@ -296,7 +318,7 @@ def _by_mentee(items: Iterable[_M]) -> list[_M]:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class MatchResult(Value):
+class MatchResult(Tabular, Value):
     """The outcome of :meth:`Matcher.match`.
 
     Every mentee given appears exactly once, in :attr:`matches` or in
@@ -451,6 +473,23 @@ class MatchResult(Value):
                 return m.mentor_id
         return None
 
+    _display_skip = ("matches", "unmatched")
+
+    @property
+    def _columns(self) -> tuple[Column, ...]:  # type: ignore[override]
+        names = self.metadata.get("criteria", ())
+        return (
+            Column("mentee_id", "id"),
+            Column("mentor_id", "id"),
+            Column("score", "float"),
+            *(Column(f"contribution_{k}", "float") for k in names),
+            Column("reasons", "text"),
+            Column("unmatched_reason", "text"),
+        )
+
+    def _records(self) -> list[dict[str, Any]]:
+        return self.to_records()
+
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per mentee: matched first-come in input order, then the unmatched.
 
@@ -485,6 +524,10 @@ class MatchResult(Value):
     def to_dataframe(self) -> pd.DataFrame:
         """The records of :meth:`to_records` as a pandas DataFrame (needs pandas).
 
+        ``mentee_id``, ``mentor_id``, ``reasons`` and ``unmatched_reason`` are pandas
+        ``string`` columns (``<NA>`` where there is none), ``score`` and the
+        ``contribution_<criterion>`` columns ``float64`` (NaN for the unmatched).
+
         Examples
         --------
         >>> import mentormatch as mm
@@ -493,13 +536,7 @@ class MatchResult(Value):
           mentee_id mentor_id  score
         0        e1        m1    0.0
         """
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "to_dataframe needs pandas: pip install 'mentormatch-engine[pandas]'"
-            ) from exc
-        return cast("pd.DataFrame", pd.DataFrame.from_records(self.to_records()))
+        return Tabular.to_dataframe(self)
 
     def __repr__(self) -> str:
         n = len(self.matches) + len(self.unmatched)

@@ -240,6 +240,33 @@ class Value:
 
     __slots__ = ()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # keep the short repr (or the one inherited): ``@dataclass`` writes its own
+        # ``__repr__`` only where the class body has none
+        # (and IPython takes the first class with ``__repr__`` or ``_repr_pretty_``)
+        for name in ("__repr__", "_repr_pretty_"):
+            if name not in cls.__dict__:
+                setattr(cls, name, getattr(cls, name))
+
+    def __repr__(self) -> str:
+        """Code-like and short: ``Name(field=value, ...)``, long values cut (``_display``)."""
+        from mentormatch._display import short_repr
+
+        return short_repr(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """IPython's display: a few readable lines (see :mod:`mentormatch._display`)."""
+        from mentormatch._display import pretty
+
+        pretty(self, p, cycle)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's display: a compact, escaped HTML table (see :mod:`mentormatch._display`)."""
+        from mentormatch._display import html
+
+        return html(self)
+
     def __post_init__(self) -> None:
         cls = type(self)
         names = _ALL_FIELDS.get(cls)

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch._errors import MentormatchError
+from mentormatch._require import RequireAttribute as RequireAttribute
 from mentormatch._validation import WholeLike, check_int, shown
 from mentormatch.criteria.attributes import attribute_codes
 from mentormatch.criteria.departments import department_path

@@ -57,6 +57,7 @@ _RULES: dict[str, type] = {
         _constraints.NotInReportingLine,
         _constraints.SameAttribute,
         _constraints.DifferentDepartment,
+        _constraints.RequireAttribute,
     )
 }
 
@@ -191,6 +192,35 @@ def read_programme(path: str | os.PathLike[str]) -> ProgrammeFile:
         sink.add("[programme] must be a table (name, goal)", column="programme")
     if "targets" in data and not isinstance(data["targets"], dict):
         sink.add("[targets] must be a table of kpi = target", column="targets")
+    number = _min_score_of(data, sink)
+    built, parts = _parts_of(data, sink)
+    weights = [float(getattr(c, "weight", 1.0)) for c in built["criteria"]]
+    if weights and not math.isfinite(sum(weights)):
+        sink.add(
+            "the criteria's weights add up to more than the largest number; weights are "
+            "relative, so divide them all by the same number",
+            column="criteria",
+        )
+    preset_name = _preset_of(data, built, sink)
+    capacity = _capacity_of(data, sink)
+    sink.raise_if_any("the programme file")
+    try:
+        if preset_name is not None:
+            base = _presets.PRESETS[preset_name](min_score=number, constraints=built["rules"])
+            matcher = Matcher(
+                built["criteria"] or base.criteria, base.constraints, min_score=base.min_score
+            )
+        else:
+            matcher = Matcher(built["criteria"], built["rules"], min_score=number)
+    except (MentormatchError, TypeError, ValueError) as exc:
+        sink.add(str(exc))
+        sink.raise_if_any("the programme file")
+        raise  # pragma: no cover - raise_if_any raised
+    return ProgrammeFile(matcher, dict(capacity), parts, where)
+
+
+def _min_score_of(data: Mapping[str, Any], sink: Problems) -> float:
+    """``min_score``, a number in [0, 1] (0 when it is not one, with a problem)."""
     min_score = data.get("min_score", 0.0)
     number = None
     if not isinstance(min_score, bool) and isinstance(min_score, (int, float)):
@@ -203,6 +233,14 @@ def read_programme(path: str | os.PathLike[str]) -> ProgrammeFile:
             column="min_score",
         )
         number = 0.0
+    return number
+
+
+def _parts_of(
+    data: Mapping[str, Any], sink: Problems
+) -> tuple[dict[str, list[Any]], list[tuple[str, Any]]]:
+    """The criteria and rules built from ``[[criteria]]`` and ``[[rules]]``, and each
+    with where it came from."""
     parts: list[tuple[str, Any]] = []
     built: dict[str, list[Any]] = {}
     for key, registry in (("criteria", _CRITERIA), ("rules", _RULES)):
@@ -218,13 +256,14 @@ def read_programme(path: str | os.PathLike[str]) -> ProgrammeFile:
             if part is not None:
                 built[key].append(part)
                 parts.append((f"[[{key}]] #{i} ({type(part).__name__})", part))
-    weights = [float(getattr(c, "weight", 1.0)) for c in built["criteria"]]
-    if weights and not math.isfinite(sum(weights)):
-        sink.add(
-            "the criteria's weights add up to more than the largest number; weights are "
-            "relative, so divide them all by the same number",
-            column="criteria",
-        )
+    return built, parts
+
+
+def _preset_of(
+    data: Mapping[str, Any], built: Mapping[str, list[Any]], sink: Problems
+) -> str | None:
+    """The name of a known preset, or None (a problem when neither a preset nor a
+    criterion is given)."""
     preset_name = data.get("preset")
     if preset_name is not None and (
         not isinstance(preset_name, str) or preset_name not in _presets.PRESETS
@@ -243,6 +282,11 @@ def read_programme(path: str | os.PathLike[str]) -> ProgrammeFile:
             "least one [[criteria]] entry",
             column="criteria",
         )
+    return preset_name
+
+
+def _capacity_of(data: Mapping[str, Any], sink: Problems) -> dict[str, Any]:
+    """``[capacity]``: mentor id -> a whole number >= 0."""
     capacity = data.get("capacity", {})
     if not isinstance(capacity, dict):
         sink.add("[capacity] must be a table of mentor_id = number", column="capacity")
@@ -254,20 +298,7 @@ def read_programme(path: str | os.PathLike[str]) -> ProgrammeFile:
                 column="capacity",
                 participant_id=mentor_id,
             )
-    sink.raise_if_any("the programme file")
-    try:
-        if preset_name is not None:
-            base = _presets.PRESETS[preset_name](min_score=number, constraints=built["rules"])
-            matcher = Matcher(
-                built["criteria"] or base.criteria, base.constraints, min_score=base.min_score
-            )
-        else:
-            matcher = Matcher(built["criteria"], built["rules"], min_score=number)
-    except (MentormatchError, TypeError, ValueError) as exc:
-        sink.add(str(exc))
-        sink.raise_if_any("the programme file")
-        raise  # pragma: no cover - raise_if_any raised
-    return ProgrammeFile(matcher, dict(capacity), parts, where)
+    return capacity
 
 
 def load_programme(path: str | Path) -> tuple[Matcher, dict[str, int]]:

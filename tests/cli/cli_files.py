@@ -60,6 +60,11 @@ GOOD: dict[str, tuple[str, bytes]] = {
     "responses": ("post.csv", (DOCS / "example_post.csv").read_bytes()),
     "instrument": ("instrument.toml", (DOCS / "example_instrument.toml").read_bytes()),
     "pre": ("pre.csv", (DOCS / "example_pre.csv").read_bytes()),
+    "topics": (
+        "topics.toml",
+        b'[general]\ntopics = ["What went well this month"]\n'
+        b'[theme.leadership]\ntopics = ["A decision you led"]\n',
+    ),
 }
 """Per input kind: a file name and good content."""
 
@@ -77,6 +82,7 @@ FORMAT = {
     "responses": "csv",
     "instrument": "toml",
     "pre": "csv",
+    "topics": "toml",
 }
 
 
@@ -159,6 +165,23 @@ COMMANDS = [
         ".csv",
     ),
 ]
+COMMANDS.append(
+    Command(
+        "plan",
+        (
+            "plan",
+            "{results}",
+            "{signups}",
+            "--start",
+            "2026-01-12",
+            "--config",
+            "{programme}",
+            "--topics",
+            "{topics}",
+        ),
+        ".ics",
+    )
+)
 BY_NAME = {c.name: c for c in COMMANDS}
 WRITERS = [c for c in COMMANDS if c.output is not None]
 

@@ -210,6 +210,14 @@ BY_KIND: dict[str, dict[str, bytes]] = {
         "bad min_answered": b'[instrument]\nitems = ["q1"]\nscale = [1, 5]\nmin_answered = 2\n',
     },
 }
+BY_KIND["topics"] = {
+    "unknown table": b'[programmes.career_guidance]\ntopics = ["x"]\n',
+    "unknown programme": b'[programme.careers]\ntopics = ["x"]\n',
+    "topics not a list": b'[general]\ntopics = "x"\n',
+    "empty topic": b'[general]\ntopics = [""]\n',
+    "unknown key": b'[general]\ntopic = ["x"]\n',
+    "megabyte topic": f'[general]\ntopics = ["{MEGA}"]\n'.encode(),
+}
 BY_KIND["results"] = {}
 
 
@@ -268,6 +276,7 @@ def test_the_matrix_covers_every_command_and_input() -> None:
         "shortlist",
         "kpis",
         "survey",
+        "plan",
     }
     assert len(MATRIX) > 300
     for kind in GOOD:
@@ -283,6 +292,7 @@ def test_every_file_argument_is_declared_as_input_or_output() -> None:
     not_files = {
         "help", "debug", "preset", "format", "k", "ration", "by", "as_of", "min_group_size",
         "max_gap_days", "id_column", "nps_column", "mentee", "mentee_id",
+        "start", "weeks", "every", "programme", "names",
     }  # fmt: skip
     for name, p in sub.choices.items():
         declared = {dest for dest, *_ in p.get_default("_files") or ()}
@@ -762,6 +772,7 @@ PATCHES = {
     "survey": "mentormatch.surveys.cronbach_alpha",
     "rematch": "mentormatch.cli.lifecycle.rematch",
     "shortlist": "mentormatch.cli.lifecycle.shortlist",
+    "plan": "mentormatch.cli.plan.plan",
 }
 
 

@@ -66,8 +66,9 @@ def reading(fifo: Path) -> Iterator[list[bytes]]:
 
 
 def _format_flag(command: object) -> list[str]:
-    """kpis takes its format from the name; a pipe or device has none."""
-    return ["--format", "md"] if command.name == "kpis" else []  # type: ignore[attr-defined]
+    """kpis and plan take their format from the name; a pipe or device has none."""
+    name = command.name  # type: ignore[attr-defined]
+    return {"kpis": ["--format", "md"], "plan": ["--format", "ics"]}.get(name, [])
 
 
 # ----------------------------------------------------------------------------- refusals

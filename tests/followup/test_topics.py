@@ -76,10 +76,14 @@ def test_a_users_bank_replaces_the_shipped_one(tmp_path: Path) -> None:
         ]
 
 
-def test_an_empty_bank_is_a_bank() -> None:
-    pair = mm.followup.plan(ONE, start=START, topics={}, programme="onboarding").pairs[0]
+def test_a_bank_without_topics_is_refused_and_n_points_0_asks_for_none() -> None:
+    # a bank that holds nothing would leave every pair without a point, silently
+    for empty in ({}, {"general": {}}, {"general": {"topics": []}, "theme": {"sql": {}}}):
+        with pytest.raises(mm.MentormatchError, match="holds no topics"):
+            read_bank(empty)
+    pair = mm.followup.plan(ONE, start=START, n_points=0, programme="onboarding").pairs[0]
     assert pair.talking_points == ()
-    assert read_bank({"general": {}}).general == ()
+    assert read_bank({"general": {}, "theme": {"sql": {"topics": ["x"]}}}).general == ()
 
 
 BAD_BANKS = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -72,6 +72,7 @@ RELATIONSHIP_FIELDS = (
     "goals_set",
     "goals_met",
     "satisfaction",
+    "milestones",
 )
 
 
@@ -153,6 +154,38 @@ def _parse_meetings(value: object, where: str) -> list[date]:
     if isinstance(value, (list, tuple)):
         return [_parse_date(v, "meeting", where) for v in value]
     return [_parse_date(part, "meeting", where) for part in _DATE_SPLIT.split(str(value)) if part]
+
+
+def _parse_milestones(value: object, pair: str) -> list[tuple[str, date]]:
+    """A ``milestones`` cell, ``kick-off=2026-01-20; agreement=2026-02-05``, as
+    ``(name, date)`` items in the order written (the relationship checks the names);
+    a problem raises :class:`MentormatchError` naming the milestone and the pair."""
+    if isinstance(value, Mapping):
+        return [(str(name), met) for name, met in value.items()]
+    items: list[tuple[str, date]] = []
+    for part in str(value).split(";"):
+        if not part.strip():
+            continue
+        name, sep, met = part.rpartition("=")
+        if not sep or not name.strip():
+            raise MentormatchError(
+                f"{pair}: milestone {part.strip()[:80]!r} has no name and date; write "
+                "name=YYYY-MM-DD, separated by ';' (kick-off=2026-01-20; "
+                "agreement=2026-02-05)",
+                field="milestones",
+                value=value,
+            )
+        name = " ".join(name.split())
+        try:
+            items.append((name, _parse_date(met, f"milestone {name!r}", "")))
+        except MentormatchError:
+            raise MentormatchError(
+                f"{pair}: milestone {name!r} date {met.strip()[:80]!r} is not a date; "
+                f"write it as {name}=YYYY-MM-DD",
+                field="milestones",
+                value=met,
+            ) from None
+    return items
 
 
 def _require_columns(
@@ -285,6 +318,12 @@ def _parse_cells(
         rec["meetings"] = _parse_meetings(cells.get("meetings"), "")
     except MentormatchError as exc:
         sink.add(_bare(exc), number, "meetings", pid)
+    if cells.get("milestones") is not None:
+        pair = f"pair (mentee {pid!r}, mentor {rec['mentor_id']!r})"
+        try:
+            rec["milestones"] = _parse_milestones(cells["milestones"], pair)
+        except MentormatchError as exc:
+            sink.add(str(exc), number, "milestones", pid)
 
 
 def _add_meetings_file(parsed: list[dict[str, Any]], meetings: Any) -> Problems:

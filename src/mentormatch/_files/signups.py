@@ -69,7 +69,7 @@ def records_of_csv(text: str, problems: Problems) -> tuple[list[str], list[Recor
     except _tables.CsvSyntaxError as exc:
         problems.add(str(exc), row=exc.row, column=exc.column, participant_id=exc.cells.get("id"))
         return None
-    header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    header_at = _tables.header_index(rows)
     if header_at is None:
         problems.add(
             "the file is empty; it needs a header row (id, role, ...) and one row per person"
@@ -99,17 +99,9 @@ def records_of_csv(text: str, problems: Problems) -> tuple[list[str], list[Recor
             seen[key] = raw.strip()
         keys.append(key)
     records: list[Record] = []
-    for offset, cells in enumerate(body):
-        number = header_row + 1 + offset
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys) :]):
-            problems.add(
-                f"the row has {len(cells)} cells but the header has {len(keys)}; a cell that "
-                f"contains the delimiter {delimiter!r} must be enclosed in double quotes",
-                row=number,
-            )
-            continue
+    for number, cells in _tables.data_records(
+        rows, header_at, width=len(keys), delimiter=delimiter, problems=problems
+    ):
         values: dict[str, object] = {}
         for key, cell in zip(keys, cells, strict=False):
             if key and key not in values:

@@ -58,6 +58,7 @@ from mentormatch.cli.demo import _add_demo
 from mentormatch.cli.kpis import _add_kpis
 from mentormatch.cli.lifecycle import _add_rematch, _add_shortlist
 from mentormatch.cli.matching import _add_explain, _add_match, _add_validate
+from mentormatch.cli.plan import add_parser as _add_plan
 from mentormatch.cli.survey import _add_survey
 from mentormatch.programme import load_programme
 
@@ -73,6 +74,7 @@ COMMANDS: list[Callable[[Any], None]] = [
     _add_survey,
     _add_rematch,
     _add_shortlist,
+    _add_plan,
 ]
 """The ``_add_<name>(subparsers)`` functions; each registers one subcommand."""
 

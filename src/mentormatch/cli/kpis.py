@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from mentormatch import io as mmio
 from mentormatch._errors import MentormatchError
@@ -18,7 +20,11 @@ from mentormatch._problems import (
 )
 from mentormatch.cli._arguments import _add_output_argument, _checked, _file_argument, _gather
 from mentormatch.cli._console import EXIT_OK, _formatter, _say, _status, _target, _write, _written
+from mentormatch.kpis import load_targets
 from mentormatch.programme import TOP_KEYS
+
+if TYPE_CHECKING:
+    from mentormatch.kpis import ProgrammeReport, Relationship, Targets
 
 _REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".csv": "csv"}
 
@@ -133,20 +139,52 @@ def _report_format(args: argparse.Namespace) -> str | None:
 
 @_checked
 def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from datetime import date
-
     from mentormatch import kpis
 
     fmt = _report_format(args)
+    as_of = _as_of(args)
+    _check_options(args)
+    targets, relationships, match_result, signups = _gather(
+        [
+            ("the programme file", lambda: _read_targets(args)),
+            (
+                "the relationships",
+                lambda: kpis.read_relationships(args.relationships, meetings=args.meetings),
+            ),
+            ("the results file", lambda: mmio.read_results(args.matches) if args.matches else None),
+            ("the sign-ups", lambda: mmio.read_signups(args.signups) if args.signups else None),
+        ]
+    )
+    _check_by(args, relationships)
+    capacities = {m.id: m.capacity for m in signups.mentors} if signups is not None else None
+    report = kpis.programme_report(
+        relationships,
+        as_of=as_of,
+        match_result=match_result,
+        capacities=capacities,
+        targets=targets,
+        by=args.by,
+        min_group_size=args.min_group_size,
+        max_gap_days=args.max_gap_days,
+    )
+    _show(report, fmt, args=args, out=out, err=err)
+    return EXIT_OK
+
+
+def _as_of(args: argparse.Namespace) -> date:
+    """``--as-of`` as a date; today without it."""
     if args.as_of:
         try:
-            as_of = date.fromisoformat(args.as_of)
+            return date.fromisoformat(args.as_of)
         except ValueError:
             raise MentormatchError(
                 f"--as-of {args.as_of!r} is not a date; write it as YYYY-MM-DD"
             ) from None
-    else:
-        as_of = date.today()
+    return date.today()
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """``--min-group-size`` at least 3, ``--max-gap-days`` at least 1."""
     if args.min_group_size < 3:
         raise MentormatchError(
             f"--min-group-size must be at least 3 (got {args.min_group_size}); smaller "
@@ -160,25 +198,19 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             field="max_gap_days",
         )
 
-    def read_targets() -> kpis.Targets | None:
-        if not args.config:
-            return None
-        sink = Problems(args.config)
-        _toml.unknown_keys(_toml.load(args.config, "programme file"), TOP_KEYS, sink)
-        sink.raise_if_any("the programme file")
-        return kpis.load_targets(args.config)
 
-    targets, relationships, match_result, signups = _gather(
-        [
-            ("the programme file", read_targets),
-            (
-                "the relationships",
-                lambda: kpis.read_relationships(args.relationships, meetings=args.meetings),
-            ),
-            ("the results file", lambda: mmio.read_results(args.matches) if args.matches else None),
-            ("the sign-ups", lambda: mmio.read_signups(args.signups) if args.signups else None),
-        ]
-    )
+def _read_targets(args: argparse.Namespace) -> Targets | None:
+    """The targets of ``--config``, its top-level keys checked as a programme file's."""
+    if not args.config:
+        return None
+    sink = Problems(args.config)
+    _toml.unknown_keys(_toml.load(args.config, "programme file"), TOP_KEYS, sink)
+    sink.raise_if_any("the programme file")
+    return load_targets(args.config)
+
+
+def _check_by(args: argparse.Namespace, relationships: Sequence[Relationship]) -> None:
+    """Every ``--by`` names a column some pair has (with the nearest one)."""
     if args.by:
         from mentormatch._files.tables import normalise_column
 
@@ -194,17 +226,12 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     field="by",
                     value=by,
                 )
-    capacities = {m.id: m.capacity for m in signups.mentors} if signups is not None else None
-    report = kpis.programme_report(
-        relationships,
-        as_of=as_of,
-        match_result=match_result,
-        capacities=capacities,
-        targets=targets,
-        by=args.by,
-        min_group_size=args.min_group_size,
-        max_gap_days=args.max_gap_days,
-    )
+
+
+def _show(
+    report: ProgrammeReport, fmt: str | None, *, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> None:
+    """The report written to ``-o`` in its format, or printed."""
     target = _target(args)
     if target is not None:
         if fmt == "csv":
@@ -216,4 +243,3 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _say(_status(args, out, err), f"wrote {_written(args)}")
     else:
         _say(out, report.summary())
-    return EXIT_OK

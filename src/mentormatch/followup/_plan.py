@@ -15,6 +15,8 @@ from mentormatch._dates import DateLike, to_date
 from mentormatch._errors import MentormatchError
 from mentormatch._validation import WholeLike, check_int, check_option, shown
 from mentormatch._values import Value
+from mentormatch.followup._agreement import agreement_tail, goals_line, goals_of
+from mentormatch.followup._inputs import plan_pairs, plan_people
 from mentormatch.followup._milestones import Milestone, MilestoneSpec, check_milestones
 from mentormatch.followup._topics import (
     PROGRAMMES,
@@ -26,7 +28,7 @@ from mentormatch.followup._topics import (
 )
 from mentormatch.io import Signups
 from mentormatch.kpis import Relationship
-from mentormatch.matching import Match, MatchResult
+from mentormatch.matching import MatchResult
 from mentormatch.participants import Mentee, Mentor
 
 if TYPE_CHECKING:
@@ -398,177 +400,6 @@ def _names_flag(value: object) -> bool:
 # --------------------------------------------------------------------------- building plans
 
 
-def _pairs(pairs: object, start: date | None) -> list[tuple[str, str, date]]:
-    """``(mentee_id, mentor_id, start)`` per pair, checked."""
-    if isinstance(pairs, MatchResult):
-        items: Sequence[object] = pairs.matches
-    elif isinstance(pairs, str | bytes | Mapping | Match | Relationship) or not isinstance(
-        pairs, Iterable
-    ):
-        raise MentormatchError(
-            "The 'pairs' parameter of plan must be a MatchResult or a list of relationships "
-            f"(mentormatch.kpis.Relationship). Got {shown(pairs)} instead.",
-            field="pairs",
-            value=pairs,
-        )
-    else:
-        items = list(pairs)
-    out: list[tuple[str, str, date]] = []
-    seen: dict[tuple[str, str], date] = {}
-    for i, item in enumerate(items):
-        if isinstance(item, Relationship):
-            if start is not None:
-                raise MentormatchError(
-                    "The 'start' parameter of plan must be left out when 'pairs' are "
-                    "relationships: each pair's plan starts on its own 'started' date",
-                    field="start",
-                    value=start,
-                )
-            begins = item.started
-        elif isinstance(item, Match):
-            if start is None:
-                raise MentormatchError(
-                    "The 'start' parameter of plan is missing: a match result has no start "
-                    "dates; give start=, e.g. start='2026-01-12'",
-                    field="start",
-                )
-            begins = start
-        else:
-            raise MentormatchError(
-                f"The 'pairs' parameter of plan: item {i} must be a Match or a Relationship. "
-                f"Got {shown(item)} instead.",
-                field="pairs",
-                value=item,
-            )
-        key = (item.mentee_id, item.mentor_id)
-        if key in seen:
-            raise MentormatchError(
-                f"The 'pairs' parameter of plan holds the pair (mentee {key[0]!r}, mentor "
-                f"{key[1]!r}) twice (starting {seen[key]} and {begins}); plan each relationship "
-                "once, e.g. only the current one",
-                field="pairs",
-                participant_id=key[0],
-            )
-        seen[key] = begins
-        out.append((key[0], key[1], begins))
-    if isinstance(pairs, MatchResult) and start is None:
-        raise MentormatchError(
-            "The 'start' parameter of plan is missing: a match result has no start dates; "
-            "give start=, e.g. start='2026-01-12'",
-            field="start",
-        )
-    return out
-
-
-def _people(participants: object) -> tuple[dict[str, Mentee], dict[str, Mentor]] | None:
-    if participants is None:
-        return None
-    if isinstance(participants, Signups):
-        people: list[object] = [*participants.mentees, *participants.mentors]
-    elif isinstance(participants, str | bytes | Mapping) or not isinstance(participants, Iterable):
-        raise MentormatchError(
-            "The 'participants' parameter of plan must be Signups (mentormatch.read_signups) or "
-            f"a list of Mentee and Mentor objects. Got {shown(participants)} instead.",
-            field="participants",
-            value=participants,
-        )
-    else:
-        people = []
-        for item in participants:
-            if isinstance(item, Mentee | Mentor):
-                people.append(item)
-            elif isinstance(item, list | tuple):  # (mentees, mentors)
-                people.extend(item)
-            else:
-                people.append(item)
-    mentees: dict[str, Mentee] = {}
-    mentors: dict[str, Mentor] = {}
-    for person in people:
-        if isinstance(person, Mentee):
-            book: dict[str, Any] = mentees
-            role = "mentee"
-        elif isinstance(person, Mentor):
-            book, role = mentors, "mentor"
-        else:
-            raise MentormatchError(
-                "The 'participants' parameter of plan must hold Mentee and Mentor objects. "
-                f"Got {shown(person)} instead.",
-                field="participants",
-                value=person,
-            )
-        if person.id in book:
-            raise MentormatchError(
-                f"The 'participants' parameter of plan holds {role} {person.id!r} twice; give "
-                "each person once per role",
-                field="participants",
-                participant_id=person.id,
-            )
-        book[person.id] = person
-    return mentees, mentors
-
-
-def _goals_of(goals: Sequence[str]) -> tuple[str, ...]:
-    """A mentee's goals as written (spaces tidied), each once (case-folded)."""
-    out: dict[str, str] = {}
-    for goal in goals:
-        shown_goal = " ".join(goal.split())
-        out.setdefault(shown_goal.casefold(), shown_goal)
-    out.pop("", None)
-    return tuple(out.values())
-
-
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-_NO_GOALS = (
-    "Goals: agree two or three at the kick-off, and write down what progress on each would "
-    "look like."
-)
-
-
-def _goals_line(goals: Sequence[str], shared: Sequence[str]) -> str:
-    if not goals:
-        return _NO_GOALS
-    line = f"the mentee's goals are {_join(goals)}"
-    if shared:
-        line += f" (you both listed {_join(shared)})"
-    return (
-        f"Goals: {line}. At the kick-off, choose the two or three that matter most and write "
-        "down what progress on each would look like."
-    )
-
-
-def _agreement_tail(
-    every: int,
-    meetings: Sequence[date],
-    start: date,
-    end: date,
-    weeks: int,
-    milestones: Sequence[Milestone],
-) -> str:
-    """The part of the agreement after the goals: the same for every pair with these dates."""
-    n = len(meetings)
-    due = "; ".join(f"{m.name} by {m.due}" for m in milestones)
-    return "\n".join(
-        (
-            f"Cadence and method: meet every {every} days: {n} check-in{'s' if n != 1 else ''}, "
-            f"from {meetings[0]} to {meetings[-1]}. Agree how you meet (in person, video or "
-            "phone), for how long, and who sends the invitation, and write it here.",
-            "Confidentiality: what you talk about stays between the two of you, unless you "
-            "both agree to share it or someone's safety is at risk. The programme team sees "
-            "when you meet and which milestones you reach, never what you discuss.",
-            f"Duration: {weeks} weeks, from {start} to {end}"
-            + (f"; milestones: {due}." if due else "."),
-            "Ending: either of you may end the relationship at any time, for any reason, "
-            "and nobody is at fault. Tell the programme team; no explanation is needed, and "
-            "the mentee can be offered a new match.",
-        )
-    )
-
-
 def _schedule(
     begins: date, days: int, every: int, specs: Sequence[MilestoneSpec], pair: tuple[str, str]
 ) -> tuple[tuple[date, ...], tuple[Milestone, ...], date]:
@@ -692,8 +523,8 @@ def plan(
     first = to_date(start, "start", missing=True)
     bank = read_bank(topics)
     specs = check_milestones(milestones, weeks)
-    items = _pairs(pairs, first)
-    book = _people(participants)
+    items = plan_pairs(pairs, first)
+    book = plan_people(participants)
     days = 7 * weeks
     created = _now()
 
@@ -712,7 +543,7 @@ def plan(
                     value=begins,
                 )
             meetings, due, end = _schedule(begins, days, every, specs, (mentee_id, mentor_id))
-            tail = _agreement_tail(every, meetings, begins, end, weeks, due)
+            tail = agreement_tail(every, meetings, begins, end, weeks, due)
             sched = schedules[begins] = (meetings, due, end, tail)
         meetings, due, end, tail = sched
         mentee = mentor = None
@@ -725,7 +556,7 @@ def plan(
         if mentee is not None and mentor is not None:
             shared = shared_goals(mentee.goals, mentor.goals)
             gap = largest_gap(mentee.skills, mentor.skills)
-            goals = _goals_of(mentee.goals)
+            goals = goals_of(mentee.goals)
         else:
             shared, gap, goals = (), None, ()
         points = choose_points(bank, f"{mentee_id}\x1f{mentor_id}", programme, n, shared, gap)
@@ -737,7 +568,7 @@ def plan(
                     "meetings": meetings,
                     "milestones": due,
                     "talking_points": points,
-                    "agreement": f"Mentoring agreement\n{_goals_line(goals, shared)}\n{tail}",
+                    "agreement": f"Mentoring agreement\n{goals_line(goals, shared)}\n{tail}",
                     "start": begins,
                     "end": end,
                     "mentee_name": mentee.name if mentee is not None else None,

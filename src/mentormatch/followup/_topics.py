@@ -91,6 +91,10 @@ class TopicBank(Value):
     themes: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenDict)
 
 
+#: The longest talking point, in characters: a sentence or two, to read in a calendar.
+MAX_TOPIC = 1000
+
+
 def _topic_list(value: object, where: str, problems: list[str]) -> tuple[str, ...]:
     if not isinstance(value, list):
         problems.append(f"{where}: 'topics' must be a list of text, got {shown(value)}")
@@ -103,7 +107,14 @@ def _topic_list(value: object, where: str, problems: list[str]) -> tuple[str, ..
                 "write each topic as a quoted string"
             )
             continue
-        out.append(" ".join(item.split()))
+        text = " ".join(item.split())
+        if len(text) > MAX_TOPIC:
+            problems.append(
+                f"{where}: topic {i + 1} is {len(text):,} characters long; a talking point is "
+                f"a sentence or two (at most {MAX_TOPIC:,} characters)"
+            )
+            continue
+        out.append(text)
     return tuple(out)
 
 
@@ -176,6 +187,11 @@ def parse_bank(data: Mapping[str, Any], where: str) -> TopicBank:
             continue
         spelled[key] = word
         themes[key] = _topics_table(value, f"theme.{word}", problems)
+    if not problems and not (general or any(programmes.values()) or any(themes.values())):
+        problems.append(
+            "it holds no topics, so no pair would get a talking point; give at least one, "
+            'e.g. [general] topics = ["What you would like the next month to look like"]'
+        )
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise MentormatchError(

@@ -1,6 +1,9 @@
 """Match results out and back in: :func:`write_results` (CSV or lossless JSON)
 and :func:`read_results`, which checks a results file against itself."""
 
+# Over 600 lines: writing results and reading them back are one file format; the
+# reader's checks (_ResultChecks and the helpers below it) are most of the module.
+
 from __future__ import annotations
 
 import json

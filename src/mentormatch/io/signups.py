@@ -78,9 +78,34 @@ class Signups(_SignupsFields):
     >>> mentees, mentors = s
     >>> len(s.mentees), len(mentors), type(s.mentees).__name__
     (1, 1, 'tuple')
+    >>> s
+    Signups(mentees=1, mentors=1)
     """
 
     __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Signups(mentees={len(self.mentees)}, mentors={len(self.mentors)})"
+
+    def _display_rows(self) -> list[tuple[str, object]]:
+        places = sum(m.capacity for m in self.mentors)
+        return [
+            ("mentees", len(self.mentees)),
+            ("mentors", len(self.mentors)),
+            ("mentor places", places),
+        ]
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """IPython's display: the counts (names stay in the data)."""
+        from mentormatch._display import pretty
+
+        pretty(self, p, cycle)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the counts, in a small table."""
+        from mentormatch._display import html
+
+        return html(self)
 
     def __new__(cls, mentees: Iterable[Mentee], mentors: Iterable[Mentor]) -> Signups:
         return super().__new__(cls, tuple(mentees), tuple(mentors))

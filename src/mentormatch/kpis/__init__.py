@@ -46,8 +46,10 @@ from mentormatch.kpis.cohort import (
     mentor_utilisation,
     satisfaction_summary,
 )
+from mentormatch.kpis.milestones import MilestoneTarget, milestone_rate
 from mentormatch.kpis.programme import ProgrammeReport, programme_report
 from mentormatch.kpis.rates import NoDataError, Rate, RateDifference, compare_rates, proportion
+from mentormatch.kpis.readiness import Readiness, readiness
 from mentormatch.kpis.relationships import (
     STATUSES as STATUSES,
 )
@@ -77,10 +79,12 @@ __all__ = [
     "MeanSummary",
     "MeetingCadence",
     "MentorUtilisation",
+    "MilestoneTarget",
     "NoDataError",
     "ProgrammeReport",
     "Rate",
     "RateDifference",
+    "Readiness",
     "Relationship",
     "TargetCheck",
     "Targets",
@@ -97,9 +101,11 @@ __all__ = [
     "match_rate",
     "meeting_cadence",
     "mentor_utilisation",
+    "milestone_rate",
     "programme_report",
     "proportion",
     "read_relationships",
+    "readiness",
     "satisfaction_summary",
     "time_to_match",
 ]

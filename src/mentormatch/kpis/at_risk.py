@@ -15,6 +15,7 @@ from mentormatch._stats import decimal as _decimal
 from mentormatch._validation import as_real, check_int
 from mentormatch._values import Value
 from mentormatch.kpis.cohort import _cohort, _iterable, _mapping
+from mentormatch.kpis.next_step import BEHIND, QUIET, UNHAPPY, next_step, plans_by_pair
 from mentormatch.kpis.relationships import Relationship, _pair
 
 __all__ = ["AtRisk", "at_risk"]
@@ -37,6 +38,10 @@ class AtRisk(Value):
         Shortfall against the committed cadence, when one is known.
     satisfaction_drop : float or None
         Latest score below the average of the earlier ones, when flagged.
+    next_step : str
+        What to do, in one sentence tied to the most urgent reason (a
+        satisfaction drop, then a shortfall, then silence) and, when a plan is
+        given, to the pair's next milestone or talking point.
     """
 
     mentee_id: str
@@ -47,6 +52,7 @@ class AtRisk(Value):
     reasons: tuple[str, ...] = ()
     meetings_behind: float | None = None
     satisfaction_drop: float | None = None
+    next_step: str = ""
 
 
 #: Days per month as an exact fraction: 365.25 / 12.
@@ -118,6 +124,7 @@ def at_risk(
     expected_per_month: float | None = None,
     satisfaction_history: Mapping[tuple[str, str], Sequence[tuple[date, float]]] | None = None,
     satisfaction_drop: float = 1.0,
+    plan: Any = None,
 ) -> tuple[AtRisk, ...]:
     """Active pairs that have gone quiet, fallen behind, or are getting less happy.
 
@@ -132,7 +139,12 @@ def at_risk(
       has at least two scores and the latest is ``satisfaction_drop`` or more
       below the mean of the earlier ones.
 
-    Sorted by urgency: more reasons first, then longer silence.
+    Sorted by urgency: more reasons first, then longer silence.  Each item's
+    ``next_step`` says what to do in one sentence; with ``plan`` (a
+    :class:`~mentormatch.followup.FollowUpPlan`) it names the pair's first
+    milestone that is due and not met (per :attr:`Relationship.milestones`),
+    else the talking point for their next meeting (the points taken in turn,
+    one a meeting held), else their next milestone.
 
     Each relationship is judged as it stood on ``as_of`` (default today; any
     date-like), by :meth:`Relationship.as_of`: a pair that starts later is not in
@@ -147,6 +159,8 @@ def at_risk(
     >>> for flag in at_risk(rs, as_of=date(2025, 3, 1)):
     ...     print(flag.mentee_id, flag.days_since_last_meeting, flag.reason)
     e1 50 no meeting for 50 days (last 2025-01-10)
+    >>> print(at_risk(rs, as_of=date(2025, 3, 1))[0].next_step)
+    Nudge the pair to book their next check-in this week.
     """
     max_gap_days = check_int("at_risk", "max_gap_days", max_gap_days, minimum=1)
     if expected_per_month is not None:
@@ -162,6 +176,7 @@ def at_risk(
         {} if satisfaction_history is None else satisfaction_history, "satisfaction_history"
     )
     day, rels = _cohort(relationships, as_of)
+    plans = plans_by_pair(plan)
     flagged: list[AtRisk] = []
     for r in rels:
         if r.status != "active":
@@ -170,7 +185,9 @@ def at_risk(
         last = held[-1] if held else None
         gap = (day - (last or r.started)).days
         reasons: list[str] = []
+        kinds: list[str] = []
         if gap > max_gap_days:
+            kinds.append(QUIET)
             reasons.append(
                 f"no meeting for {gap} days (last {last})"
                 if last
@@ -184,6 +201,7 @@ def at_risk(
             if due_exact - len(held) >= 1:
                 due = float(due_exact)
                 behind = float(due_exact - len(held))
+                kinds.append(BEHIND)
                 reasons.append(
                     f"{len(held)} meetings against about {due:.0f} expected ({expected:g} a month)"
                 )
@@ -195,6 +213,7 @@ def at_risk(
             fall = float(fall_exact)
             if fall_exact >= _decimal(drop_limit):
                 drop = fall
+                kinds.append(UNHAPPY)
                 reasons.append(f"satisfaction fell to {scores[-1]:g} ({fall:.1f} below earlier)")
         if reasons:
             flagged.append(
@@ -207,6 +226,7 @@ def at_risk(
                     tuple(reasons),
                     behind,
                     drop,
+                    next_step(kinds, r, plans.get(r.key), day),
                 )
             )
     flagged.sort(

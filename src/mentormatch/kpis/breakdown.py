@@ -13,6 +13,7 @@ from mentormatch import _text
 from mentormatch._dates import DateLike
 from mentormatch._errors import MentormatchError
 from mentormatch._files.tables import normalise_column as _normalise_column
+from mentormatch._frames import Column, Tabular
 from mentormatch._values import Value
 from mentormatch.kpis._labels import breakdown_heading
 from mentormatch.kpis.cohort import (
@@ -46,7 +47,7 @@ class BreakdownGroup(Value):
 
 
 @dataclass(frozen=True, eq=False)
-class Breakdown(Value):
+class Breakdown(Tabular, Value):
     """A KPI by group, with small groups suppressed.
 
     ``n`` is the rate's denominator: the people the figure is about.
@@ -57,6 +58,33 @@ class Breakdown(Value):
     groups: tuple[BreakdownGroup, ...]
     total: Rate | None
     min_group_size: int
+
+    _columns = (
+        Column("group", "text"),
+        Column("n", "count", nullable=True),
+        Column("numerator", "count", nullable=True),
+        Column("rate", "float"),
+        Column("ci_low", "float"),
+        Column("ci_high", "float"),
+        Column("suppressed", "bool"),
+    )
+    _display_skip = ("groups",)
+
+    def _records(self) -> list[dict[str, Any]]:
+        rows = [(g.group, g.rate, g.suppressed) for g in self.groups]
+        rows.append(("total", self.total, self.total is None))
+        return [
+            {
+                "group": name,
+                "n": None if rate is None else rate.denominator,
+                "numerator": None if rate is None else rate.numerator,
+                "rate": None if rate is None else rate.value,
+                "ci_low": None if rate is None else rate.ci.low,
+                "ci_high": None if rate is None else rate.ci.high,
+                "suppressed": hidden or rate is None,
+            }
+            for name, rate, hidden in rows
+        ]
 
     def summary(self) -> str:
         plain = _text.plain

@@ -40,6 +40,7 @@ from mentormatch.kpis.relationships import (
     read_relationships,
 )
 from mentormatch.kpis.report import ProgrammeReport
+from mentormatch.kpis.report_followup import milestone_figures, readiness_figure
 from mentormatch.kpis.suppression import check_min_group_size
 from mentormatch.kpis.targets import TargetCheck, Targets, check_target, load_targets
 
@@ -68,6 +69,9 @@ def programme_report(
     expected_per_month: float | None = None,
     satisfaction_history: Mapping[tuple[str, str], Sequence[tuple[date, float]]] | None = None,
     confidence: float = 0.95,
+    participants: Any = None,
+    readiness_key: str = "trained",
+    plan: Any = None,
 ) -> ProgrammeReport:
     """Gather the cohort's KPIs, breakdowns, target checks and at-risk list.
 
@@ -94,6 +98,22 @@ def programme_report(
         :func:`breakdown`).
     survey : optional
         Any object with a ``summary()`` method; its text is included.
+    participants : Signups or iterable of Mentee and Mentor, optional
+        Everyone in the programme: the report then shows the share of mentors
+        and of mentees who were prepared (:func:`readiness` of
+        ``readiness_key``, default ``"trained"``), each role suppressed when it
+        has fewer than ``min_group_size`` people.
+    plan : FollowUpPlan, optional
+        The pairs' follow-up plan (:func:`mentormatch.followup.plan`): each
+        at-risk pair's next step then names its next milestone or talking point.
+
+    The report also shows, for each milestone with a target in ``targets``
+    (``[targets.milestones]``; see :func:`load_targets`), and for ``kick-off``
+    and ``agreement`` (days 14 and 28) when the data record milestones, the
+    share of pairs that met it on time (:func:`milestone_rate`), checked
+    against its target and broken down by each of ``by``; a figure with fewer
+    than ``min_group_size`` mentees behind it is suppressed, as in every
+    breakdown.
 
     >>> report = programme_report(load_demo_relationships(), as_of=date(2026, 3, 1),
     ...                           targets={"completion_rate": 0.7}, by="cohort")
@@ -130,6 +150,20 @@ def programme_report(
         for name in by_list
         for kpi in ("completion_rate", "early_termination_rate", "goal_attainment")
     ]
+    milestones, milestone_breakdowns = milestone_figures(
+        rels,
+        day,
+        targets.milestones if isinstance(targets, Targets) else (),
+        by_list,
+        min_group_size,
+        confidence,
+    )
+    breakdowns += milestone_breakdowns
+    prepared = (
+        None
+        if participants is None
+        else readiness_figure(participants, readiness_key, day, min_group_size, confidence)
+    )
     return ProgrammeReport(
         as_of=day,
         pairs=len(rels),
@@ -148,6 +182,7 @@ def programme_report(
             max_gap_days,
             expected_per_month=expected_per_month,
             satisfaction_history=satisfaction_history,
+            plan=plan,
         ),
         target_checks=() if targets is None else kpis.checks(targets),
         goal=targets.goal if isinstance(targets, Targets) else None,
@@ -155,6 +190,8 @@ def programme_report(
         survey=survey,
         notes=tuple(notes),
         max_gap_days=max_gap_days,
+        readiness=prepared,
+        milestones=milestones,
     )
 
 

@@ -23,7 +23,7 @@ from mentormatch._files.relationships import (
     read_relationship_rows,
 )
 from mentormatch._problems import Problems
-from mentormatch._validation import as_real, as_whole
+from mentormatch._validation import as_real, as_whole, fold
 from mentormatch._values import FrozenDict
 
 __all__ = ["Relationship", "load_demo_relationships", "read_relationships"]
@@ -63,6 +63,12 @@ class Relationship(BaseModel):
         missing markers mean none.
     attributes : dict of str to str
         Department, cohort... used for breakdowns.
+    milestones : mapping of str to date
+        The day each milestone of the pair's plan was met (``kick-off``,
+        ``agreement``... see :mod:`mentormatch.followup`); a read-only
+        mapping. Names are trimmed (inner spaces collapsed) and may appear
+        once, compared case-folded; dates are date-likes, none before
+        ``started``.
 
     Examples
     --------
@@ -72,6 +78,9 @@ class Relationship(BaseModel):
     ...                  attributes={"department": "Finance"})
     >>> r.status, r.meetings[0]
     ('ended_early', datetime.date(2025, 3, 10))
+    >>> Relationship(mentee_id="e01", mentor_id="m01", started="2025-03-01",
+    ...              milestones={"kick-off": "2025-03-10"}).milestones
+    {'kick-off': datetime.date(2025, 3, 10)}
     >>> Relationship(mentee_id="e01", mentor_id="m01", started="2025-03-01",
     ...              status="completed", ended="2025-01-01")
     Traceback (most recent call last):
@@ -93,6 +102,7 @@ class Relationship(BaseModel):
     goals_met: int = Field(default=0, ge=0)
     satisfaction: float | None = None
     attributes: Mapping[str, str] = Field(default_factory=FrozenDict)
+    milestones: Mapping[str, date] = Field(default_factory=FrozenDict)
 
     @field_validator("mentee_id", "mentor_id")
     @classmethod
@@ -169,6 +179,26 @@ class Relationship(BaseModel):
             )
         return real
 
+    @field_validator("milestones", mode="before")
+    @classmethod
+    def _milestone_dates(cls, value: object, info: ValidationInfo) -> Mapping[str, date]:
+        if value is None:
+            return FrozenDict()
+        if not isinstance(value, Mapping):
+            raise ValueError(
+                f"{_pair_of(info)}: milestones must map a milestone's name to the date it was "
+                f"met, e.g. {{'kick-off': '2026-01-20'}}, not {type(value).__name__}"
+            )
+        try:
+            return milestone_dates(value.items())
+        except MentormatchError as exc:
+            raise ValueError(f"{_pair_of(info)}: {exc}") from None
+
+    @field_validator("milestones", mode="after")
+    @classmethod
+    def _read_only_milestones(cls, value: Mapping[str, date]) -> Mapping[str, date]:
+        return FrozenDict(value)
+
     @model_validator(mode="after")
     def _consistent(self) -> Relationship:
         problems = _relationship_problems(
@@ -180,6 +210,9 @@ class Relationship(BaseModel):
             goals_set=self.goals_set,
             goals_met=self.goals_met,
         )
+        if not problems:
+            late = _milestone_problem(self.started, self.milestones)
+            problems = [] if late is None else [late]
         if problems:
             raise ValueError(f"{_pair(self.mentee_id, self.mentor_id)}: {problems[0][1]}")
         return self
@@ -202,7 +235,7 @@ class Relationship(BaseModel):
           active on it: its status is ``"active"`` and it has no end date. Its
           ``goals_met`` and ``satisfaction`` were recorded at its end, after
           ``day``, so they are not known yet (``0`` and ``None``).
-        * Meetings after ``day`` are ignored.
+        * Meetings after ``day`` are ignored, and so are milestones met after it.
         * Everything else is as in the data (``planned_end`` is a plan, known
           from the start). The data carry no dates for goals met or
           satisfaction of a pair still active in them, and none for the end of
@@ -235,11 +268,16 @@ class Relationship(BaseModel):
             return None
         finished_later = self.status != "active" and self.ended is not None and self.ended > d
         later_meetings = bool(self.meetings) and self.meetings[-1] > d
-        if not (finished_later or later_meetings):
+        later_milestones = any(met > d for met in self.milestones.values())
+        if not (finished_later or later_meetings or later_milestones):
             return self
         update: dict[str, Any] = {}
         if later_meetings:
             update["meetings"] = self.meetings[: bisect.bisect_right(self.meetings, d)]
+        if later_milestones:
+            update["milestones"] = FrozenDict(
+                {name: met for name, met in self.milestones.items() if met <= d}
+            )
         if finished_later:
             update.update(status="active", ended=None, goals_met=0, satisfaction=None)
         return self.model_copy(update=update)
@@ -247,6 +285,60 @@ class Relationship(BaseModel):
 
 def _pair_of(info: ValidationInfo) -> str:
     return _pair(info.data.get("mentee_id"), info.data.get("mentor_id"))
+
+
+def milestone_dates(items: Iterable[tuple[object, object]]) -> FrozenDict[str, date]:
+    """``(name, date-like)`` items as a read-only mapping: names trimmed (inner spaces
+    collapsed), each once (case-folded), dates through :func:`to_date`.  A problem
+    raises :class:`MentormatchError` naming the milestone."""
+    out: dict[str, date] = {}
+    seen: dict[str, str] = {}
+    for name, met in items:
+        if not isinstance(name, str) or not name.strip():
+            raise MentormatchError(
+                f"a milestone's name must be non-empty text, not {str(name)[:80]!r}",
+                field="milestones",
+                value=name,
+            )
+        shown_name = " ".join(name.split())
+        key = fold(shown_name)
+        if key in seen:
+            raise MentormatchError(
+                f"milestone {shown_name!r} is given twice (also as {seen[key]!r}); keep the "
+                "day it was first met",
+                field="milestones",
+                value=name,
+            )
+        seen[key] = shown_name
+        if is_missing(met):
+            raise MentormatchError(
+                f"milestone {shown_name!r} has no date; leave it out until it is met",
+                field="milestones",
+                value=met,
+            )
+        try:
+            out[shown_name] = to_date(met, f"milestone {shown_name}")
+        except MentormatchError:
+            raise MentormatchError(
+                f"milestone {shown_name!r}: {str(met)[:80]!r} is not a date; write it as "
+                f"{shown_name}=YYYY-MM-DD",
+                field="milestones",
+                value=met,
+            ) from None
+    return FrozenDict(out)
+
+
+def _milestone_problem(started: date, milestones: Mapping[str, date]) -> tuple[str, str] | None:
+    """A milestone met before the pair started, as ``(field, message)``, or None."""
+    early = [(met, name) for name, met in milestones.items() if met < started]
+    if not early:
+        return None
+    met, name = min(early)
+    return (
+        "milestones",
+        f"milestone {name!r} met on {met} is before started {started}; fix the milestone or "
+        "the start",
+    )
 
 
 def _relationship_problems(
@@ -313,6 +405,12 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
     ``mentor_id`` and ``date`` columns, one row per meeting; its dates are added to
     those of the ``meetings`` column.
 
+    A ``milestones`` column holds the day each milestone of the pair's plan was
+    met, as ``name=YYYY-MM-DD`` separated by ``;``
+    (``kick-off=2026-01-20; agreement=2026-02-05``; see
+    :attr:`Relationship.milestones`); a bad date names the milestone, the row
+    and the pair.
+
     Every problem of both files is reported at once, in one
     :class:`~mentormatch._problems.ProblemsError` (a ``MentormatchError``)
     whose ``problems`` name the file, the row as a spreadsheet shows it (the
@@ -328,6 +426,10 @@ def read_relationships(source: Any, meetings: Any = None) -> tuple[Relationship,
     >>> (r,) = read_relationships(io.StringIO(text))
     >>> r.mentee_id, len(r.meetings), r.attributes
     ('e01', 2, {'department': 'Finance'})
+    >>> text = "mentee_id,mentor_id,started,status,milestones\\n"
+    >>> text += "e01,m01,2026-01-12,active,kick-off=2026-01-20; agreement=2026-02-05\\n"
+    >>> read_relationships(io.StringIO(text))[0].milestones["agreement"]
+    datetime.date(2026, 2, 5)
     >>> read_relationships(io.StringIO("mentee_id,mentor_id,started,ended,status\\n"
     ...                                "e12,m01,2024-02-01,2024-01-03,completed\\n"
     ...                                "e13,m01,2024-02-30,,paused\\n"))
@@ -353,6 +455,13 @@ def _build(pair: RelationshipRow, sink: Problems) -> Relationship | None:
     """One pair's record, or None with its problems added to ``sink``: every row is
     checked, so the problems of all rows are reported at once."""
     rec = pair.fields
+    pair_text = _pair(rec["mentee_id"], rec["mentor_id"])
+    if "milestones" in rec:  # (name, date) items as read: names checked here, once each
+        try:
+            rec["milestones"] = milestone_dates(rec["milestones"])
+        except MentormatchError as exc:
+            sink.add(f"{pair_text}: {exc}", pair.row, "milestones", rec["mentee_id"])
+            return None
     found = _relationship_problems(
         rec["started"],
         planned_end=rec.get("planned_end"),
@@ -362,6 +471,9 @@ def _build(pair: RelationshipRow, sink: Problems) -> Relationship | None:
         goals_set=rec["goals_set"],
         goals_met=rec["goals_met"],
     )
+    late = _milestone_problem(rec["started"], rec.get("milestones", {}))
+    if late is not None:
+        found.append((late[0], f"{pair_text}: {late[1]}"))
     for name, message in found:
         sink.add(message, pair.row, name, rec["mentee_id"])
     if found:

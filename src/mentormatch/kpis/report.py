@@ -19,6 +19,10 @@ drawn with mathtext and TeX off.  Group figures are the breakdowns' own, so
 suppressed groups are suppressed in every format, plot and CSV row alike.
 """
 
+# Over 600 lines: one value (ProgrammeReport) and its four renderings (text, Markdown,
+# HTML with the executive summary and figures, CSV rows), which share every label,
+# verdict and escape; split the HTML page off when it grows again.
+
 from __future__ import annotations
 
 import io
@@ -28,17 +32,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentormatch import _text
 from mentormatch._files.tables import write_atomically, write_csv
+from mentormatch._frames import Column, Tabular
 from mentormatch._values import Value
+from mentormatch.kpis import report_followup as _followup
 from mentormatch.kpis._labels import breakdown_heading, kpi_label
 from mentormatch.kpis.at_risk import AtRisk
 from mentormatch.kpis.breakdown import Breakdown
 from mentormatch.kpis.cohort import GoalAttainment, MeanSummary, MeetingCadence, MentorUtilisation
 from mentormatch.kpis.rates import Rate
 from mentormatch.kpis.targets import TargetCheck
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CSV_HEADER = (
     "kpi",
@@ -107,11 +116,14 @@ def render_text(report: ProgrammeReport) -> str:
     for check in report.target_checks:
         if check.verdict == "not computed":
             lines.append(f"Target for {_lower(kpi_label(check.kpi))}: {plain(check.text)}")
+    lines += _followup.text_lines(report.readiness, report.milestones)
     for b in report.breakdowns:
         lines += ["", b.summary()]  # escapes its own group names
     lines += ["", _at_risk_heading(report)]
     for a in report.at_risk:
         lines.append(f"  {plain(a.mentee_id)} / {plain(a.mentor_id)}: {plain(a.reason)}")
+        if a.next_step:
+            lines.append(_followup.at_risk_line(a))
     if report.survey is not None:
         lines += ["", "Survey", *_lines(_figure_text(report.survey))]
     if report.notes:
@@ -162,6 +174,7 @@ def render_markdown(report: ProgrammeReport) -> str:
         out.append(
             f"| {_md(label)} | {_md(_figure_text(result))} | {_md(_target_for(report, key))} |"
         )
+    out += _followup.markdown_lines(report.readiness, report.milestones)
     for b in report.breakdowns:
         out += [
             "",
@@ -181,11 +194,14 @@ def render_markdown(report: ProgrammeReport) -> str:
         )
     out += ["", "## Pairs at risk", ""]
     if report.at_risk:
-        out += ["| Mentee | Mentor | Days since last meeting | Reason |", "|---|---|---|---|"]
+        out += [
+            "| Mentee | Mentor | Days since last meeting | Reason | Next step |",
+            "|---|---|---|---|---|",
+        ]
         for a in report.at_risk:
             out.append(
                 f"| {_md(a.mentee_id)} | {_md(a.mentor_id)} | {a.days_since_last_meeting} | "
-                f"{_md(a.reason)} |"
+                f"{_md(a.reason)} | {_md(a.next_step)} |"
             )
     else:
         out.append(_md(_at_risk_heading(report)))
@@ -245,6 +261,7 @@ def csv_rows(report: ProgrammeReport) -> list[list[object]]:
         for g in b.groups:
             rows.append([*_rate_row(b.kpi, b.by, g.group, rate=g.rate), None, None])
         rows.append([*_rate_row(b.kpi, b.by, "total", rate=b.total), None, None])
+    rows += _followup.csv_rows(report.readiness, report.milestones, _rate_row)
     return rows
 
 
@@ -512,19 +529,21 @@ def render_html(report: ProgrammeReport, *, plots: bool = True) -> str:
     if plot_note:
         body.append(f'<p class="note">{_e(plot_note)}</p>')
     body.append("</section>")
+    body += _followup.html_parts(report.readiness, report.milestones, _table)
     for b in report.breakdowns:
         body.append(_breakdown_html(b))
     body.append('<section aria-labelledby="at-risk"><h2 id="at-risk">Pairs at risk</h2>')
     if report.at_risk:
         rows = [
             f'<tr><th scope="row">{_e(a.mentee_id)}</th><td>{_e(a.mentor_id)}</td>'
-            f"<td>{a.days_since_last_meeting}</td><td>{_e(a.reason)}</td></tr>"
+            f"<td>{a.days_since_last_meeting}</td><td>{_e(a.reason)}</td>"
+            f"<td>{_e(a.next_step)}</td></tr>"
             for a in report.at_risk
         ]
         body.append(
             _table(
                 f"{len(report.at_risk)} pairs, most urgent first",
-                ["Mentee", "Mentor", "Days since last meeting", "Reason"],
+                ["Mentee", "Mentor", "Days since last meeting", "Reason", "Next step"],
                 rows,
             )
         )
@@ -670,8 +689,10 @@ def _figures(report: ProgrammeReport) -> tuple[list[tuple[str, str]], str]:
 
 
 @dataclass(frozen=True, eq=False)
-class ProgrammeReport(Value):
-    """The cohort's KPIs, breakdowns, target checks and at-risk list.
+class ProgrammeReport(Tabular, Value):
+    """The cohort's KPIs, breakdowns, target checks and at-risk list (each pair with its
+    next step), and, when asked for, preparation (``readiness``) and the milestones met
+    on time (``milestones``, with their targets).
 
     KPIs that could not be computed (no data yet) are None and explained in
     ``notes``.  Render with :meth:`summary`, :meth:`to_markdown`, :meth:`to_html`
@@ -696,6 +717,63 @@ class ProgrammeReport(Value):
     survey: Any = None
     notes: tuple[str, ...] = ()
     max_gap_days: int = 30
+    readiness: _followup.ReadinessFigure | None = None
+    milestones: tuple[_followup.MilestoneFigure, ...] = ()
+
+    _columns = (
+        *(Column(name, "text") for name in CSV_HEADER[:3]),
+        Column("numerator", "count", nullable=True),
+        Column("denominator", "count", nullable=True),
+        *(Column(name, "float") for name in CSV_HEADER[5:9]),
+        Column(CSV_HEADER[9], "text"),
+        Column(CSV_HEADER[10], "float"),
+        *(Column(name, "text") for name in CSV_HEADER[11:]),
+        Column("suppressed", "bool"),
+    )
+    _at_risk_columns = (
+        Column("mentee_id", "id"),
+        Column("mentor_id", "id"),
+        Column("days_since_last_meeting", "count"),
+        Column("last_meeting", "date"),
+        Column("meetings_behind", "float"),
+        Column("satisfaction_drop", "float"),
+        Column("reason", "text"),
+        Column("next_step", "text"),
+    )
+    _display_skip = ("status_counts", "survey", "notes")
+
+    def __repr__(self) -> str:
+        kpis = len(self.kpi_rows())
+        return (
+            f"ProgrammeReport(as_of={self.as_of.isoformat()}, pairs={self.pairs}, kpis={kpis}, "
+            f"breakdowns={len(self.breakdowns)}, at_risk={len(self.at_risk)})"
+        )
+
+    def _records(self) -> list[dict[str, Any]]:
+        return [
+            {**dict(zip(CSV_HEADER, row, strict=True)), "suppressed": row[9] == "suppressed"}
+            for row in csv_rows(self)
+        ]
+
+    def at_risk_dataframe(self) -> pd.DataFrame:
+        """The at-risk list as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Columns: ``mentee_id``, ``mentor_id`` (string), ``days_since_last_meeting``
+        (int64), ``last_meeting`` (datetime64, NaT when they never met),
+        ``meetings_behind``, ``satisfaction_drop`` (float64, NaN when not flagged),
+        ``reason`` and ``next_step`` (string).
+
+        Examples
+        --------
+        >>> from mentormatch import kpis
+        >>> report = kpis.programme_report(kpis.load_demo_relationships(), as_of="2026-06-30")
+        >>> report.at_risk_dataframe().dtypes.astype(str).tolist()[:4]
+        ['string', 'string', 'int64', 'datetime64[ns]']
+        """
+        from mentormatch._frames import frame
+
+        rows = [{c.name: getattr(a, c.name) for c in self._at_risk_columns} for a in self.at_risk]
+        return frame(rows, self._at_risk_columns)
 
     def kpi_rows(self) -> list[tuple[str, str, object]]:
         """``(key, label, result)`` for every computed KPI, in report order."""
@@ -749,7 +827,7 @@ class ProgrammeReport(Value):
         return write_csv(CSV_HEADER, csv_rows(self), path)
 
     def at_risk_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The at-risk list as CSV (pair ids, reason, days since last meeting)."""
+        """The at-risk list as CSV (pair ids, reason, days since last meeting, next step)."""
         rows = [
             (
                 a.mentee_id,
@@ -757,11 +835,19 @@ class ProgrammeReport(Value):
                 a.days_since_last_meeting,
                 "" if a.last_meeting is None else a.last_meeting.isoformat(),
                 a.reason,
+                a.next_step,
             )
             for a in self.at_risk
         ]
         return write_csv(
-            ["mentee_id", "mentor_id", "days_since_last_meeting", "last_meeting", "reason"],
+            [
+                "mentee_id",
+                "mentor_id",
+                "days_since_last_meeting",
+                "last_meeting",
+                "reason",
+                "next_step",
+            ],
             rows,
             path,
         )

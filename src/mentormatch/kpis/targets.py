@@ -13,6 +13,7 @@ from mentormatch._intervals import ConfidenceInterval
 from mentormatch._problems import Problems, did_you_mean, shown
 from mentormatch._values import Value
 from mentormatch.kpis.cohort import _mapping
+from mentormatch.kpis.milestones import MilestoneTarget, parse_milestone_targets
 
 __all__ = ["KPI_NAMES", "TargetCheck", "Targets", "check_target", "load_targets"]
 
@@ -43,13 +44,25 @@ _RATE_KPIS = {
 
 @dataclass(frozen=True, eq=False)
 class Targets(Value):
-    """Targets per KPI (see :data:`KPI_NAMES`) and the programme's stated goal."""
+    """Targets per KPI (see :data:`KPI_NAMES`), per milestone, and the programme's stated
+    goal."""
 
     values: Mapping[str, float] = field(default_factory=dict)
     goal: str | None = None
     name: str | None = None
+    milestones: tuple[MilestoneTarget, ...] = ()
 
     def __post_init__(self) -> None:
+        given: object = self.milestones
+        items: tuple[object, ...] = tuple(given) if isinstance(given, (list, tuple)) else (given,)
+        for item in items:
+            if not isinstance(item, MilestoneTarget):
+                raise MentormatchError(
+                    f"Targets.milestones holds MilestoneTarget values, not {shown(item)}",
+                    field="milestones",
+                    value=item,
+                )
+        object.__setattr__(self, "milestones", tuple(items))
         super().__post_init__()
         _check_targets(self.values)
 
@@ -78,7 +91,10 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     """Targets from a programme file in TOML.
 
     ``[targets]`` holds ``kpi = value`` (rates as fractions; see :data:`KPI_NAMES`)
-    and may hold ``goal = "..."``; ``goal`` and ``name`` may also sit at the top
+    and may hold ``goal = "..."``, and ``[targets.milestones]`` the share of pairs
+    that should meet a milestone on time: ``kick-off = 0.9`` (due by day 14, as
+    ``agreement`` by day 28 in the default plan) or ``"mid-point review" = {
+    target = 0.8, within_days = 91 }``; ``goal`` and ``name`` may also sit at the top
     level or under ``[programme]``.  Other tables are ignored (the file may
     configure other things too). Every problem of ``[targets]`` and
     ``[programme]`` is reported at once: an unknown KPI (naming the nearest
@@ -90,7 +106,7 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     >>> _ = p.write_text('[targets]\\nmatch_rate = 0.8\\ncompletion_rate = 0.7\\n'
     ...                  'goal = "career guidance"\\n')
     >>> load_targets(p)
-    Targets(values={'match_rate': 0.8, 'completion_rate': 0.7}, goal='career guidance', name=None)
+    Targets(values={'match_rate': 0.8, 'completion_rate': 0.7}, goal='career guidance', name=None, milestones=())
     >>> _ = p.write_text('[targets]\\nmatch_rat = 0.8\\ncompletion_rate = 70\\n')
     >>> load_targets(p)
     Traceback (most recent call last):
@@ -115,8 +131,12 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
     if not isinstance(programme, dict):
         programme = {}
     values: dict[str, float] = {}
+    milestones: tuple[MilestoneTarget, ...] = ()
     for kpi, target in table.items():
         if kpi == "goal":
+            continue
+        if kpi == "milestones":
+            milestones = parse_milestone_targets(target, sink)
             continue
         column = f"targets.{kpi}"
         if kpi not in KPI_NAMES:
@@ -164,7 +184,7 @@ def load_targets(path: str | os.PathLike[str]) -> Targets:
             found = None
         texts[key] = found or None
     sink.raise_if_any("the targets")
-    return Targets(values, texts["goal"], texts["name"])
+    return Targets(values, texts["goal"], texts["name"], milestones)
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,7 +220,17 @@ def check_target(
             value=ci,
         )
     _check_targets({kpi: target})
-    direction = KPI_NAMES[kpi]
+    return judge(kpi, target, KPI_NAMES[kpi], estimate, ci)
+
+
+def judge(
+    kpi: str,
+    target: float,
+    direction: str,
+    estimate: float | None,
+    ci: ConfidenceInterval | None,
+) -> TargetCheck:
+    """The verdict of :func:`check_target` for a target already checked."""
     if estimate is None or ci is None or math.isnan(ci.low) or math.isnan(ci.high):
         return TargetCheck(
             kpi,

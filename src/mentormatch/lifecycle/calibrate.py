@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._results import PairLike
+from mentormatch._stats import check_confidence
 from mentormatch._validation import (
     BoolLike,
     RealLike,
@@ -37,7 +38,6 @@ from mentormatch._validation import (
     as_real,
     check_bool,
     check_int,
-    shown,
 )
 from mentormatch._values import Value
 from mentormatch.criteria.base import CriterionLike
@@ -443,14 +443,8 @@ def _check_kind_and_level(kind: str, confidence: RealLike) -> float:
             field="kind",
             value=kind,
         )
-    level = as_real(confidence)
-    if level is None or not 0 < level < 1:
-        raise MentormatchError(
-            f"confidence must be a number between 0 and 1 (e.g. 0.95), not {shown(confidence)}",
-            field="confidence",
-            value=confidence,
-        )
-    return level
+    check_confidence(confidence)
+    return cast(float, as_real(confidence))  # a number: just checked
 
 
 def _feature_names(

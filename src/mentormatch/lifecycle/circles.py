@@ -22,6 +22,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from mentormatch._errors import MentormatchError
+from mentormatch._frames import Column, Tabular
 from mentormatch._validation import RealLike, WholeLike, check_int, check_real, fold
 from mentormatch._values import Value
 from mentormatch.criteria import GoalOverlap
@@ -66,7 +67,7 @@ class Circle(Value):
 
 
 @dataclass(frozen=True, eq=False)
-class Circles(Value):
+class Circles(Tabular, Value):
     """The circles formed, and who is left out.
 
     Attributes
@@ -88,6 +89,29 @@ class Circles(Value):
     total_score: float
     optimal: bool
     gap: float
+
+    _columns = (
+        Column("mentor_id", "id"),
+        Column("mentee_id", "id"),
+        Column("circle_size", "count", nullable=True),
+        Column("circle_score", "float"),
+        Column("unmatched_reason", "text"),
+    )
+    _display_skip = ("circles", "unmatched")
+
+    def _records(self) -> list[dict[str, object]]:
+        rows: list[dict[str, object]] = [
+            {
+                "mentor_id": c.mentor_id,
+                "mentee_id": e,
+                "circle_size": len(c.mentee_ids),
+                "circle_score": c.score,
+            }
+            for c in self.circles
+            for e in c.mentee_ids
+        ]
+        rows += [{"mentee_id": u.mentee_id, "unmatched_reason": u.reason} for u in self.unmatched]
+        return rows
 
     def summary(self) -> str:
         """The circles, one per line."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentormatch._errors import MentormatchError
+from mentormatch._frames import Column, Tabular
 from mentormatch._results import MatchResult
 from mentormatch._validation import RealLike, check_real
 from mentormatch._values import Value
@@ -56,7 +57,7 @@ class PairChange(Value):
 
 
 @dataclass(frozen=True, eq=False)
-class MatchDiff(Value):
+class MatchDiff(Tabular, Value):
     """What changed from one result to another, and what it cost.
 
     Attributes
@@ -83,6 +84,24 @@ class MatchDiff(Value):
     after_total: float
     before_matched: int
     after_matched: int
+
+    _columns = (
+        Column("mentee_id", "id"),
+        Column("kind", "text"),
+        Column("before_mentor", "id"),
+        Column("after_mentor", "id"),
+        Column("before_score", "float"),
+        Column("after_score", "float"),
+        Column("delta", "float"),
+    )
+    _display_skip = ("changes", "unchanged")
+
+    def _records(self) -> list[dict[str, Any]]:
+        names = ("mentee_id", "kind", "before_mentor", "after_mentor", "before_score")
+        return [
+            {**{n: getattr(c, n) for n in names}, "after_score": c.after_score, "delta": c.delta}
+            for c in self.changes
+        ]
 
     @property
     def cost(self) -> float:

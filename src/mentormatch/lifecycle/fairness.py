@@ -33,9 +33,11 @@ from scipy.sparse.csgraph import maximum_flow
 from mentormatch import _text
 from mentormatch._errors import MentormatchError
 from mentormatch._explain import Recipe, build_result
+from mentormatch._frames import Column, Tabular
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._results import MatchResult, with_metadata
 from mentormatch._solve import solve_in_id_order
+from mentormatch._stats import t_interval
 from mentormatch._values import Value
 from mentormatch.kpis import (
     Rate,
@@ -228,7 +230,7 @@ class GroupGap(Value):
 
 
 @dataclass(frozen=True, eq=False)
-class GroupGaps(Value):
+class GroupGaps(Tabular, Value):
     """Match rates and scores per group, and the gaps between groups.
 
     Attributes
@@ -248,6 +250,39 @@ class GroupGaps(Value):
     min_group_size: int
     max_rate_gap: float | None
     max_score_gap: float | None
+
+    _columns = (
+        Column("group", "text"),
+        Column("n", "count", nullable=True),
+        Column("matched", "count", nullable=True),
+        Column("match_rate", "float"),
+        Column("match_rate_ci_low", "float"),
+        Column("match_rate_ci_high", "float"),
+        Column("rate_gap", "float"),
+        Column("mean_score", "float"),
+        Column("score_gap", "float"),
+        Column("suppressed", "bool"),
+        Column("score_suppressed", "bool"),
+    )
+    _display_skip = ("groups",)
+
+    def _records(self) -> list[dict[str, object]]:
+        return [
+            {
+                "group": g.group,
+                "n": g.n,
+                "matched": None if g.match_rate is None else g.match_rate.numerator,
+                "match_rate": None if g.match_rate is None else g.match_rate.value,
+                "match_rate_ci_low": None if g.match_rate is None else g.match_rate.ci.low,
+                "match_rate_ci_high": None if g.match_rate is None else g.match_rate.ci.high,
+                "rate_gap": None if g.rate_gap is None else g.rate_gap.difference,
+                "mean_score": g.mean_score,
+                "score_gap": g.score_gap,
+                "suppressed": g.suppressed,
+                "score_suppressed": g.score_suppressed,
+            }
+            for g in self.groups
+        ]
 
     def summary(self) -> str:
         """A table a manager can read: per group, match rate and mean score with intervals."""
@@ -300,17 +335,6 @@ def _group(mentee: Mentee, by: str | Callable[[Mentee], object]) -> str:
         value = None
     text = "" if value is None else str(value).strip()
     return text or _NOT_RECORDED
-
-
-def _t_interval(values: NDArray[np.float64], confidence: float) -> ConfidenceInterval:
-    from scipy import stats
-
-    if values.size < 2:
-        return ConfidenceInterval(math.nan, math.nan, confidence)
-    mean = float(values.mean())
-    se = float(values.std(ddof=1)) / math.sqrt(values.size)
-    q = float(stats.t.ppf(0.5 + confidence / 2, values.size - 1))
-    return ConfidenceInterval(mean - q * se, mean + q * se, confidence)
 
 
 def _welch(a: NDArray[np.float64], b: NDArray[np.float64], confidence: float) -> ConfidenceInterval:
@@ -471,7 +495,7 @@ def _group_gap(
         n,
         rate,
         mean,
-        _t_interval(mine, confidence) if mine.size else None,
+        t_interval(mine.tolist(), confidence) if mine.size else None,
         rate_gap,
         gap,
         _welch(mine, rest, confidence) if gap is not None else None,

@@ -31,6 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from mentormatch._errors import MentormatchError
 from mentormatch._explain.text import pair_reasons
+from mentormatch._frames import Column, Tabular
 from mentormatch._validation import RealLike, WholeLike, check_int
 from mentormatch._values import Value
 from mentormatch.matching import Matcher, ScoreMatrix
@@ -61,7 +62,7 @@ class ShortlistEntry(Value):
 
 
 @dataclass(frozen=True, eq=False)
-class Shortlist(Value):
+class Shortlist(Tabular, Value):
     """Every mentee's suggested mentors, rationed.
 
     Attributes
@@ -87,6 +88,18 @@ class Shortlist(Value):
     limits: Mapping[str, int]
     load: Mapping[str, int]
     total_score: float
+
+    _columns = (
+        Column("mentee_id", "id"),
+        Column("rank", "count"),
+        Column("mentor_id", "id"),
+        Column("score", "float"),
+        Column("reasons", "text"),
+    )
+    _display_skip = ("lists", "limits", "load")
+
+    def _records(self) -> list[dict[str, Any]]:
+        return self.to_records()
 
     def for_mentee(self, mentee_id: str) -> tuple[ShortlistEntry, ...]:
         """The suggestions of one mentee, best first."""

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
+from mentormatch._frames import Column, Tabular
 from mentormatch._text import ordinal
 from mentormatch._values import Value
 from mentormatch.matching import Matcher, MatchResult
@@ -105,7 +106,7 @@ class BlockingPair(Value):
 
 
 @dataclass(frozen=True, eq=False)
-class StabilityReport(Value):
+class StabilityReport(Tabular, Value):
     """The blocking pairs of a result.
 
     Attributes
@@ -122,6 +123,18 @@ class StabilityReport(Value):
     pairs: tuple[BlockingPair, ...]
     n_mentees_ranking: int
     n_mentors_ranking: int
+
+    _columns = (
+        Column("mentee_id", "id"),
+        Column("mentor_id", "id"),
+        Column("mentee_rank", "count"),
+        Column("mentor_rank", "count"),
+        Column("reason", "text"),
+    )
+    _display_skip = ("pairs",)
+
+    def _records(self) -> list[dict[str, object]]:
+        return [{c.name: getattr(p, c.name) for c in self._columns} for p in self.pairs]
 
     @property
     def is_stable(self) -> bool:

@@ -10,15 +10,17 @@ import numpy as np
 import numpy.typing as npt
 
 from mentormatch._errors import MentormatchError
+from mentormatch._frames import Column, Tabular
 from mentormatch._values import Value
-from mentormatch.surveys._input import FloatArray, as_matrix, as_vector
+from mentormatch.surveys._align import align_to_columns
+from mentormatch.surveys._input import FloatArray, as_matrix, as_vector, is_frame
 from mentormatch.surveys._shared import _warn
 
 __all__ = ["GoalAttainmentScores", "goal_attainment_t"]
 
 
 @dataclass(frozen=True, eq=False)
-class GoalAttainmentScores(Value):
+class GoalAttainmentScores(Tabular, Value):
     """Kiresuk-Sherman goal attainment T-scores.
 
     Attributes
@@ -43,6 +45,15 @@ class GoalAttainmentScores(Value):
     n_goals: npt.NDArray[np.int64]
     weights: FloatArray
     rho: float
+
+    _columns = (Column("person", "count"), Column("t", "float"), Column("n_goals", "count"))
+    _display_skip = ("t", "n_goals")
+
+    def _records(self) -> list[dict[str, Any]]:
+        return [
+            {"person": i, "t": t, "n_goals": n}
+            for i, (t, n) in enumerate(zip(self.t.tolist(), self.n_goals.tolist(), strict=True))
+        ]
 
     def summary(self) -> str:
         """A short plain-text report for a slide.
@@ -75,8 +86,9 @@ def goal_attainment_t(
         Attainment levels on -2..+2 (0 = expected outcome). 1-D for one person
         (one entry per goal) or 2-D with rows = people and columns = goals;
         ``None``/``NaN`` for a goal not rated.
-    weights : sequence of float, optional
-        One positive weight per goal column (default: all 1).
+    weights : sequence of float or pandas.Series, optional
+        One positive weight per goal column (default: all 1). A Series indexed by
+        goal name is paired with a DataFrame's columns by name, whatever its order.
     rho : float, default 0.3
         Assumed intercorrelation of goal scores, in [0, 1).
 
@@ -138,6 +150,7 @@ def goal_attainment_t(
     if weights is None:
         w = np.ones(n_goals)
     else:
+        weights = align_to_columns(weights, names, what="weights", labelled=is_frame(attainment))
         w = as_vector(weights, what="weights")
         if w.size != n_goals:
             raise MentormatchError(

@@ -1,6 +1,9 @@
 """A questionnaire declared as an :class:`Instrument` (items, declared scale,
 reverse-keyed items, subscales, proration) and the :class:`ScoredSurvey` it makes."""
 
+# Just over 600 lines: the Instrument, its ScoredSurvey, and the TOML file that
+# declares one (load_instrument and its per-key checks), one concept.
+
 from __future__ import annotations
 
 import math
@@ -14,6 +17,7 @@ import numpy.typing as npt
 
 from mentormatch._errors import MentormatchError
 from mentormatch._files import toml as _toml
+from mentormatch._frames import Column, Tabular
 from mentormatch._problems import Problems, ProblemsError, did_you_mean, ordered, shown
 from mentormatch._stats import decimal as _decimal
 from mentormatch._values import Value
@@ -29,7 +33,7 @@ def _required(min_answered: float, n_items: int) -> int:
 
 
 @dataclass(frozen=True, eq=False)
-class ScoredSurvey(Value):
+class ScoredSurvey(Tabular, Value):
     """Scores of one administration of an :class:`Instrument`.
 
     Attributes
@@ -69,6 +73,26 @@ class ScoredSurvey(Value):
     respondents: tuple[str, ...]
     min_required: int
     scale: tuple[float, float]
+
+    _display_skip = ("total", "subscales", "n_answered", "keyed", "respondents")
+
+    @property
+    def _columns(self) -> tuple[Column, ...]:  # type: ignore[override]
+        subscales = tuple(Column(f"subscale_{name}", "float") for name in self.subscales)
+        return (
+            Column("respondent", "text"),
+            Column("total", "float"),
+            *subscales,
+            Column("n_answered", "count"),
+        )
+
+    def _records(self) -> list[dict[str, Any]]:
+        columns = {"total": self.total.tolist(), "n_answered": self.n_answered.tolist()}
+        columns |= {f"subscale_{k}": v.tolist() for k, v in self.subscales.items()}
+        return [
+            {"respondent": who, **{k: v[i] for k, v in columns.items()}}
+            for i, who in enumerate(self.respondents)
+        ]
 
     @property
     def n_respondents(self) -> int:

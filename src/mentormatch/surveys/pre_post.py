@@ -14,6 +14,7 @@ from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._stats import check_confidence as _check_confidence
 from mentormatch._values import Value
+from mentormatch.surveys._align import align_pair
 from mentormatch.surveys._input import FloatArray, as_vector
 from mentormatch.surveys._shared import _fmt, _fmt_ci, _fmt_p, _rounding, _snap, _warn
 
@@ -135,16 +136,25 @@ def _wilcoxon(diff: FloatArray) -> tuple[float, float, float, str]:
     return w_plus, float(res.pvalue), rbc, method
 
 
-def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
+def pre_post(
+    pre: Any, post: Any, confidence: float = 0.95, *, align: str = "exact"
+) -> PairedChange:
     """Describe matched before/after change with a t interval, tests and effect sizes.
 
     Parameters
     ----------
     pre, post : sequence of float, numpy array or pandas.Series
-        Scores of the same people before and after (same length and order);
-        ``None``/``NaN`` for a missing score. Pairs missing either value are dropped.
+        Scores of the same people before and after; ``None``/``NaN`` for a missing
+        score. Pairs missing either value are dropped. Two pandas Series are paired
+        by their index (the person), whatever their row order; plain sequences by
+        position (same length and order). A Series indexed by person is not paired
+        with a plain list (there is nothing to pair it by).
     confidence : float, default 0.95
         Level of the interval for the mean change.
+    align : {"exact", "inner"}, default "exact"
+        For two Series: ``"exact"`` refuses indexes with different people;
+        ``"inner"`` keeps the people in both, counting the others in
+        ``n_dropped`` as incomplete pairs.
 
     Returns
     -------
@@ -153,7 +163,9 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
     Raises
     ------
     MentormatchError
-        Different lengths, non-numeric values, or no complete pair.
+        Different lengths, non-numeric values, or no complete pair; for Series, an
+        index label twice, no label in common, or different people with
+        ``align="exact"``.
 
     Warns
     -----
@@ -207,10 +219,19 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
     (5, 1, 1.0)
     >>> round(ch.t, 3), round(ch.p, 4)
     (3.162, 0.0341)
+
+    Two exports sorted differently are paired by person:
+
+    >>> import pandas as pd
+    >>> pre = pd.Series([3, 2, 4, 3, 2], index=["p1", "p2", "p3", "p4", "p5"])
+    >>> post = pd.Series([3, 5, 4, 4, 3], index=["p5", "p4", "p3", "p1", "p2"])
+    >>> pre_post(pre, post).mean_diff == ch.mean_diff
+    True
     """
     from scipy import stats
 
     _check_confidence(confidence)
+    pre, post, one_sided = align_pair(pre, post, names=("pre", "post"), align=align)
     a = as_vector(pre, what="pre")
     b = as_vector(post, what="post")
     if a.shape != b.shape:
@@ -223,6 +244,7 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
     if np.isinf(a).any() or np.isinf(b).any():
         raise MentormatchError("pre/post: infinite values cannot be scored", value="inf")
     ok = ~np.isnan(a) & ~np.isnan(b)
+    dropped = int((~ok).sum()) + one_sided
     n = int(ok.sum())
     if n == 0:
         raise MentormatchError("pre_post: no person has both a pre and a post value")
@@ -238,7 +260,7 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
         w, wp, rbc, method = _wilcoxon(snapped)
         return PairedChange(
             n, mean_diff, nan_ci, math.nan, df, math.nan, math.nan, math.nan, math.nan,
-            w, wp, rbc, method, int((~ok).sum()),
+            w, wp, rbc, method, dropped,
         )  # fmt: skip
     sd = float(diff.std(ddof=1))
     if np.ptp(snapped) > 0:
@@ -263,6 +285,4 @@ def pre_post(pre: Any, post: Any, confidence: float = 0.95) -> PairedChange:
         _warn("pre_post: neither pre nor post scores vary, so d_av is nan")
         d_av = math.nan
     w, wp, rbc, method = _wilcoxon(snapped)
-    return PairedChange(
-        n, mean_diff, ci, t, df, p, d_z, g_z, d_av, w, wp, rbc, method, int((~ok).sum())
-    )
+    return PairedChange(n, mean_diff, ci, t, df, p, d_z, g_z, d_av, w, wp, rbc, method, dropped)

@@ -12,6 +12,7 @@ import numpy as np
 
 from mentormatch import _text
 from mentormatch._errors import MentormatchError
+from mentormatch._frames import Column, Tabular
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._stats import check_confidence as _check_confidence
 from mentormatch._stats import feldt as _feldt
@@ -131,7 +132,7 @@ def _undefined_reason(
 
 
 @dataclass(frozen=True, eq=False)
-class Reliability(Value):
+class Reliability(Tabular, Value):
     """Cronbach's alpha with its Feldt interval and item diagnostics.
 
     Attributes
@@ -168,6 +169,24 @@ class Reliability(Value):
     missing: str
     alpha_if_dropped: Mapping[str, float] = field(default_factory=dict)
     item_rest: Mapping[str, float] = field(default_factory=dict)
+
+    _columns = (
+        Column("item", "text"),
+        Column("alpha_if_dropped", "float"),
+        Column("item_rest", "float"),
+    )
+    _display_skip = ("alpha_if_dropped", "item_rest")
+
+    def _records(self) -> list[dict[str, Any]]:
+        items = dict.fromkeys([*self.alpha_if_dropped, *self.item_rest])
+        return [
+            {
+                "item": item,
+                "alpha_if_dropped": self.alpha_if_dropped.get(item),
+                "item_rest": self.item_rest.get(item),
+            }
+            for item in items
+        ]
 
     def summary(self) -> str:
         """A short plain-text report for a slide.
