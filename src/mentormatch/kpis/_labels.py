@@ -22,12 +22,18 @@ _NAMES = {
 
 
 def kpi_label(key: str) -> str:
-    """A KPI as a reader says it; any other name with its underscores as spaces.
+    """A KPI as a reader says it; any other name with its underscores as spaces and
+    its first letter in capitals (the rest as written).
 
     >>> kpi_label("early_termination_rate"), kpi_label("time_to_match_days")
     ('Early termination', 'Days to a match (median)')
+    >>> kpi_label("kick-off within 14 days"), kpi_label("NPS_by_site")
+    ('Kick-off within 14 days', 'NPS by site')
     """
-    return _NAMES.get(key, key.replace("_", " ").capitalize())
+    if key in _NAMES:
+        return _NAMES[key]
+    text = key.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def breakdown_heading(kpi: str, by: str) -> str:
