@@ -68,8 +68,8 @@ class Match:
 
     Examples
     --------
-    >>> Match("e1", "m1", 0.5, {"goal_overlap": 0.5}, ("shares 1 of your 2 goals: sql",))
-    Match(mentee_id='e1', mentor_id='m1', score=0.5, contributions={'goal_overlap': 0.5}, reasons=('shares 1 of your 2 goals: sql',))
+    >>> Match("e1", "m1", 0.5, {"goal_overlap": 0.5}, ("shares one of your 2 goals: sql",))
+    Match(mentee_id='e1', mentor_id='m1', score=0.5, contributions={'goal_overlap': 0.5}, reasons=('shares one of your 2 goals: sql',))
     """
 
     __slots__ = ("_make_reasons", "_reasons", "contributions", "mentee_id", "mentor_id", "score")
@@ -233,11 +233,11 @@ class Explanation(Value):
 
         Examples
         --------
-        >>> ex = Explanation("e1", "m1", 0.5, {"goal_overlap": 0.5}, ("shares 1 of your 2 goals: sql",),
+        >>> ex = Explanation("e1", "m1", 0.5, {"goal_overlap": 0.5}, ("shares one of your 2 goals: sql",),
         ...                  None, None)
         >>> print(ex.summary())
         e1 is matched with m1 (score 0.50).
-          goal_overlap  0.50  shares 1 of your 2 goals: sql
+          goal_overlap  0.50  shares one of your 2 goals: sql
         """
         lines = []
         if self.mentor_id is None:
@@ -397,7 +397,7 @@ class MatchResult(Tabular, Value):
         >>> result = mm.Matcher(criteria=[mm.GoalOverlap()]).match(e, m)
         >>> print(result.explain("e1").summary())
         e1 is matched with m2 (score 1.00).
-          goal_overlap  1.00  shares 2 of your 2 goals: sql, python
+          goal_overlap  1.00  shares both of your goals: sql, python
         Runner-up: m1 (score 0.50): scored 0.50 against m2's 1.00; the difference: goal_overlap -0.50.
         """
         known = {m.mentee_id for m in self.matches} | {u.mentee_id for u in self.unmatched}

@@ -20,8 +20,6 @@ import warnings
 from collections.abc import Sequence
 from fractions import Fraction
 
-from scipy import stats
-
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
 from mentormatch._validation import as_real, as_whole
@@ -53,6 +51,8 @@ def check_confidence(confidence: object) -> None:
 
 def normal_quantile(confidence: float) -> float:
     """The two-sided normal quantile ``z`` for ``confidence`` (1.96 for 0.95)."""
+    from scipy import stats
+
     check_confidence(confidence)
     return float(stats.norm.ppf(0.5 + float(confidence) / 2))
 
@@ -81,6 +81,8 @@ def decimal(x: float) -> Fraction:
 
 def t_interval(values: Sequence[float], confidence: float) -> ConfidenceInterval:
     """Student's t interval for the mean of ``values``; ``nan`` below two values."""
+    from scipy import stats
+
     n = len(values)
     if n < 2:
         return ConfidenceInterval(math.nan, math.nan, confidence)
@@ -130,6 +132,8 @@ def _beta_ppf(q: float, a: float, b: float) -> float:
     """The beta quantile, or ``nan`` where scipy's series does not converge and says
     so with a RuntimeWarning (older scipy, counts in the 1e15s): a number it warns
     about is not one to report."""
+    from scipy import stats
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
         value = float(stats.beta.ppf(q, a, b))
@@ -147,6 +151,8 @@ def agresti_coull(k: int, n: int, z: float) -> tuple[float, float]:
 def feldt(alpha: float, *, n: int, k: int, confidence: float) -> ConfidenceInterval:
     """Feldt's interval for Cronbach's alpha from ``n`` rows and ``k`` items;
     ``nan`` when alpha is undefined or above 1, or below two rows or two items."""
+    from scipy import stats
+
     if math.isnan(alpha) or alpha > 1 or n < 2 or k < 2:
         return ConfidenceInterval(math.nan, math.nan, confidence)
     df1 = n - 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 import html as _html
 import re
 
-__all__ = ["html", "markdown", "ordinal", "plain"]
+__all__ = ["html", "markdown", "of_yours", "ordinal", "plain"]
 
 # C0 and C1 controls, DEL, line/paragraph separators, bidi marks, embeddings,
 # overrides and isolates
@@ -47,6 +47,21 @@ def ordinal(n: int) -> str:
     """
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def of_yours(k: int, n: int, noun: str, nouns: str) -> str:
+    """``k`` (at least 1) of the mentee's ``n`` things, in words: no "1 of your 1 goals".
+
+    Examples
+    --------
+    >>> [of_yours(k, n, "goal", "goals") for k, n in ((1, 1), (2, 2), (3, 3), (1, 3), (2, 3))]
+    ['your goal', 'both of your goals', 'all 3 of your goals', 'one of your 3 goals', '2 of your 3 goals']
+    """
+    if n == 1:
+        return f"your {noun}"
+    if k == n:
+        return f"both of your {nouns}" if n == 2 else f"all {n} of your {nouns}"
+    return f"{'one' if k == 1 else k} of your {n} {nouns}"
 
 
 def plain(text: object) -> str:

@@ -142,7 +142,7 @@ class Matcher:
     >>> [(m.mentee_id, m.mentor_id, round(m.score, 3)) for m in result.matches]
     [('e1', 'm2', 1.0), ('e2', 'm1', 1.0)]
     >>> result.matches[0].reasons
-    ('shares 1 of your 1 goals: leadership', 'works in Finance, outside your part of the organisation')
+    ('shares your goal: leadership', 'works in Finance, outside your part of the organisation')
     """
 
     def __init__(

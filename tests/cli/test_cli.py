@@ -383,7 +383,7 @@ def test_kpis_prints_the_report(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0, err
     assert "Completion rate          22/35 = 62.9% (95% CI 46.3%–76.8%, Wilson)" in out
-    assert "completion_rate by department (groups under 5 suppressed)" in out
+    assert "Completion rate by department (groups under 5 suppressed)" in out
     assert "At risk (10 pairs, most urgent first):" in out
 
 

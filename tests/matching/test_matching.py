@@ -156,7 +156,7 @@ def test_explanation_names_runner_up_and_why() -> None:
     assert result.mentor_of("e1") == "m2" and result.mentor_of("e2") == "m1"
     ex = result.explain("e2")
     assert ex.runner_up is not None and ex.runner_up.mentor_id == "m2"
-    assert "1 place went to e1" in ex.runner_up.why_not
+    assert "its only place went to e1" in ex.runner_up.why_not
     assert "e2 is matched with m1" in ex.summary()
     with pytest.raises(mm.MentormatchError, match="'nobody' is not in this result"):
         result.explain("nobody")
@@ -364,7 +364,7 @@ def test_the_runner_up_names_the_mentees_who_took_its_places_in_id_order() -> No
         why = result.explain(loser).runner_up
         assert why is not None and why.mentor_id == "m1"
         taken = sorted(m.mentee_id for m in result.matches if m.mentor_id == "m1")
-        assert f"2 places went to {', '.join(taken)}" in why.why_not
+        assert f"its 2 places went to {', '.join(taken)}" in why.why_not
 
 
 def test_contributions_add_up_to_the_score_with_exact_shares() -> None:

@@ -219,16 +219,22 @@ def unmatched_reason(ex: Explained, i: int) -> str:
     above = candidates[np.asarray(row.eligible[candidates], dtype=bool)]
     if above.size == 0:
         best = int(_by_score_then_id(ex, row, candidates)[0])
+        which = "the best" if candidates.size > 1 else "the only one"
         return (
             f"no allowed mentor scores at least min_score {ex.min_score:g} "
-            f"(the best, {tors[best].id}, scores {row.total[best]:.2f})"
+            f"({which}, {tors[best].id}, scores {row.total[best]:.2f})"
         )
     places = int(capacity.sum())
     full = _by_score_then_id(ex, row, above[ex.load[above] >= capacity[above]])
     shown_ids = ", ".join(tors[int(j)].id for j in full[:3]) + (", ..." if full.size > 3 else "")
+    yours = (
+        "your only possible mentor"
+        if above.size == 1
+        else f"your {_plural(above.size, 'possible mentor', 'possible mentors')}"
+    )
     return (
-        f"capacity exhausted: {_plural(places, 'place', 'places')} for {len(ex.tees)} mentees, "
-        f"and your {_plural(above.size, 'possible mentor', 'possible mentors')} ({shown_ids}) "
+        f"capacity exhausted: {_plural(places, 'place', 'places')} for "
+        f"{_plural(len(ex.tees), 'mentee', 'mentees')}, and {yours} ({shown_ids}) "
         "went to mentees who had fewer options or scored higher with them"
     )
 
@@ -245,7 +251,7 @@ def _why_full(ex: Explained, row: Row, *, j: int, k: int) -> str:
     s_k = float(row.total[k])
     taken = sorted(ex.tees[int(r)].id for r in np.flatnonzero(ex.assignment == k))
     listed = ", ".join(taken[:3]) + (", ..." if len(taken) > 3 else "")
-    places = _plural(int(ex.capacity[k]), "place", "places")
+    places = "its only place" if ex.capacity[k] == 1 else f"its {int(ex.capacity[k])} places"
     if j >= 0 and s_k < row.total[j]:
         return (
             f"scored {s_k:.2f}, below {ex.tors[j].id}'s {row.total[j]:.2f}"

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
 
 __all__ = ["assignment_value", "slot_counts", "solve_dense", "solve_in_id_order"]
 
@@ -70,6 +69,8 @@ def solve_dense(
     >>> solve_dense(s, ok, np.array([2, 1]))
     array([0, 0])
     """
+    from scipy.optimize import linear_sum_assignment
+
     n, m = score.shape
     out = np.full(n, -1, dtype=np.intp)
     if n == 0 or m == 0:

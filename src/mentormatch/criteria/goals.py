@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch._text import of_yours
 from mentormatch._validation import RealLike, fold
 from mentormatch.criteria._encode import indicator, take_rows, vocabulary
 from mentormatch.criteria.base import BlockScorer, Criterion
@@ -84,7 +85,13 @@ class GoalOverlap(Criterion):
         if not mine:
             return "you listed no goals, so goals did not count"
         offered = {fold(g) for g in mentor.goals}
+        if not offered:
+            return "lists no goals, so shares none of yours"
         shared = [g for g in mine if g in offered]
         if not shared:
-            return f"offers none of your {len(mine)} goals"
-        return f"shares {len(shared)} of your {len(mine)} goals: {', '.join(shared)}"
+            return (
+                f"does not share your goal: {mine[0]}"
+                if len(mine) == 1
+                else (f"shares none of your {len(mine)} goals")
+            )
+        return f"shares {of_yours(len(shared), len(mine), 'goal', 'goals')}: {', '.join(shared)}"

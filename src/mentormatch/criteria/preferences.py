@@ -116,17 +116,22 @@ class StatedPreferences(Criterion):
         return scorer
 
     def explain(self, mentee: Mentee, mentor: Mentor, value: float) -> str:
-        """Say where each ranked the other."""
-        mine = (
-            f"is your {ordinal(mentee.preferences.index(mentor.id) + 1)} choice"
-            if mentor.id in mentee.preferences
-            else "is not on your list of preferred mentors"
-        )
+        """Say where each ranked the other; of a list never given, say only that."""
+        if not mentee.preferences:
+            mine = "you named no preferred mentors"
+        elif mentor.id in mentee.preferences:
+            mine = f"is your {ordinal(mentee.preferences.index(mentor.id) + 1)} choice"
+        else:
+            mine = "is not on your list of preferred mentors"
         if not self.mutual:
-            return mine
+            return f"{mine}, so preferences did not count" if not mentee.preferences else mine
+        if not mentor.preferences:
+            if not mentee.preferences:
+                return "neither of you named preferences, so preferences did not count"
+            return f"{mine}, and named no preferred mentees"
         theirs = (
             f"ranked you {ordinal(mentor.preferences.index(mentee.id) + 1)}"
             if mentee.id in mentor.preferences
             else "did not rank you"
         )
-        return f"{mine}, and {theirs}"
+        return f"{theirs}; {mine}" if not mentee.preferences else f"{mine}, and {theirs}"

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
+from mentormatch._text import of_yours
 from mentormatch._validation import RealLike, WholeLike, check_int, fold, shown
 from mentormatch.criteria._encode import take_rows
 from mentormatch.criteria.base import BlockScorer, Criterion
@@ -56,7 +57,7 @@ class SkillGap(Criterion):
     >>> SkillGap().score(e, m)
     array([[0.75, 0.  ]])
     >>> SkillGap().explain(e[0], m[0], 0.75)
-    'is ahead of you in 2 of your 2 skills: python (4 vs your 2), sql (5 vs your 1)'
+    'is ahead of you in both of your skills: python (4 vs your 2), sql (5 vs your 1)'
     """
 
     default_name = "skill_gap"
@@ -168,8 +169,17 @@ class SkillGap(Criterion):
         if not mine:
             return "you listed no skills to grow, so skills did not count"
         theirs = _levels(mentor)
+        if not theirs:
+            return "lists no skills, so is ahead of you in none"
         ahead = [(k, theirs.get(k, 0), lvl) for k, lvl in mine.items() if theirs.get(k, 0) > lvl]
         if not ahead:
+            if len(mine) == 1:
+                ((skill, level),) = mine.items()
+                if skill not in theirs:
+                    return f"does not list your skill: {skill}"
+                return (
+                    f"is not ahead of you in your skill: {skill} ({theirs[skill]} vs your {level})"
+                )
             return f"is not ahead of you in any of your {len(mine)} skills"
         listed = ", ".join(f"{k} ({m} vs your {e})" for k, m, e in ahead)
-        return f"is ahead of you in {len(ahead)} of your {len(mine)} skills: {listed}"
+        return f"is ahead of you in {of_yours(len(ahead), len(mine), 'skill', 'skills')}: {listed}"

@@ -131,6 +131,10 @@ class TextSimilarity(Criterion):
         if self._analyse is None:  # built once: explain runs for every match
             self._analyse = self._vectorizer().build_analyzer()
         analyse = self._analyse
+        if not mentee.about.strip():
+            return "you gave no description of yourself, so descriptions did not count"
+        if not mentor.about.strip():
+            return "gave no description of themselves, so descriptions did not count"
         mine, theirs = Counter(analyse(mentee.about)), Counter(analyse(mentor.about))
         shared = sorted(set(mine) & set(theirs), key=lambda w: (-(mine[w] + theirs[w]), w))
         if not shared:

@@ -187,7 +187,7 @@ def write_results(
     >>> write_results(result, out)
     >>> print(*out.getvalue().splitlines(), sep="\\n")
     mentee_id,mentor_id,score,contribution_goal_overlap,reasons,unmatched_reason
-    e1,m1,1.0000,1.0000,shares 1 of your 1 goals: sql,
+    e1,m1,1.0000,1.0000,shares your goal: sql,
     e2,,,,,"capacity exhausted: ..."
     """
     fmt = format_of(dest, format, _RESULT_FORMATS)
@@ -676,7 +676,7 @@ def read_results(source: PathOrFile) -> MatchResult:
     True
     >>> print(saved.explain("e1").summary())
     e1 is matched with m1 (score 0.50).
-      goal_overlap  0.50  shares 1 of your 2 goals: sql
+      goal_overlap  0.50  shares one of your 2 goals: sql
     """
     sink = Problems(source_name(source, "the results") or None)
     text = read_text(source, sink, "the results")

@@ -15,6 +15,7 @@ from mentormatch._errors import MentormatchError
 from mentormatch._files.tables import normalise_column as _normalise_column
 from mentormatch._frames import Column, Tabular
 from mentormatch._values import Value
+from mentormatch.kpis._labels import breakdown_heading
 from mentormatch.kpis.cohort import (
     _cohort,
     _day,
@@ -88,7 +89,8 @@ class Breakdown(Tabular, Value):
     def summary(self) -> str:
         plain = _text.plain
         lines = [
-            f"{plain(self.kpi)} by {plain(self.by)} (groups under {self.min_group_size} suppressed)"
+            f"{plain(breakdown_heading(self.kpi, self.by))} "
+            f"(groups under {self.min_group_size} suppressed)"
         ]
         names = [plain(g.group) for g in self.groups]
         width = max([len(name) for name in names] + [5])
@@ -242,7 +244,7 @@ def breakdown(
     >>> b = breakdown("completion_rate", load_demo_relationships(), by="department",
     ...               as_of=date(2026, 3, 1))
     >>> print(b.summary())
-    completion_rate by department (groups under 5 suppressed)
+    Completion rate by department (groups under 5 suppressed)
       Engineering  7/8 = 87.5% (95% CI 52.9%–97.8%, Wilson)
       Finance      5/9 = 55.6% (95% CI 26.7%–81.1%, Wilson)
       Legal        suppressed (small group)

@@ -39,6 +39,7 @@ from mentormatch._files.tables import write_atomically, write_csv, write_table
 from mentormatch._frames import Column, Tabular
 from mentormatch._values import Value
 from mentormatch.kpis import report_followup as _followup
+from mentormatch.kpis._labels import breakdown_heading, kpi_label
 from mentormatch.kpis.at_risk import AtRisk
 from mentormatch.kpis.breakdown import Breakdown
 from mentormatch.kpis.cohort import GoalAttainment, MeanSummary, MeetingCadence, MentorUtilisation
@@ -278,30 +279,10 @@ _PRIORITY = (
     "satisfaction",
     "time_to_match_days",
 )
-_NAMES = {
-    "match_rate": "Match rate",
-    "completion_rate": "Completion rate",
-    "early_termination_rate": "Early termination",
-    "goals_met": "Goals met (pooled)",
-    "goal_attainment": "Pairs meeting all goals",
-    "mentor_utilisation": "Mentor slots used",
-    "meeting_cadence": "Meetings per pair-month",
-    "satisfaction": "Satisfaction",
-    "time_to_match_days": "Days to a match (median)",
-}
 _NOT_RATES = {"meeting_cadence", "satisfaction", "time_to_match_days"}
 #: An interval at least this wide (in points of a rate) is called wide.
 WIDE = 0.25
 HEADLINE_SIZE = 3
-
-
-def kpi_label(key: str) -> str:
-    """A KPI as a reader says it.
-
-    >>> kpi_label("early_termination_rate"), kpi_label("time_to_match_days")
-    ('Early termination', 'Days to a match (median)')
-    """
-    return _NAMES.get(key, key.replace("_", " ").capitalize())
 
 
 def _lower(label: str) -> str:
@@ -592,7 +573,7 @@ def render_html(report: ProgrammeReport, *, plots: bool = True) -> str:
 
 def breakdown_title(b: Breakdown) -> str:
     """``Completion rate by department``."""
-    return f"{kpi_label(b.kpi)} by {b.by.replace('_', ' ')}"
+    return breakdown_heading(b.kpi, b.by)
 
 
 def _breakdown_html(b: Breakdown) -> str:

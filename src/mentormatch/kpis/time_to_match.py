@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy import stats
 
 from mentormatch._dates import DateLike, to_date
 from mentormatch._errors import MentormatchError
@@ -72,6 +71,8 @@ def _kaplan_meier(durations: Sequence[int], events: Sequence[bool], confidence: 
     pointwise band is the log(-log) (exponential Greenwood) band of
     :func:`scipy.stats.ecdf`; where the curve is at 0 the band is 0.
     """
+    from scipy import stats
+
     d = np.asarray(durations, dtype=np.int64)
     e = np.asarray(events, dtype=bool)
     times_arr, deaths = np.unique(d[e], return_counts=True)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse, stats
+from scipy import sparse
 from scipy.sparse.csgraph import maximum_flow
 
 from mentormatch import _text
@@ -338,6 +338,8 @@ def _group(mentee: Mentee, by: str | Callable[[Mentee], object]) -> str:
 
 
 def _welch(a: NDArray[np.float64], b: NDArray[np.float64], confidence: float) -> ConfidenceInterval:
+    from scipy import stats
+
     if a.size < 2 or b.size < 2:
         return ConfidenceInterval(math.nan, math.nan, confidence)
     va, vb = float(a.var(ddof=1)) / a.size, float(b.var(ddof=1)) / b.size

@@ -208,9 +208,9 @@ def rematch(
     >>> [(m.mentee_id, m.mentor_id, m.score) for m in r.matches]
     [('e2', 'm1', 1.0), ('e3', 'm2', 0.0)]
     >>> r.unmatched[0].reason
-    'capacity exhausted: 3 places for 3 mentees, and your 1 possible mentor (m2) went to mentees who had fewer options or scored higher with them'
+    'capacity exhausted: 3 places for 3 mentees, and your only possible mentor (m2) went to mentees who had fewer options or scored higher with them'
     >>> print(r.explain("e1").runner_up.why_not)
-    scored 0.00, but 1 place went to kept pairs (e3) or other mentees
+    scored 0.00, but its only place went to kept pairs (e3) or other mentees
     """
     tees, tors = validate_programme(mentees, mentors)
     lists = _Lists(as_pairs("keep", keep), as_pairs("exclude", exclude))

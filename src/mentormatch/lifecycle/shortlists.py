@@ -274,7 +274,7 @@ def shortlist(
     ...            mm.Mentor(id="m3", capacity=0)]
     >>> sl = shortlist(mm.Matcher([mm.GoalOverlap()]), mentees, mentors, k=3, ration=2.0)
     >>> [(x.mentor_id, x.score, x.reasons) for x in sl.for_mentee("e1")]
-    [('m1', 1.0, ('shares 1 of your 1 goals: sql',)), ('m2', 0.0, ('offers none of your 1 goals',))]
+    [('m1', 1.0, ('shares your goal: sql',)), ('m2', 0.0, ('does not share your goal: sql',))]
     >>> sl.notes["e1"]
     'only 2 mentors can be suggested to you (the rest have no place or are refused by the rules or min_score)'
     """

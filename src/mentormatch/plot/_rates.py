@@ -19,14 +19,12 @@ _SIGN = {"at least": "≥", "at most": "≤"}
 
 
 def _label(key: str) -> str:
-    """A KPI's name as a reader says it (``completion_rate``: "Completion rate");
-    any other name as written."""
+    """A KPI's name as a reader says it, as in the report (``completion_rate``:
+    "Completion rate"); any other name as written."""
     from mentormatch.kpis import KPI_NAMES
+    from mentormatch.kpis._labels import kpi_label
 
-    if key not in KPI_NAMES:
-        return key
-    text = key.replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return kpi_label(key) if key in KPI_NAMES else key
 
 
 def _rates_of(kpis: object, owner: str) -> list[tuple[str, str, Rate]]:
@@ -251,7 +249,8 @@ def breakdown(
         raise _base.wrong_type(owner, "data", "a Breakdown (kpis.breakdown)", data)
     width = _base.check_max_label(owner, max_label)
     out = _base.axes(ax, owner, size=_base.row_height(len(data.groups) + 1))
-    title = f"{_base.shorten(_label(data.kpi), width)} by {_base.shorten(data.by, width)}"
+    by = data.by.replace("_", " ")
+    title = f"{_base.shorten(_label(data.kpi), width)} by {_base.shorten(by, width)}"
     if not data.groups:
         return _base.empty(out, title, "No group to show.")
     rows = []

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
@@ -130,6 +129,8 @@ def nps(answers: Any, confidence: float = 0.95) -> NPS:
     >>> nps([10] * 20).ci.high > nps([10] * 20).ci.low
     True
     """
+    from scipy import stats
+
     _check_confidence(confidence)
     v = as_vector(answers, what="answers")
     skipped = np.isnan(v)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from mentormatch._errors import MentormatchError
 from mentormatch._intervals import ConfidenceInterval
@@ -108,6 +107,8 @@ class PairedChange(Value):
 
 def _wilcoxon(diff: FloatArray) -> tuple[float, float, float, str]:
     """W+, p, rank-biserial and method name for the differences."""
+    from scipy import stats
+
     nz = diff[diff != 0]
     m = int(nz.size)
     if m == 0:
@@ -227,6 +228,8 @@ def pre_post(
     >>> pre_post(pre, post).mean_diff == ch.mean_diff
     True
     """
+    from scipy import stats
+
     _check_confidence(confidence)
     pre, post, one_sided = align_pair(pre, post, names=("pre", "post"), align=align)
     a = as_vector(pre, what="pre")

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from mentormatch import _text
 from mentormatch._errors import MentormatchError
@@ -465,6 +464,8 @@ class Omega(Value):
 
 def _fit_one_factor_minres(cor: FloatArray) -> FloatArray:
     """One-factor minres (ULS) loadings: minimise Σ_{i<j} (r_ij - λ_i λ_j)²."""
+    from scipy import optimize
+
     k = cor.shape[0]
     iu = np.triu_indices(k, 1)
     target = cor[iu]
