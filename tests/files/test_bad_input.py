@@ -292,7 +292,7 @@ def test_every_file_argument_is_declared_as_input_or_output() -> None:
     not_files = {
         "help", "debug", "preset", "format", "k", "ration", "by", "as_of", "min_group_size",
         "max_gap_days", "id_column", "nps_column", "mentee", "mentee_id", "quiet", "verbose",
-        "progress", "start", "weeks", "every", "programme", "names",
+        "progress", "start", "weeks", "every", "programme", "names", "readiness",
     }  # fmt: skip
     for name, p in sub.choices.items():
         declared = {dest for dest, *_ in p.get_default("_files") or ()}

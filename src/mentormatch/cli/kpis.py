@@ -115,6 +115,21 @@ def _add_kpis(sub: Any) -> None:
         metavar="SIGNUPS.csv",
         help="the sign-ups, for mentor utilisation (the mentors' capacities)",
     )
+    p.add_argument(
+        "--readiness",
+        metavar="ATTRIBUTE",
+        help="with --signups: the share of mentors and of mentees prepared, from this "
+        "sign-up attribute (yes/true/1, or a date on or before --as-of), e.g. trained",
+    )
+    _file_argument(
+        p,
+        "--plan",
+        role="input",
+        what="the follow-up plan (--plan)",
+        metavar="PLAN.json",
+        help="the pairs' follow-up plan (from 'mentormatch plan -o plan.json'): the next "
+        "step of each pair at risk names its next milestone or talking point",
+    )
     _add_output_argument(
         p,
         "write the report (.html, .md), or the figures (.csv, .xlsx); '-' for stdout",
@@ -143,7 +158,7 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fmt = getattr(args, "output_format", None)
     as_of = _as_of(args)
     _check_options(args)
-    targets, relationships, match_result, signups = _gather(
+    targets, relationships, match_result, signups, plan = _gather(
         [
             ("the programme file", lambda: _read_targets(args)),
             (
@@ -152,6 +167,7 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ),
             ("the results file", lambda: mmio.read_results(args.matches) if args.matches else None),
             ("the sign-ups", lambda: mmio.read_signups(args.signups) if args.signups else None),
+            ("the follow-up plan", lambda: _read_plan(args)),
         ]
     )
     _check_by(args, relationships)
@@ -165,6 +181,9 @@ def _cmd_kpis(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         by=args.by,
         min_group_size=args.min_group_size,
         max_gap_days=args.max_gap_days,
+        participants=signups if args.readiness else None,
+        readiness_key=args.readiness or "trained",
+        plan=plan,
     )
     _show(report, fmt, args=args, out=out, err=err)
     return EXIT_OK
@@ -196,6 +215,25 @@ def _check_options(args: argparse.Namespace) -> None:
             "may go without meeting before it is flagged",
             field="max_gap_days",
         )
+    if args.readiness is not None and not args.signups:
+        raise MentormatchError(
+            f"--readiness {args.readiness!r} needs --signups: the sign-ups say who was prepared",
+            field="readiness",
+        )
+    if args.readiness is not None and not args.readiness.strip():
+        raise MentormatchError(
+            "--readiness names a sign-up attribute, e.g. --readiness trained; it is empty",
+            field="readiness",
+        )
+
+
+def _read_plan(args: argparse.Namespace) -> Any:
+    """The plan of ``--plan``, or None."""
+    if not args.plan:
+        return None
+    from mentormatch.followup import read_plan
+
+    return read_plan(args.plan)
 
 
 def _read_targets(args: argparse.Namespace) -> Targets | None:
