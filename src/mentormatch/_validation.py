@@ -61,6 +61,17 @@ def as_real(value: object) -> float | None:
         return math.inf if cast(Any, value) > 0 else -math.inf
 
 
+def finite(value: object) -> float | None:
+    """``value`` as a finite float when it is a real number (numpy's included); None for
+    anything else: text, bools, None, nan, an infinity or an integer too large for a float.
+
+    >>> finite(2), finite(True), finite(float("nan")), finite(10**400), finite("1")
+    (2.0, None, None, None, None)
+    """
+    real = as_real(value)
+    return real if real is not None and math.isfinite(real) else None
+
+
 def as_whole(value: object) -> int | None:
     """``value`` as an int when it is a whole number, else None.
 

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from mentormatch._files import tables as _tables
 from mentormatch._problems import Problem, Problems, ProblemsError, did_you_mean, shown
+from mentormatch._validation import finite
 from mentormatch.matching import Alternative, Explanation, Match, MatchResult, Unmatched
 
 if TYPE_CHECKING:
@@ -223,17 +224,6 @@ _REWRITE = "write the file again (mentormatch match signups.csv -o matches.json)
 _TOLERANCE = 1e-6
 
 
-def _finite(value: object) -> float | None:
-    """A JSON number as a finite float; None for anything else (null, text, bools, huge)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _kind(value: object) -> str:
     return "null" if value is None else f"{type(value).__name__} {shown(value)}"
 
@@ -268,7 +258,7 @@ class _ResultChecks:
     def number(
         self, entry: Mapping[str, Any], key: str, where: tuple[str, int], *, unit: bool = True
     ) -> float | None:
-        value = _finite(entry.get(key))
+        value = finite(entry.get(key))
         if value is None or (unit and not -_TOLERANCE <= value <= 1 + _TOLERANCE):
             self.add(
                 f"entry {where[1]} of {where[0]!r}: {key} must be a number"
@@ -293,7 +283,7 @@ class _ResultChecks:
             return None
         out: dict[str, float] = {}
         for name, share in value.items():
-            number = _finite(share)
+            number = finite(share)
             if number is None:
                 self.add(
                     f"{bad}; {name!r} is {_kind(share)}; {_REWRITE}",
@@ -485,7 +475,7 @@ def _total_of(
 ) -> float | None:
     """``total_score``, checked against the matches' scores when all else is good."""
     sink = checks.sink
-    total = _finite(data.get("total_score", 0.0))
+    total = finite(data.get("total_score", 0.0))
     if total is None:
         checks.add(
             f"total_score must be a number, got {_kind(data.get('total_score'))}; {_REWRITE}",

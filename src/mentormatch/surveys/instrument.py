@@ -20,6 +20,7 @@ from mentormatch._files import toml as _toml
 from mentormatch._frames import Column, Tabular
 from mentormatch._problems import Problems, ProblemsError, did_you_mean, ordered, shown
 from mentormatch._stats import decimal as _decimal
+from mentormatch._validation import finite
 from mentormatch._values import Value
 from mentormatch.surveys._input import FloatArray, as_matrix
 from mentormatch.surveys._shared import _fmt
@@ -414,17 +415,6 @@ class Instrument:
 _INSTRUMENT_KEYS = ("items", "scale", "reverse", "subscales", "min_answered", "name")
 
 
-def _toml_number(value: object) -> float | None:
-    """A TOML number as a finite float; None for text, bools, nan, inf or a huge integer."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _toml_names(value: object, key: str, *, sink: Problems, example: str) -> list[str] | None:
     """A list of names (a single name allowed for ``reverse``), else None with a problem."""
     if isinstance(value, str) and key != "items":
@@ -575,7 +565,7 @@ def _scale_of(table: Mapping[str, Any], sink: Problems) -> tuple[float, float] |
     scale: tuple[float, float] | None = None
     if "scale" in table:
         raw = table["scale"]
-        bounds = [_toml_number(v) for v in raw] if isinstance(raw, list) else []
+        bounds = [finite(v) for v in raw] if isinstance(raw, list) else []
         if len(bounds) != 2 or None in bounds:
             sink.add(
                 f"scale must be [min, max], two numbers such as [1, 5]; got {shown(raw)}",
@@ -618,7 +608,7 @@ def _min_answered_of(table: Mapping[str, Any], sink: Problems) -> float:
     """``min_answered``: a share in (0, 1], 0.5 when not given."""
     min_answered = 0.5
     if "min_answered" in table:
-        share = _toml_number(table["min_answered"])
+        share = finite(table["min_answered"])
         if share is None or not 0 < share <= 1:
             sink.add(
                 "min_answered is the share of items a respondent must answer, a number in "
