@@ -20,6 +20,9 @@ nothing of participants or criteria.
    duals price out every eligible pair and the answer is optimal.
 """
 
+# Over 600 lines: the rounds of one algorithm (candidates, solve, duals, pricing, repair)
+# share its state and invariants; phase 2 of issue 13 splits it when it goes behind Matcher.
+
 from __future__ import annotations
 
 import logging
