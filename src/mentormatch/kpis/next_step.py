@@ -12,7 +12,7 @@ from mentormatch._errors import MentormatchError
 from mentormatch._validation import fold, shown
 from mentormatch.kpis.relationships import Relationship
 
-__all__ = ["next_step", "plans_by_pair"]
+__all__: list[str] = []  # helpers of at_risk and the report; kpis.at_risk is the public door
 
 QUIET, BEHIND, UNHAPPY = "quiet", "behind", "unhappy"
 

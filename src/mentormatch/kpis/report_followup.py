@@ -20,7 +20,7 @@ from mentormatch.kpis.readiness import Readiness, readiness
 from mentormatch.kpis.relationships import Relationship
 from mentormatch.kpis.targets import TargetCheck, judge
 
-__all__ = ["MilestoneFigure", "ReadinessFigure", "milestone_figures", "readiness_figure"]
+__all__ = ["MilestoneFigure", "ReadinessFigure"]
 
 
 @dataclass(frozen=True, eq=False)
