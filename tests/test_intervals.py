@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -44,6 +43,9 @@ from mentormatch.surveys import (
     pre_post,
 )
 from mentormatch.surveys.instrument import _required
+from tests.stand_ins import StandInMatch as _Match
+from tests.stand_ins import StandInResult as _Result
+from tests.stand_ins import StandInUnmatched as _Unmatched
 
 AS_OF = date(2026, 1, 1)
 
@@ -395,25 +397,6 @@ def test_property_pre_post(pairs: list[tuple[float, float]]) -> None:
         warnings.simplefilter("ignore", SurveyWarning)
         ch = pre_post([a for a, _ in pairs], [b for _, b in pairs])
     _sound(ch.ci)
-
-
-@dataclass(frozen=True)
-class _Match:
-    mentee_id: str
-    mentor_id: str
-    score: float
-
-
-@dataclass(frozen=True)
-class _Unmatched:
-    mentee_id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Result:
-    matches: tuple[_Match, ...]
-    unmatched: tuple[_Unmatched, ...]
 
 
 @given(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,6 +38,9 @@ from mentormatch.kpis import (
     satisfaction_summary,
     time_to_match,
 )
+from tests.stand_ins import StandInMatch as _Match
+from tests.stand_ins import StandInResult as _Result
+from tests.stand_ins import StandInUnmatched as _Unmatched
 
 AS_OF = date(2026, 3, 1)
 
@@ -407,23 +409,6 @@ def test_demo_relationships_shape() -> None:
 
 
 # --------------------------------------------------------------------------- KPIs
-@dataclass(frozen=True)
-class _Match:
-    mentee_id: str
-    mentor_id: str
-    score: float
-
-
-@dataclass(frozen=True)
-class _Unmatched:
-    mentee_id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Result:
-    matches: tuple[_Match, ...]
-    unmatched: tuple[_Unmatched, ...]
 
 
 RESULT = _Result(

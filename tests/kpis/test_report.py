@@ -8,7 +8,6 @@ import csv
 import html.parser
 import io
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,28 +25,12 @@ from mentormatch.kpis import (
     load_demo_relationships,
     programme_report,
 )
+from tests.stand_ins import StandInMatch as _Match
+from tests.stand_ins import StandInResult as _Result
+from tests.stand_ins import StandInUnmatched as _Unmatched
 
 AS_OF = date(2026, 3, 1)
 DEMO_CSV = Path(__file__).parents[2] / "src" / "mentormatch" / "data" / "demo_relationships.csv"
-
-
-@dataclass(frozen=True)
-class _Match:
-    mentee_id: str
-    mentor_id: str
-    score: float
-
-
-@dataclass(frozen=True)
-class _Unmatched:
-    mentee_id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Result:
-    matches: tuple[_Match, ...]
-    unmatched: tuple[_Unmatched, ...]
 
 
 class _Survey:

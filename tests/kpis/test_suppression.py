@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -28,6 +27,9 @@ from scipy.optimize import linprog
 from mentormatch import Mentee
 from mentormatch.fairness import GroupGaps, group_gaps
 from mentormatch.kpis import Breakdown, Relationship, breakdown, programme_report, proportion
+from tests.stand_ins import StandInMatch as _Match
+from tests.stand_ins import StandInResult as _Result
+from tests.stand_ins import StandInUnmatched as _Unmatched
 
 AS_OF = date(2026, 3, 1)
 
@@ -99,25 +101,6 @@ def test_own_kpi_counts_the_people_in_its_denominator() -> None:
 
     b = breakdown(ok_rate, records, by="team", min_group_size=3)
     assert "t2" not in shown(b) and set(shown(b)) == {"t3"}
-
-
-@dataclass(frozen=True)
-class _Match:
-    mentee_id: str
-    mentor_id: str
-    score: float
-
-
-@dataclass(frozen=True)
-class _Unmatched:
-    mentee_id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Result:
-    matches: tuple[_Match, ...]
-    unmatched: tuple[_Unmatched, ...]
 
 
 def _programme(
