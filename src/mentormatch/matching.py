@@ -4,15 +4,14 @@
 dense path (score the full matrix with :mod:`mentormatch._scoring`, solve it
 with :mod:`mentormatch._solve`, build the result with
 :mod:`mentormatch._explain`) or, for large programmes, the sparse one
-(blocked scoring, a candidate graph, pricing to an optimality proof). The
+(:mod:`mentormatch._large_match`: blocked scoring behind the exact core
+:mod:`mentormatch._large`, candidates, pricing to an optimality proof). The
 result types live in :mod:`mentormatch._results` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import os
 import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -22,6 +21,9 @@ from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._explain import Recipe, build_result, build_sparse_result
+from mentormatch._large import Progress as ProgressFn
+from mentormatch._large import have_ortools
+from mentormatch._large_match import solve_blocks
 from mentormatch._results import (
     Alternative,
     Explanation,
@@ -38,8 +40,7 @@ from mentormatch._scoring import (
     check_criteria,
     score_programme,
 )
-from mentormatch._solve import Graph, have_ortools, solve_in_id_order, solve_sparse
-from mentormatch._solve.pricing import CandidatePricer, ProgressFn, candidate_pass
+from mentormatch._solve import solve_in_id_order
 from mentormatch._validation import (
     RealLike,
     WholeLike,
@@ -349,12 +350,6 @@ def _pick_path(solver: str, n: int, capacity: NDArray[np.int64]) -> str:
     return "dense" if n * places <= DENSE_LIMIT else "sparse"
 
 
-def _default_candidates(n: int, capacity: NDArray[np.int64]) -> int:
-    """Starting candidates per mentee: 8, more when places are scarce (more competition)."""
-    places = max(int(capacity.sum()), 1)
-    return int(min(32, max(8, 8 * math.ceil(n / places))))
-
-
 def _match_sparse(
     matcher: Matcher,
     people: tuple[Sequence[Mentee], Sequence[Mentor]],
@@ -362,40 +357,21 @@ def _match_sparse(
     capacity: NDArray[np.int64],
     t0: float,
 ) -> MatchResult:
-    """The large-programme path: blocked scoring, sparse solve, pricing to a proof."""
-    tees, tors = people
+    """The large-programme path: the programme's block scorer behind the exact core."""
     ps = ProgrammeScorer(matcher.criteria, matcher.constraints, people, min_score=matcher.min_score)
-    open_cols = capacity > 0
-    # far more candidates than mentors cannot matter: clipped, so a huge value never reaches
-    # numpy (the usual values, up to 32, are left as they are)
-    k = min(matcher.candidates or _default_candidates(len(tees), capacity), max(len(tors), 32))
-    workers = min(os.cpu_count() or 1, 4)
-    cand = candidate_pass(
-        ps, open_cols, k, reserve=3 * k, progress=matcher.progress, workers=workers
-    )
     t1 = time.perf_counter()
-    price = CandidatePricer(ps, open_cols, cand, k=k, progress=matcher.progress, workers=workers)
-    start = Graph.of(len(tees), capacity, rows=cand.rows, cols=cand.cols, score=cand.score)
-    sol = solve_sparse(start, price, backend=matcher.backend)
+    run = solve_blocks(matcher, ps, capacity, progress=matcher.progress)
     t2 = time.perf_counter()
-    _report(matcher.progress, "solving", done=1, total=1)
     recipe = Recipe.of(matcher, people, capacity)
-    result = build_sparse_result(recipe, ps, sol.assignment, progress=matcher.progress)
-    t3 = time.perf_counter()
-    return with_metadata(
-        result,
-        solver="sparse",
-        backend=sol.backend,
-        timings={
-            "scoring": t1 - t0,
-            "solving": sol.timings["solving"],
-            "pricing": sol.timings["pricing"],
-            "explaining": t3 - t2,
-        },
-        candidates_per_mentee=k,
-        candidate_pairs=sol.n_candidates,
-        pricing_rounds=sol.rounds,
-        pairs_added=sol.pairs_added,
-        rows_rescored=int(cand.stats.get("rows_rescored", 0)),
-        certified=True,
+    result = build_sparse_result(recipe, ps, run.assignment, progress=matcher.progress)
+    timings = dict(run.metadata["timings"])
+    timings["encoding"] += t1 - t0
+    timings["explaining"] = time.perf_counter() - t2
+    _log.info(
+        "large path: %d rounds, %d rows rescored, %d proved by bound, in %.2f s",
+        run.metadata["pricing_rounds"],
+        run.metadata["rows_rescored"],
+        run.metadata["rows_proved_by_bound"],
+        t2 - t0,
     )
+    return with_metadata(result, **{**run.metadata, "timings": timings})

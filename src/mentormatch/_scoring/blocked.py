@@ -28,10 +28,21 @@ from mentormatch.constraints import ConstraintLike
 from mentormatch.criteria.base import CriterionLike
 from mentormatch.participants import Mentee, Mentor
 
-__all__ = ["ProgrammeScorer", "RowScores"]
+__all__ = ["ProgrammeScorer", "RowScores", "block_rows"]
 
 _Int = NDArray[np.intp]
 _Scorer = Callable[[_Int, "_Int | None"], Any]
+
+
+def block_rows(n_mentors: int, cells: int = 1 << 18) -> int:
+    """Mentee rows per block so that a block holds about ``cells`` pairs (>= 1).
+
+    Examples
+    --------
+    >>> block_rows(20_000), block_rows(10), block_rows(0)
+    (13, 26214, 262144)
+    """
+    return max(1, cells // max(n_mentors, 1))
 
 
 def _block_scorer(c: CriterionLike, tees: Sequence[Mentee], tors: Sequence[Mentor]) -> _Scorer:
