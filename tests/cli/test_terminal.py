@@ -84,3 +84,43 @@ def test_progress_bars_follow_the_matchers_phases(monkeypatch: pytest.MonkeyPatc
     silent = io.StringIO()
     _Progress(silent).phase("pricing", 1, 2)  # not a terminal, not asked: nothing
     assert silent.getvalue() == ""
+
+
+def test_the_large_paths_pricing_rounds_get_a_bar_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("tqdm")
+    monkeypatch.setattr(_Progress, "DELAY", 0.0)
+    stream = io.StringIO()
+    token = TERMINAL.set(Terminal(progress=True))
+    try:
+        progress = _Progress(stream)
+        for done in (400, 800):
+            progress.phase("scoring", done, 800)
+        for total in (300, 40):  # two rounds of pricing, each counting its blocks from 0
+            for done in (total // 2, total):
+                progress.phase("pricing", done, total)
+        progress.phase("solving", 1, 1)
+        progress.done()
+    finally:
+        TERMINAL.reset(token)
+    text = stream.getvalue()
+    assert "scoring:" in text and "/800 [" in text
+    assert "pricing:" in text and "/300 [" in text
+    assert "pricing, pass 2:" in text and "/40 [" in text
+    assert "<" in text  # tqdm's time left
+
+
+def test_match_on_the_large_path_shows_its_phases_and_quiet_hides_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("tqdm")
+    from mentormatch import matching
+
+    monkeypatch.setattr(_Progress, "DELAY", 0.0)
+    monkeypatch.setattr(matching, "DENSE_LIMIT", 0)  # every programme takes the large path
+    code, plain, err = _run(capsys, "match", str(EXAMPLE), "--progress")
+    assert code == 0
+    assert "scoring:" in err and "solving:" in err
+    code, _, err = _run(capsys, "--verbose", "match", str(EXAMPLE))
+    assert "sparse solver" in err and "large path:" in err
+    code, out, err = _run(capsys, "match", str(EXAMPLE), "--progress", "--quiet")
+    assert code == 0 and out == plain and err == ""

@@ -47,7 +47,7 @@ from mentormatch.kpis import (
     compare_rates,
     proportion,
 )
-from mentormatch.matching import Matcher
+from mentormatch.matching import Matcher, _dense_only
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["GroupGap", "GroupGaps", "group_gaps", "match_maximin"]
@@ -142,8 +142,14 @@ def match_maximin(
     ``k`` there because step 2 proved it possible. The optimal worst score is
     the score of some pair, so searching the distinct scores is exhaustive.
     The minimum score is never lower than the default's, and the total
-    never higher. Solved in id order, like :meth:`Matcher.match`; the dense
-    score matrix is held in memory.
+    never higher. Solved in id order, like :meth:`Matcher.match`.
+
+    Dense only: the threshold search reads every pair's score, so the full
+    score matrix is held in memory whatever the matcher's ``solver``
+    (``metadata["solver"]`` is ``"dense"``); a matcher with
+    ``solver="sparse"`` is refused with a :class:`MentormatchError` naming
+    ``solver`` (a large form, a core solve per threshold probe, is not built
+    yet).
 
     Examples
     --------
@@ -154,6 +160,7 @@ def match_maximin(
     >>> min(m.score for m in r.matches), r.total_score, r.metadata["threshold"]
     (0.5, 1.5, 0.5)
     """
+    _dense_only(matcher, "match_maximin")
     t0 = time.perf_counter()
     tees, tors = validate_programme(mentees, mentors)
     scores = matcher.score(tees, tors)
