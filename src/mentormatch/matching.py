@@ -192,6 +192,22 @@ class Matcher:
             )
         self.progress = progress
 
+    def _derive(
+        self,
+        criteria: Iterable[CriterionLike] | None = None,
+        constraints: Iterable[ConstraintLike] | None = None,
+    ) -> Matcher:
+        """This matcher with other criteria or rules, and the same ``min_score`` and solver options."""
+        return Matcher(
+            self.criteria if criteria is None else criteria,
+            self.constraints if constraints is None else constraints,
+            min_score=self.min_score,
+            solver=self.solver,
+            candidates=self.candidates,
+            backend=self.backend,
+            progress=self.progress,
+        )
+
     def __repr__(self) -> str:
         parts = [f"criteria={list(self.criteria)!r}"]
         if self.constraints:

@@ -209,15 +209,7 @@ class WeightFit(Value):
                     ) from None
                 out.append(c2)
         if isinstance(base, Matcher):
-            return Matcher(
-                out,
-                base.constraints,
-                min_score=base.min_score,
-                solver=base.solver,
-                candidates=base.candidates,
-                backend=base.backend,
-                progress=base.progress,
-            )
+            return base._derive(criteria=out)
         return Matcher(out)
 
 

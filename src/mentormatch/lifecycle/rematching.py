@@ -244,15 +244,7 @@ def _derived(matcher: Matcher, exclude: Sequence[Pair]) -> Matcher:
     rules: list[ConstraintLike] = list(matcher.constraints)
     if exclude:
         rules.append(_Excluded(exclude, rule_name))
-    return Matcher(
-        matcher.criteria,
-        rules,
-        min_score=matcher.min_score,
-        solver=matcher.solver,
-        candidates=matcher.candidates,
-        backend=matcher.backend,
-        progress=matcher.progress,
-    )
+    return matcher._derive(constraints=rules)
 
 
 def _rematch(
