@@ -15,7 +15,8 @@ Families, each *tight* (places = mentees) and *loose* (places = 2 x mentees):
 - ``skew``: skewed popularity: 5% of mentors are wanted by most mentees, who
   name them in their stated preferences; four criteria.
 
-Sizes: 2,000 x 1,000 (capacity 1-3 tight, 3-5 loose: the dense case),
+Sizes: 2,000 x 1,000 (capacity 1-3 tight, 3-5 loose: the dense case; 500 x
+250 and 1,000 x 500 likewise, to place ``solver="auto"``'s switch),
 20,000 x 4,000 and 100,000 x 20,000 (capacity 5 tight, 10 loose).
 
 Each measurement runs in a fresh subprocess, so its peak memory
@@ -49,7 +50,13 @@ ROOT = HERE.parent
 
 FAMILIES = ("today", "tie", "skew")
 MARKETS = ("tight", "loose")
-SIZES = {"2k": (2_000, 1_000), "20k": (20_000, 4_000), "100k": (100_000, 20_000)}
+SIZES = {
+    "500": (500, 250),  # with 1k: where solver="auto" switches paths (benchmarks/matcher.md)
+    "1k": (1_000, 500),
+    "2k": (2_000, 1_000),
+    "20k": (20_000, 4_000),
+    "100k": (100_000, 20_000),
+}
 BARE_LIMIT = 20_000_000  # bare LSA while mentees x places is at most this
 
 

@@ -99,10 +99,11 @@ class Matcher:
         dense path while ``n_mentees x places`` is at most ``DENSE_LIMIT``
         (3 million, about 1,500 mentees with as many places), the sparse path
         beyond: measured end to end on 2,000 x 1,000 programmes the sparse
-        path takes 0.44 to 0.81 of the dense path's time and under half its
-        memory, on 1,000 x 500 0.45 to 1.22, on 500 x 250 and smaller 1.0
-        to 2.9 (``benchmarks/matcher_2k.md``, ``docs/scale.md``). The
-        result's ``metadata["solver"]`` says which path ran.
+        path takes 0.44 to 0.81 of the dense path's time (0.60 to 1.03 under
+        load) and under half its memory; below 1,000 x 500 the two are within
+        milliseconds of each other (``benchmarks/matcher.md``,
+        ``docs/scale.md``). The result's ``metadata["solver"]`` says which
+        path ran.
     candidates : int, optional
         Sparse path: how many best mentors per mentee to start from (default
         adaptive: 8 in a loose market, 16 to 32 where places are scarce).
