@@ -16,7 +16,7 @@ import hashlib
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,14 +24,28 @@ from numpy.typing import NDArray
 
 from mentormatch._large import LargeOptions, LargeSolution, Progress, solve_large
 from mentormatch._scoring import ProgrammeScorer
+from mentormatch._scoring.blocked import block_rows
 
-__all__ = ["LargeRun", "MatcherOptions", "id_keys", "required_of", "solve_blocks"]
+__all__ = [
+    "LargeRun",
+    "MatcherOptions",
+    "id_keys",
+    "maximin_blocks",
+    "required_of",
+    "solve_blocks",
+]
 
 _Int = NDArray[np.intp]
 _I64 = NDArray[np.int64]
 
 #: Threads scoring blocks at most (numpy releases the GIL; more rarely pays on a laptop).
 MAX_WORKERS = 4
+
+#: Maximin: past this many distinct scores, bisect the score interval instead of the values.
+MAX_VALUES = 1 << 20
+
+#: Maximin's interval bisection stops when the interval is this narrow (the grid's order).
+VALUE_TOL = 1e-9
 
 
 class MatcherOptions(Protocol):
@@ -199,3 +213,118 @@ def solve_blocks(
         "workers": opts.workers,
     }
     return LargeRun(assignment, sol, metadata)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The solver options of a maximin probe: the matcher's, with a higher ``min_score``."""
+
+    candidates: int | None
+    backend: str
+    min_score: float
+
+
+def _distinct_scores(
+    ps: ProgrammeScorer, open_cols: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], bool]:
+    """The distinct scores of the pairs that can be made, sorted, and whether that is all of them.
+
+    One blocked pass over every row (the memory of a block, plus the values).
+    Past ``MAX_VALUES`` distinct scores only the lowest and the highest are
+    returned (and False).
+    """
+    values = np.zeros(0, dtype=np.float64)
+    lo, hi = np.inf, -np.inf
+    step = block_rows(ps.m)
+    for start in range(0, ps.n, step):
+        rows = np.arange(start, min(start + step, ps.n), dtype=np.intp)
+        total = ps.eligible_total(rows, open_cols)
+        got = np.unique(total[np.isfinite(total)])
+        if got.size:
+            lo, hi = min(lo, float(got[0])), max(hi, float(got[-1]))
+            if values.size <= MAX_VALUES:
+                values = np.union1d(values, got)
+    if values.size > MAX_VALUES:
+        return np.array([lo, hi]), False
+    return values, True
+
+
+def maximin_blocks(
+    options: MatcherOptions,
+    ps: ProgrammeScorer,
+    capacity: _I64,
+    *,
+    progress: Progress | None = None,
+) -> tuple[LargeRun, int]:
+    """Maximin on the large path: most matched, then the best worst score, then the total.
+
+    The core, run again with a rising ``min_score``: (1) a first solve gives
+    ``k``, the most mentees any assignment matches; (2) bisection over the
+    distinct scores of the pairs that can be made (one blocked pass collects
+    them; past ``MAX_VALUES`` of them, over the score interval down to
+    ``VALUE_TOL``) finds the largest threshold ``t`` at which the core, with
+    ``min_score=t``, still matches ``k``; (3) that solve already has the
+    largest total among those assignments. Feasibility is monotone in ``t``,
+    so the search is exact (on the core's grid, and with its ``1e-9`` slack
+    on ``min_score``). About ``log2`` of the distinct scores solves.
+
+    Returns
+    -------
+    (LargeRun, int)
+        The final solve (``metadata["timings"]`` summed over every solve and
+        the pass collecting the scores) and the number of solves.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mentormatch as mm
+    >>> e = [mm.Mentee(id="e1", goals=["a", "b"]), mm.Mentee(id="e2", goals=["a"])]
+    >>> m = [mm.Mentor(id="m1", goals=["a", "b"]), mm.Mentor(id="m2", goals=["b"])]
+    >>> matcher = mm.Matcher([mm.GoalOverlap()], backend="scipy")
+    >>> ps = ProgrammeScorer(matcher.criteria, matcher.constraints, (e, m), min_score=0.0)
+    >>> run, solves = maximin_blocks(matcher, ps, np.array([1, 1]))
+    >>> run.assignment, solves
+    (array([1, 0]), 3)
+    """
+    timings: dict[str, float] = {"encoding": 0.0, "scoring": 0.0, "solving": 0.0, "pricing": 0.0}
+    solves = 0
+
+    def solve(min_score: float) -> LargeRun:
+        nonlocal solves
+        probe = _Options(options.candidates, options.backend, max(options.min_score, min_score))
+        run = solve_blocks(probe, ps, capacity, progress=progress)
+        for phase, seconds in run.metadata["timings"].items():
+            timings[phase] += seconds
+        solves += 1
+        return run
+
+    def covers(run: LargeRun) -> bool:
+        return int((run.assignment >= 0).sum()) == cover
+
+    best = solve(options.min_score)
+    cover = int((best.assignment >= 0).sum())
+    t0 = time.perf_counter()
+    values, every = _distinct_scores(ps, capacity > 0) if cover else (np.zeros(0), True)
+    timings["scoring"] += time.perf_counter() - t0
+    if every:
+        lo, hi = 0, values.size - 1  # values[0] keeps every pair: the first solve
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            run = solve(float(values[mid]))
+            if covers(run):
+                lo, best = mid, run
+            else:
+                hi = mid - 1
+    else:  # too many distinct scores to keep: bisect the interval between the ends
+        low, high = float(values[0]), float(values[1])
+        top = solve(high)
+        if covers(top):
+            best, low = top, high
+        while high - low > VALUE_TOL:
+            middle = (low + high) / 2
+            run = solve(middle)
+            if covers(run):
+                low, best = middle, run
+            else:
+                high = middle
+    return replace(best, metadata={**best.metadata, "timings": timings}), solves

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch import circles, fairness, lifecycle, shortlist
+from mentormatch import _large_match, circles, fairness, lifecycle, shortlist
 from mentormatch._large import have_ortools
 from mentormatch._large_match import id_keys, required_of
 from mentormatch._scoring import ProgrammeScorer
@@ -153,12 +153,52 @@ def test_a_kept_pair_a_rule_refuses_is_refused_on_the_large_path() -> None:
         lifecycle.rematch(matcher, mentees, mentors, keep=[("e1", "m1")])
 
 
+@settings(max_examples=40, deadline=None)
+@given(cases())
+def test_maximin_on_the_large_path_equals_the_dense_maximin(case: dict[str, Any]) -> None:
+    tees, tors = case["tees"], case["tors"]
+    dense_m, sparse_m = matchers(case)
+    dense = fairness.match_maximin(dense_m, tees, tors)
+    sparse = fairness.match_maximin(sparse_m, tees, tors)
+    assert sparse.metadata["solver"] == "sparse" and dense.metadata["solver"] == "dense"
+    assert sparse.metadata["objective"] == "maximin" and sparse.metadata["maximin_solves"] >= 1
+    assert sparse.n_matched == dense.n_matched
+    if dense.metadata["threshold"] is None:
+        assert sparse.metadata["threshold"] is None
+    else:
+        assert abs(sparse.metadata["threshold"] - dense.metadata["threshold"]) <= 1e-9
+        assert min(m.score for m in sparse.matches) == sparse.metadata["threshold"]
+    assert abs(sparse.total_score - dense.total_score) <= grid(len(tees))
+    check_result(sparse, tees, tors, dense_m.score(tees, tors), optimal=False)
+
+
+def test_maximin_bisects_the_interval_past_max_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too many distinct scores to keep: the interval bisection reaches the same threshold."""
+    rng = np.random.default_rng(3)
+    words = ["data", "sales", "lead", "python", "cloud", "design", "people", "growth"]
+
+    def about() -> str:
+        return " ".join(rng.choice(words, 4))
+
+    tees = [mm.Mentee(id=f"e{i}", goals=[str(rng.choice(words))], about=about()) for i in range(12)]
+    tors = [
+        mm.Mentor(id=f"m{j}", goals=list(rng.choice(words, 2)), about=about(), capacity=2)
+        for j in range(6)
+    ]
+    crit = [mm.GoalOverlap(), mm.TextSimilarity()]
+    dense = fairness.match_maximin(mm.Matcher(crit, solver="dense"), tees, tors)
+    monkeypatch.setattr(_large_match, "MAX_VALUES", 1)
+    sparse = fairness.match_maximin(mm.Matcher(crit, solver="sparse"), tees, tors)
+    assert sparse.n_matched == dense.n_matched
+    assert abs(sparse.metadata["threshold"] - dense.metadata["threshold"]) <= 2e-9
+    assert sparse.metadata["maximin_solves"] > 10  # the interval, halved down to 1e-9
+
+
 def test_operations_without_a_large_form_refuse_solver_sparse_by_name() -> None:
     tees = [mm.Mentee(id="e1", goals=["sql"]), mm.Mentee(id="e2")]
     tors = [mm.Mentor(id="m1", goals=["sql"]), mm.Mentor(id="m2")]
     sparse = mm.Matcher([mm.GoalOverlap()], solver="sparse")
     calls = {
-        "match_maximin": lambda: fairness.match_maximin(sparse, tees, tors),
         "match_circles": lambda: circles.match_circles(tees, tors, min_size=1, matcher=sparse),
         "shortlist": lambda: shortlist.shortlist(sparse, tees, tors, k=1),
     }
@@ -168,8 +208,6 @@ def test_operations_without_a_large_form_refuse_solver_sparse_by_name() -> None:
         assert e.value.field == "solver"
     with pytest.raises(mm.MentormatchError, match="shortlist has no large-programme form"):
         sparse.shortlist(tees, tors, k=1)
-    auto = mm.Matcher([mm.GoalOverlap()])  # auto: the dense path, said in the metadata
-    assert fairness.match_maximin(auto, tees, tors).metadata["solver"] == "dense"
 
 
 def test_the_learned_matcher_keeps_the_solver_options() -> None:
