@@ -9,6 +9,7 @@ without a large form refuse ``solver="sparse"`` by name.
 
 from __future__ import annotations
 
+import os
 import random
 from typing import Any
 
@@ -269,3 +270,17 @@ def test_the_metadata_names_the_path_and_every_phase() -> None:
     assert meta["certified"] is True and meta["max_reduced"] <= 0
     for key in ("pairs_added", "rows_rescored", "rows_proved_by_bound", "candidate_pairs"):
         assert isinstance(meta[key], int) and meta[key] >= 0, key
+
+
+def test_blocks_are_scored_on_threads_only_when_every_part_is_thread_safe() -> None:
+    tees = [mm.Mentee(id=f"e{i}", goals=["sql"]) for i in range(6)]
+    tors = [mm.Mentor(id=f"m{j}", goals=["sql"]) for j in range(3)]
+
+    def plain(es: Any, ts: Any) -> np.ndarray:
+        return np.full((len(es), len(ts)), 0.5)
+
+    safe = mm.Matcher([mm.GoalOverlap()], solver="sparse").match(tees, tors)
+    # a criterion of your own says nothing of threads: one thread
+    unsafe = mm.Matcher([mm.FunctionCriterion(plain, name="plain")], solver="sparse")
+    assert safe.metadata["workers"] == min(os.cpu_count() or 1, _large_match.MAX_WORKERS)
+    assert unsafe.match(tees, tors).metadata["workers"] == 1
