@@ -224,29 +224,38 @@ class _Options:
     min_score: float
 
 
-def _distinct_scores(
-    ps: ProgrammeScorer, open_cols: NDArray[np.bool_]
+def _candidate_thresholds(
+    ps: ProgrammeScorer, open_cols: NDArray[np.bool_], first: _Int, cover: int
 ) -> tuple[NDArray[np.float64], bool]:
-    """The distinct scores of the pairs that can be made, sorted, and whether that is all of them.
+    """The scores the maximin threshold can take, sorted, and whether that is all of them.
 
-    One blocked pass over every row (the memory of a block, plus the values).
-    Past ``MAX_VALUES`` distinct scores only the lowest and the highest are
-    returned (and False).
+    One blocked pass over every row (the memory of a block, plus the values)
+    keeps the distinct scores of the pairs that can be made between two
+    bounds read in the same pass: the lowest score of ``first`` (a
+    maximum-coverage assignment, so feasible: the first value) and the
+    ``cover``-th largest of the rows' best scores (``cover`` mentees each
+    need a pair at the threshold or above). Past ``MAX_VALUES`` distinct
+    scores only the two bounds are returned (and False).
     """
     values = np.zeros(0, dtype=np.float64)
-    lo, hi = np.inf, -np.inf
+    floor, many = np.inf, False
+    best = np.full(ps.n, -np.inf)
     step = block_rows(ps.m)
     for start in range(0, ps.n, step):
         rows = np.arange(start, min(start + step, ps.n), dtype=np.intp)
         total = ps.eligible_total(rows, open_cols)
-        got = np.unique(total[np.isfinite(total)])
-        if got.size:
-            lo, hi = min(lo, float(got[0])), max(hi, float(got[-1]))
-            if values.size <= MAX_VALUES:
-                values = np.union1d(values, got)
-    if values.size > MAX_VALUES:
-        return np.array([lo, hi]), False
-    return values, True
+        made = first[rows] >= 0
+        if made.any():
+            floor = min(floor, float(total[np.flatnonzero(made), first[rows][made]].min()))
+        if total.shape[1]:
+            best[rows] = total.max(axis=1)
+        if not many:
+            values = np.union1d(values, np.unique(total[np.isfinite(total)]))
+            many = values.size > MAX_VALUES
+    ceiling = float(np.sort(best)[-cover])
+    if many:
+        return np.array([floor, ceiling]), False
+    return values[(values >= floor) & (values <= ceiling)], True
 
 
 def maximin_blocks(
@@ -260,10 +269,11 @@ def maximin_blocks(
 
     The core, run again with a rising ``min_score``: (1) a first solve gives
     ``k``, the most mentees any assignment matches; (2) bisection over the
-    distinct scores of the pairs that can be made (one blocked pass collects
-    them; past ``MAX_VALUES`` of them, over the score interval down to
-    ``VALUE_TOL``) finds the largest threshold ``t`` at which the core, with
-    ``min_score=t``, still matches ``k``; (3) that solve already has the
+    distinct scores of the pairs that can be made, between that solve's
+    lowest score and the ``k``-th largest of the mentees' best scores (one
+    blocked pass collects them; past ``MAX_VALUES`` of them, over that
+    interval down to ``VALUE_TOL``) finds the largest threshold ``t`` at
+    which the core, with ``min_score=t``, still matches ``k``; (3) that solve already has the
     largest total among those assignments. Feasibility is monotone in ``t``,
     so the search is exact (on the core's grid, and with its ``1e-9`` slack
     on ``min_score``). About ``log2`` of the distinct scores solves.
@@ -284,7 +294,7 @@ def maximin_blocks(
     >>> ps = ProgrammeScorer(matcher.criteria, matcher.constraints, (e, m), min_score=0.0)
     >>> run, solves = maximin_blocks(matcher, ps, np.array([1, 1]))
     >>> run.assignment, solves
-    (array([1, 0]), 3)
+    (array([1, 0]), 2)
     """
     timings: dict[str, float] = {"encoding": 0.0, "scoring": 0.0, "solving": 0.0, "pricing": 0.0}
     solves = 0
@@ -304,10 +314,14 @@ def maximin_blocks(
     best = solve(options.min_score)
     cover = int((best.assignment >= 0).sum())
     t0 = time.perf_counter()
-    values, every = _distinct_scores(ps, capacity > 0) if cover else (np.zeros(0), True)
+    values, every = (
+        _candidate_thresholds(ps, capacity > 0, best.assignment, cover)
+        if cover
+        else (np.zeros(0), True)
+    )
     timings["scoring"] += time.perf_counter() - t0
     if every:
-        lo, hi = 0, values.size - 1  # values[0] keeps every pair: the first solve
+        lo, hi = 0, values.size - 1  # values[0] is the first solve's lowest score: feasible
         while lo < hi:
             mid = (lo + hi + 1) // 2
             run = solve(float(values[mid]))
