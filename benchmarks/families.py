@@ -15,12 +15,14 @@ Families, each *tight* (places = mentees) and *loose* (places = 2 x mentees):
 - ``skew``: skewed popularity: 5% of mentors are wanted by most mentees, who
   name them in their stated preferences; four criteria.
 
-Sizes: 2,000 x 1,000 (capacity 1-3 tight, 3-5 loose: the dense case),
+Sizes: 2,000 x 1,000 (capacity 1-3 tight, 3-5 loose: the dense case; 500 x
+250 and 1,000 x 500 likewise, to place ``solver="auto"``'s switch),
 20,000 x 4,000 and 100,000 x 20,000 (capacity 5 tight, 10 loose).
 
 Each measurement runs in a fresh subprocess, so its peak memory
-(``ru_maxrss``) is its own. ``matcher`` times today's ``Matcher.match`` end
-to end with its phases; ``core`` times the new ``mentormatch._large`` core
+(``ru_maxrss``) is its own. ``matcher`` times ``Matcher.match`` end to end
+with its phases (``matcher-dense`` and ``matcher-sparse`` force a path; the
+latter's */ Matcher* is against the former); ``core`` times the new ``mentormatch._large`` core
 (encoding the criteria once, then ``solve_large`` on two threads; its peak
 memory is read before the benchmark's own checks) and, where the dense
 matrix fits, bare ``scipy.optimize.linear_sum_assignment`` on the same
@@ -48,7 +50,13 @@ ROOT = HERE.parent
 
 FAMILIES = ("today", "tie", "skew")
 MARKETS = ("tight", "loose")
-SIZES = {"2k": (2_000, 1_000), "20k": (20_000, 4_000), "100k": (100_000, 20_000)}
+SIZES = {
+    "500": (500, 250),  # with 1k: where solver="auto" switches paths (benchmarks/matcher.md)
+    "1k": (1_000, 500),
+    "2k": (2_000, 1_000),
+    "20k": (20_000, 4_000),
+    "100k": (100_000, 20_000),
+}
 BARE_LIMIT = 20_000_000  # bare LSA while mentees x places is at most this
 
 
@@ -142,14 +150,20 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_matcher(family: str, market: str, n: int, m: int) -> dict[str, Any]:
+def run_matcher(family: str, market: str, n: int, m: int, path: str = "matcher") -> dict[str, Any]:
+    """``Matcher.match`` end to end: ``matcher`` (dense at 2,000, sparse beyond),
+    ``matcher-dense`` or ``matcher-sparse``; the median of three runs at 2,000 mentees."""
     import mentormatch as mm
 
     tees, tors, crit, rules = build(family, n, m, market)
-    solver = "dense" if n <= 2_000 else "sparse"
-    t0 = time.perf_counter()
-    result = mm.Matcher(crit, rules, solver=solver).match(tees, tors)
-    wall = time.perf_counter() - t0
+    solver = path.partition("-")[2] or ("dense" if n <= 2_000 else "sparse")
+    walls, results = [], []
+    for _ in range(3 if n <= 2_000 else 1):
+        t0 = time.perf_counter()
+        results.append(mm.Matcher(crit, rules, solver=solver).match(tees, tors))
+        walls.append(time.perf_counter() - t0)
+    wall = statistics.median(walls)
+    result = results[walls.index(wall)]
     meta = result.metadata
     return {
         "path": f"Matcher ({meta['solver']})",
@@ -157,6 +171,7 @@ def run_matcher(family: str, market: str, n: int, m: int) -> dict[str, Any]:
         "matched": result.n_matched,
         "total": result.total_score,
         "wall": wall,
+        "walls": walls,
         "phases": dict(meta["timings"]),
         "rounds": meta.get("pricing_rounds"),
         "rescored": meta.get("rows_rescored"),
@@ -324,8 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         family, market, n_text, path = args.case
         n = int(n_text)
         m = {s[0]: s[1] for s in SIZES.values()}[n]
-        if path == "matcher":
-            res = run_matcher(family, market, n, m)
+        if path.startswith("matcher"):
+            res = run_matcher(family, market, n, m, path)
         else:
             res = run_core(family, market, n, m, 3 if n <= 2_000 else 1)
         print(json.dumps(res))
@@ -346,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
                         raw.write(json.dumps(r) + "\n")  # kept even if a later case fails
                     print(f"  {r.get('wall', r.get('error'))}", file=sys.stderr, flush=True)
                 mat, core = got.get("matcher"), got.get("core")
+                if "matcher-sparse" in got:  # the large path against the dense one, end to end
+                    mat, core = got.get("matcher-dense", mat), got["matcher-sparse"]
                 if mat and core and "error" not in mat and "error" not in core:
                     same = (
                         mat["matched"] == core["matched"]

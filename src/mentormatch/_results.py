@@ -343,11 +343,15 @@ class MatchResult(Tabular, Value):
         whatever their order).
     metadata : mapping
         ``solver`` (``"dense"`` or ``"sparse"``: the path used), ``timings``
-        (seconds per phase: scoring, solving, pricing, explaining),
-        ``n_mentees``, ``n_mentors``, ``places``, ``criteria``, ``min_score``;
-        the sparse path adds ``backend``, ``pricing_rounds``, ``pairs_added``,
-        ``candidate_pairs``, ``rows_rescored`` and ``certified`` (the
-        optimality proof held for every eligible pair). Not part of ``==``.
+        (seconds per phase: scoring, solving, pricing, explaining; the
+        sparse path adds encoding), ``n_mentees``, ``n_mentors``,
+        ``places``, ``criteria``, ``min_score``; the sparse path adds
+        ``backend``, ``candidates_per_mentee``, ``candidate_pairs``,
+        ``pricing_rounds``, ``pairs_added``, ``rows_rescored``,
+        ``rows_proved_by_bound``, ``certified`` (the optimality proof held
+        for every eligible pair), ``max_reduced`` (its largest reduced cost,
+        in grid units, <= 0), ``grid_bits`` (scores exact to
+        ``2**-grid_bits``) and ``workers``. Not part of ``==``.
     """
 
     matches: tuple[Match, ...]

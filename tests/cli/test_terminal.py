@@ -66,21 +66,54 @@ def test_progress_goes_to_stderr_only_and_only_when_asked(
     assert out == plain and err == ""
 
 
-def test_progress_bars_follow_the_matchers_phases(monkeypatch: pytest.MonkeyPatch) -> None:
+def _bars(monkeypatch: pytest.MonkeyPatch, calls: list[tuple[str, int, int]]) -> str:
+    """What the progress bars write for these ``phase(name, done, total)`` calls (``--progress``)."""
     pytest.importorskip("tqdm")
     monkeypatch.setattr(_Progress, "DELAY", 0.0)
     stream = io.StringIO()
     token = TERMINAL.set(Terminal(progress=True))
     try:
         progress = _Progress(stream)
-        for done in (10, 50, 100):
-            progress.phase("pricing", done, 100)
-        progress.phase("explaining", 100, 100)
+        for call in calls:
+            progress.phase(*call)
         progress.done()
     finally:
         TERMINAL.reset(token)
-    text = stream.getvalue()
+    return stream.getvalue()
+
+
+def test_progress_bars_follow_the_matchers_phases(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = [("pricing", done, 100) for done in (10, 50, 100)]
+    text = _bars(monkeypatch, [*calls, ("explaining", 100, 100)])
     assert "pricing:" in text and "/100 [" in text and "explaining:" in text
     silent = io.StringIO()
     _Progress(silent).phase("pricing", 1, 2)  # not a terminal, not asked: nothing
     assert silent.getvalue() == ""
+
+
+def test_the_large_paths_pricing_rounds_get_a_bar_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = [("scoring", 400, 800), ("scoring", 800, 800)]
+    for total in (300, 40):  # two rounds of pricing, each counting its blocks from 0
+        calls += [("pricing", total // 2, total), ("pricing", total, total)]
+    text = _bars(monkeypatch, [*calls, ("solving", 1, 1)])
+    assert "scoring:" in text and "/800 [" in text
+    assert "pricing:" in text and "/300 [" in text
+    assert "pricing, pass 2:" in text and "/40 [" in text
+    assert "<" in text  # tqdm's time left
+
+
+def test_match_on_the_large_path_shows_its_phases_and_quiet_hides_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("tqdm")
+    from mentormatch import matching
+
+    monkeypatch.setattr(_Progress, "DELAY", 0.0)
+    monkeypatch.setattr(matching, "DENSE_LIMIT", 0)  # every programme takes the large path
+    code, plain, err = _run(capsys, "match", str(EXAMPLE), "--progress")
+    assert code == 0
+    assert "scoring:" in err and "solving:" in err
+    code, _, err = _run(capsys, "--verbose", "match", str(EXAMPLE))
+    assert "sparse solver" in err and "large path:" in err
+    code, out, err = _run(capsys, "match", str(EXAMPLE), "--progress", "--quiet")
+    assert code == 0 and out == plain and err == ""

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch import matching
+from mentormatch import _large_match, matching
+from mentormatch._large import have_ortools
 from mentormatch._scoring import ProgrammeScorer
-from mentormatch._solve import have_ortools
-from mentormatch._solve.blocks import block_rows
+from mentormatch._scoring.blocked import block_rows
 from tests.oracle import check_result
 from tests.strategies import programmes
 
@@ -250,50 +250,31 @@ def test_block_rows() -> None:
     assert block_rows(10**9) == 1
 
 
+def _core_options(monkeypatch: pytest.MonkeyPatch, **kw: Any) -> None:
+    """The Matcher's core with these options forced (for example no dense mode, tiny blocks)."""
+    real = _large_match.LargeOptions
+    monkeypatch.setattr(_large_match, "LargeOptions", lambda **given: real(**{**given, **kw}))
+
+
 def test_many_small_blocks_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks of a few rows, scored on several threads, change nothing."""
-    from mentormatch._solve import pricing
-
     tees, tors, _ = random_programme(6, 120, 40, True)
     crit = [mm.GoalOverlap(), mm.SkillGap(), mm.DepartmentDistance(), mm.TextSimilarity()]
     cons = [mm.NotInReportingLine(), mm.ForbidPairs([(tees[1].id, tors[1].id)])]
     dense = mm.Matcher(crit, cons, solver="dense").match(tees, tors)
-    monkeypatch.setattr(pricing, "block_rows", lambda m, cells=0: 7)
+    _core_options(monkeypatch, block_cells=7 * 40, dense_cells=0)
+    monkeypatch.setattr(_large_match, "_workers", lambda ps: 3)
     sparse = mm.Matcher(crit, cons, solver="sparse", candidates=1).match(tees, tors)
+    assert sparse.metadata["workers"] == 3
     assert sparse.n_matched == dense.n_matched
-    assert sparse.total_score == pytest.approx(dense.total_score, abs=1e-9)
-
-
-def test_top_k_by_threshold_equals_a_full_sort() -> None:
-    """The sampled-threshold top-k keeps the same values as a partial sort of every row."""
-    from mentormatch._solve.blocks import top_k, top_k_sort
-
-    rng = np.random.default_rng(0)
-    for _ in range(200):
-        b, m, k = int(rng.integers(1, 20)), int(rng.integers(1, 3000)), int(rng.integers(1, 40))
-        x = np.round(rng.random((b, m)) * rng.choice([3, 10, 1000]), 2)  # many ties
-        x[rng.random((b, m)) < rng.random()] = -np.inf
-        r, c, v = top_k(x, k)
-        r2, _, v2 = top_k_sort(x, k)
-        assert len(set(zip(r.tolist(), c.tolist(), strict=True))) == r.size
-        np.testing.assert_array_equal(x[r, c], v)
-        for i in range(b):
-            np.testing.assert_array_equal(np.sort(v[r == i]), np.sort(v2[r2 == i]))
+    assert sparse.total_score == pytest.approx(dense.total_score, abs=len(tees) * 2.0**-30)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_wide_programmes_column_pricing(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many mentors (the sampled top-k) and a shortage (the pricing of columns priced at 0)."""
-    from mentormatch._solve import pricing
-
-    seen: list[Any] = []
-    real = pricing.candidate_pass
-
-    def spy(*a: Any, **kw: Any) -> Any:
-        seen.append(real(*a, **kw))
-        return seen[-1]
-
-    monkeypatch.setattr(matching, "candidate_pass", spy)
+def test_wide_programmes_sparse_pricing(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many mentors (the sampled top-k), a shortage, and the core's sparse pricing (no dense mode)."""
+    _core_options(monkeypatch, dense_cells=0, block_cells=1 << 14)
+    rescored = 0
     for seed in (7, 8, 9):
         tees, tors, jitter = random_programme(seed, 300, 400, True)
         crit = [mm.GoalOverlap(), mm.SkillGap(), mm.DepartmentDistance(), jitter]
@@ -304,5 +285,8 @@ def test_wide_programmes_column_pricing(backend: str, monkeypatch: pytest.Monkey
         )
         assert sparse.matches == dense.matches
         assert sparse.total_score == dense.total_score
-        assert sparse.metadata["certified"] is True
-    assert any(c.stats.get("columns_rescored", 0) > 0 for c in seen)
+        meta = sparse.metadata
+        assert meta["certified"] is True and meta["max_reduced"] <= 0
+        assert 0 <= meta["rows_proved_by_bound"] <= len(tees)
+        rescored += meta["rows_rescored"]
+    assert rescored > 0

@@ -1,4 +1,4 @@
-"""The sparse, priced solver against the dense one and against brute force."""
+"""The dense solver against brute force, and the large core against the dense solver."""
 
 from __future__ import annotations
 
@@ -8,17 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from mentormatch._solve import (
-    PRICE_TOL,
-    Duals,
-    Graph,
-    assignment_value,
-    candidate_duals,
-    have_ortools,
-    solve_candidates,
-    solve_dense,
-    solve_sparse,
-)
+from mentormatch._large import LargeOptions, have_ortools, solve_large
+from mentormatch._solve import assignment_value, solve_dense
 from tests.oracle import check_assignment
 
 BACKENDS = [
@@ -34,25 +25,11 @@ def sparse_from_dense(
     k: int,
     backend: str,
 ) -> tuple[NDArray[np.intp], int]:
-    """Run the priced sparse solver, starting from each row's top-k allowed pairs."""
-    n = score.shape[0]
+    """The large core on this matrix (no dense mode: pricing by bounds and rescoring)."""
     masked = np.where(allowed, score, -np.inf)
-    order = np.argsort(-masked, axis=1, kind="stable")[:, :k]
-    rows = np.repeat(np.arange(n), order.shape[1])
-    cols = order.ravel()
-    keep = allowed[rows, cols]
-    rows, cols = rows[keep], cols[keep]
-    zero = capacity == 0
-
-    def price(d: Duals) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-        r, c = np.nonzero(allowed & ~zero[None, :])
-        bad = d.reduced(r, c, score[r, c]) > PRICE_TOL
-        return r[bad], c[bad], score[r[bad], c[bad]]
-
-    ok = ~zero[cols]
-    start = Graph.of(n, capacity, rows=rows[ok], cols=cols[ok], score=score[rows[ok], cols[ok]])
-    sol = solve_sparse(start, price, backend=backend)
-    return sol.assignment, sol.rounds
+    opts = LargeOptions(k=k, backend=backend, dense_cells=0, block_cells=8)
+    sol = solve_large(lambda rows: masked[rows].copy(), capacity, score.shape[0], options=opts)
+    return sol.assignment, sol.certificate.rounds
 
 
 @st.composite
@@ -84,7 +61,15 @@ def test_sparse_equals_dense(
     n_d, s_d = assignment_value(dense, score)
     n_s, s_s = assignment_value(sparse, score)
     assert n_s == n_d
-    assert s_s == pytest.approx(s_d, abs=1e-9)
+    assert s_s == pytest.approx(s_d, abs=max(score.shape[0], 1) * 2.0**-30)
+
+
+@given(problems(max_n=5, max_m=3))
+def test_dense_equals_brute_force(
+    prob: tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.int64]],
+) -> None:
+    score, allowed, capacity = prob
+    check_assignment(solve_dense(score, allowed, capacity), score, allowed, capacity)
 
 
 @given(problems(max_n=5, max_m=3), st.integers(1, 2))
@@ -127,22 +112,3 @@ def test_shortage_leaves_the_lowest_out() -> None:
     allowed = np.ones((3, 1), dtype=bool)
     a, _ = sparse_from_dense(score, allowed, np.array([2]), 1, "scipy")
     assert a.tolist() == [0, -1, 0]
-
-
-def test_duals_refuse_a_suboptimal_assignment() -> None:
-    rows, cols = np.array([0, 0, 1]), np.array([0, 1, 0])
-    s = np.array([0.9, 0.8, 0.1])
-    cap = np.array([1, 1])
-    g = Graph.of(2, cap, rows=rows, cols=cols, score=s)
-    assert candidate_duals(g, np.array([0, -1])) is None  # fewer matched
-    assert candidate_duals(g, np.array([1, 0])) is not None
-    # a row placed on a pair outside the candidates
-    assert candidate_duals(g, np.array([1, 1])) is None
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_solve_candidates_no_pairs(backend: str) -> None:
-    empty = np.zeros(0, dtype=np.int64)
-    g = Graph.of(3, np.array([1, 2]), rows=empty, cols=empty, score=np.zeros(0))
-    a = solve_candidates(g, backend=backend)
-    assert a.tolist() == [-1, -1, -1]

@@ -17,10 +17,10 @@ from numpy.typing import NDArray
 
 from mentormatch._explain.explainers import DenseExplainer, SparseExplainer
 from mentormatch._explain.text import Explained, ordered, reasons_from_values, unmatched_reason
+from mentormatch._large import Progress
 from mentormatch._results import Match, MatchResult, Unmatched
 from mentormatch._scoring import ProgrammeScorer, ScoreMatrix, weighted_total
-from mentormatch._solve.blocks import block_rows
-from mentormatch._solve.pricing import ProgressFn
+from mentormatch._scoring.blocked import block_rows
 from mentormatch.constraints import ConstraintLike
 from mentormatch.criteria.base import CriterionLike
 from mentormatch.participants import Mentee, Mentor
@@ -139,7 +139,7 @@ def build_sparse_result(
     ps: ProgrammeScorer,
     assignment: NDArray[np.intp],
     *,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
 ) -> MatchResult:
     """:func:`build_result` without a full score matrix.
 

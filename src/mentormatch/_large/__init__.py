@@ -9,6 +9,8 @@ from mentormatch._large.core import (
     Certificate,
     LargeOptions,
     LargeSolution,
+    Progress,
+    ScoreBlock,
     default_k,
     solve_large,
 )
@@ -18,6 +20,8 @@ __all__ = [
     "Certificate",
     "LargeOptions",
     "LargeSolution",
+    "Progress",
+    "ScoreBlock",
     "default_k",
     "have_ortools",
     "solve_large",

@@ -28,10 +28,21 @@ from mentormatch.constraints import ConstraintLike
 from mentormatch.criteria.base import CriterionLike
 from mentormatch.participants import Mentee, Mentor
 
-__all__ = ["ProgrammeScorer", "RowScores"]
+__all__ = ["ProgrammeScorer", "RowScores", "block_rows"]
 
 _Int = NDArray[np.intp]
 _Scorer = Callable[[_Int, "_Int | None"], Any]
+
+
+def block_rows(n_mentors: int, cells: int = 1 << 18) -> int:
+    """Mentee rows per block so that a block holds about ``cells`` pairs (>= 1).
+
+    Examples
+    --------
+    >>> block_rows(20_000), block_rows(10), block_rows(0)
+    (13, 26214, 262144)
+    """
+    return max(1, cells // max(n_mentors, 1))
 
 
 def _block_scorer(c: CriterionLike, tees: Sequence[Mentee], tors: Sequence[Mentor]) -> _Scorer:
@@ -144,6 +155,27 @@ class ProgrammeScorer:
         out = np.ones((len(rows), width), dtype=bool)
         for r in self.rules:
             out &= r.allowed(rows, cols)
+        return out
+
+    def first_refusals(self, rows: _Int, cols: _Int) -> list[str | None]:
+        """For each pair ``(rows[k], cols[k])``, the first rule refusing it (in order), or None.
+
+        Scored in blocks of pairs against only the mentors they name, so a
+        long list of pairs (the kept pairs of a rematch) never needs the full
+        matrix. The order of the rules is :meth:`refused_by`'s (the self rule
+        first), as :meth:`Row.first_refusal` reads it.
+        """
+        rows, cols = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+        out: list[str | None] = [None] * rows.size
+        step = block_rows(1, 1 << 9)
+        for lo in range(0, rows.size, step):
+            r, c = rows[lo : lo + step], cols[lo : lo + step]
+            mentors, where = np.unique(c, return_inverse=True)
+            pick = np.arange(r.size)
+            for name, mask in self.refused_by(r, mentors).items():
+                for k in np.flatnonzero(mask[pick, where]).tolist():
+                    if out[lo + k] is None:
+                        out[lo + k] = name
         return out
 
     def eligible_total(self, rows: _Int, open_cols: NDArray[np.bool_]) -> NDArray[np.float64]:

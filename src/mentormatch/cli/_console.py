@@ -153,8 +153,9 @@ def _note(stream: TextIO, text: object) -> None:
 
 class _Progress:
     """Progress on stderr while long work runs: status lines, and a bar (tqdm, the
-    ``[cli]`` extra) for the phases the matcher reports (:meth:`phase`) that last over
-    about a second. Off with ``--quiet``, and when stderr is not a terminal (unless
+    ``[cli]`` extra: phase, done/total, time left) for the phases the matcher reports
+    (:meth:`phase`) that last over about a second; a phase that counts afresh (the large
+    path's pricing rounds) is its next pass, with a bar of its own. Off with ``--quiet``, and when stderr is not a terminal (unless
     ``--progress``). Never on stdout."""
 
     DELAY = 1.0
@@ -170,6 +171,7 @@ class _Progress:
         self._width = 0
         self._bar: Any = None
         self._phase = ""
+        self._passes: dict[str, int] = {}
 
     def __call__(self, message: str) -> None:
         _log.info("%s", message)
@@ -194,12 +196,16 @@ class _Progress:
             self._phase = phase
             self(f"{phase} {done} of {total}")
             return
-        if phase != self._phase or self._bar is None:
+        # the large path prices in rounds: the same phase counting afresh is its next pass
+        again = self._bar is not None and (done < self._bar.n or total != self._bar.total)
+        if phase != self._phase or self._bar is None or again:
+            self._passes[phase] = self._passes.get(phase, 0) + 1
+            n_pass = self._passes[phase]
             self._close_bar()
             self._clear()
             self._bar = tqdm(
                 total=total,
-                desc=phase,
+                desc=phase if n_pass == 1 else f"{phase}, pass {n_pass}",
                 file=self.stream,
                 delay=self.DELAY,
                 leave=False,

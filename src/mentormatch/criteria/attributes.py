@@ -55,6 +55,9 @@ class AttributeMatch(Criterion):
     'same location as you (Paris)'
     """
 
+    #: its block scorer reads only arrays encoded once: the large path may score on threads
+    thread_safe = True
+
     def __init__(
         self, key: str, prefer: str = "same", *, weight: RealLike = 1.0, name: str | None = None
     ) -> None:

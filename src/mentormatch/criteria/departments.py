@@ -89,6 +89,8 @@ class DepartmentDistance(Criterion):
     """
 
     default_name = "department"
+    #: its block scorer reads only arrays encoded once: the large path may score on threads
+    thread_safe = True
 
     def __init__(
         self, prefer: str = "different", *, weight: RealLike = 1.0, name: str | None = None

@@ -46,6 +46,8 @@ class GoalOverlap(Criterion):
     """
 
     default_name = "goal_overlap"
+    #: its block scorer reads only arrays encoded once: the large path may score on threads
+    thread_safe = True
 
     def __init__(self, *, weight: RealLike = 1.0, name: str | None = None) -> None:
         super().__init__(weight=weight, name=name)

@@ -82,6 +82,8 @@ class StatedPreferences(Criterion):
     """
 
     default_name = "preferences"
+    #: its block scorer reads only arrays encoded once: the large path may score on threads
+    thread_safe = True
 
     def __init__(
         self, mutual: BoolLike = False, *, weight: RealLike = 1.0, name: str | None = None

@@ -61,6 +61,8 @@ class SkillGap(Criterion):
     """
 
     default_name = "skill_gap"
+    #: its block scorer reads only arrays encoded once: the large path may score on threads
+    thread_safe = True
 
     def __init__(
         self, ideal_gap: WholeLike = 2, *, weight: RealLike = 1.0, name: str | None = None

@@ -52,6 +52,8 @@ class TextSimilarity(Criterion):
     """
 
     default_name = "text"
+    #: its block scorer reads only arrays encoded once: the large path may score on threads
+    thread_safe = True
 
     def __init__(
         self, stop_words: str | None = "english", *, weight: RealLike = 1.0, name: str | None = None

@@ -152,8 +152,9 @@ class WeightFit(Value):
         Parameters
         ----------
         base : Matcher or sequence of criteria
-            The criteria to reweight (copied, not changed); a Matcher's rules
-            and ``min_score`` are kept. Fitted criteria share the weight in
+            The criteria to reweight (copied, not changed); a Matcher's rules,
+            ``min_score`` and solver options (``solver``, ``candidates``,
+            ``backend``, ``progress``) are kept. Fitted criteria share the weight in
             the learned proportions; a criterion left out of the fit (say,
             one with no variation among the pairs made) keeps its share of
             the total weight; criteria with learned weight 0 are left out.
@@ -208,7 +209,7 @@ class WeightFit(Value):
                     ) from None
                 out.append(c2)
         if isinstance(base, Matcher):
-            return Matcher(out, base.constraints, min_score=base.min_score, solver=base.solver)
+            return base._derive(criteria=out)
         return Matcher(out)
 
 

@@ -26,7 +26,7 @@ from mentormatch._frames import Column, Tabular
 from mentormatch._validation import RealLike, WholeLike, check_int, check_real, fold
 from mentormatch._values import Value
 from mentormatch.criteria import GoalOverlap
-from mentormatch.matching import Matcher, Unmatched
+from mentormatch.matching import Matcher, Unmatched, _dense_only
 from mentormatch.participants import Mentee, Mentor, validate_programme
 
 __all__ = ["Circle", "Circles", "match_circles"]
@@ -168,6 +168,11 @@ def match_circles(
     optimised directly (that objective is quadratic). Exact within the time
     limit: moderate programmes (hundreds of mentees) solve in seconds.
 
+    Dense only: the integer program has a variable for every allowed pair,
+    so the full score matrix is scored whatever the matcher's ``solver``; a
+    matcher with ``solver="sparse"`` is refused with a
+    :class:`MentormatchError` naming ``solver``.
+
     Examples
     --------
     >>> import mentormatch as mm
@@ -175,6 +180,7 @@ def match_circles(
     >>> r.unmatched[0].reason
     'too few mentees could join a circle (circles need at least 2)'
     """
+    _dense_only(matcher, "match_circles")
     min_size = check_int("match_circles", "min_size", min_size, minimum=1)
     max_size = check_int("match_circles", "max_size", max_size, minimum=1)
     time_limit = check_real("match_circles", "time_limit", time_limit, minimum=0, strict=True)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,10 +32,12 @@ from scipy.sparse.csgraph import maximum_flow
 
 from mentormatch import _text
 from mentormatch._errors import MentormatchError
-from mentormatch._explain import Recipe, build_result
+from mentormatch._explain import Recipe, build_result, build_sparse_result
 from mentormatch._frames import Column, Tabular
 from mentormatch._intervals import ConfidenceInterval
+from mentormatch._large_match import maximin_blocks
 from mentormatch._results import MatchResult, with_metadata
+from mentormatch._scoring import ProgrammeScorer
 from mentormatch._solve import solve_in_id_order
 from mentormatch._stats import t_interval
 from mentormatch._values import Value
@@ -47,7 +49,7 @@ from mentormatch.kpis import (
     compare_rates,
     proportion,
 )
-from mentormatch.matching import Matcher
+from mentormatch.matching import Matcher, _pick_path
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["GroupGap", "GroupGaps", "group_gaps", "match_maximin"]
@@ -142,8 +144,17 @@ def match_maximin(
     ``k`` there because step 2 proved it possible. The optimal worst score is
     the score of some pair, so searching the distinct scores is exhaustive.
     The minimum score is never lower than the default's, and the total
-    never higher. Solved in id order, like :meth:`Matcher.match`; the dense
-    score matrix is held in memory.
+    never higher. Solved in id order, like :meth:`Matcher.match`.
+
+    The matcher's ``solver``, ``candidates`` and ``backend`` apply as in
+    :meth:`Matcher.match`: the dense path holds the score matrix in memory;
+    the large path (``metadata["solver"]`` ``"sparse"``) never does: one
+    blocked pass collects the distinct scores, and the three steps are exact
+    solves of the large-programme core, with ``min_score`` raised to each
+    probed threshold (``metadata["maximin_solves"]`` of them, about
+    ``log2`` of the number of distinct scores; each costs about one
+    :meth:`Matcher.match`). Its thresholds and totals agree with the dense
+    path's to the core's grid (``2**-30`` per pair).
 
     Examples
     --------
@@ -156,8 +167,10 @@ def match_maximin(
     """
     t0 = time.perf_counter()
     tees, tors = validate_programme(mentees, mentors)
-    scores = matcher.score(tees, tors)
     capacity = capacities(tors, len(tees))
+    if _pick_path(matcher.solver, len(tees), capacity) == "sparse":
+        return _maximin_sparse(matcher, (tees, tors), capacity)
+    scores = matcher.score(tees, tors)
     t1 = time.perf_counter()
     eligible = scores.eligible
     threshold = _maximin_threshold(scores.total, eligible, capacity)
@@ -178,6 +191,26 @@ def match_maximin(
             "pricing": 0.0,
             "explaining": time.perf_counter() - t2,
         },
+    )
+
+
+def _maximin_sparse(
+    matcher: Matcher, people: tuple[Sequence[Mentee], Sequence[Mentor]], capacity: NDArray[np.int64]
+) -> MatchResult:
+    """:func:`match_maximin` on the large path: the core, once per threshold probe."""
+    ps = ProgrammeScorer(matcher.criteria, matcher.constraints, people, min_score=matcher.min_score)
+    run, solves = maximin_blocks(matcher, ps, capacity, progress=matcher.progress)
+    t0 = time.perf_counter()
+    recipe = Recipe.of(matcher, people, capacity)
+    result = build_sparse_result(recipe, ps, run.assignment, progress=matcher.progress)
+    timings = {**run.metadata["timings"], "explaining": time.perf_counter() - t0}
+    threshold = min((m.score for m in result.matches), default=None)
+    return with_metadata(
+        result,
+        **{**run.metadata, "timings": timings},
+        objective="maximin",
+        threshold=threshold,
+        maximin_solves=solves,
     )
 
 

@@ -8,7 +8,7 @@ vetoes and costs them against the optimum (with :func:`~mentormatch.lifecycle.di
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
-from mentormatch._explain import Recipe, build_result
+from mentormatch._explain import Recipe, build_result, build_sparse_result
+from mentormatch._large_match import solve_blocks
 from mentormatch._results import (
     Explainer,
     Explanation,
@@ -26,13 +27,13 @@ from mentormatch._results import (
     with_explainer,
     with_metadata,
 )
-from mentormatch._scoring import NotYourself, ScoreMatrix
+from mentormatch._scoring import NotYourself, ProgrammeScorer, ScoreMatrix
 from mentormatch._solve import solve_in_id_order
 from mentormatch._values import Value
 from mentormatch.constraints import ConstraintLike, ForbidPairs
 from mentormatch.lifecycle._pairs import Pair, as_pairs, check_known
 from mentormatch.lifecycle.diffs import MatchDiff, diff
-from mentormatch.matching import Matcher
+from mentormatch.matching import Matcher, _pick_path
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["Review", "rematch", "review"]
@@ -88,9 +89,20 @@ def _one_mentor_each(keep: Sequence[Pair], param: str) -> list[Pair]:
     return sorted(seen.items())
 
 
+#: ``refusals(rows, cols)``: for each pair, the first rule refusing it, or None.
+_Refusals = Callable[[NDArray[np.intp], NDArray[np.intp]], Sequence["str | None"]]
+
+
+def _dense_refusals(scores: ScoreMatrix) -> _Refusals:
+    def refusals(rows: NDArray[np.intp], cols: NDArray[np.intp]) -> list[str | None]:
+        return [scores.row(int(i)).first_refusal(int(j)) for i, j in zip(rows, cols, strict=True)]
+
+    return refusals
+
+
 def _check_keep(
     lists: _Lists,
-    scores: ScoreMatrix,
+    refusals: _Refusals,
     *,
     rules: Sequence[ConstraintLike],
     people: tuple[Sequence[Mentee], Sequence[Mentor]],
@@ -114,8 +126,7 @@ def _check_keep(
     pairs = _one_mentor_each(lists.keep, param)
     rows = np.array([ie[e] for e, _ in pairs], dtype=np.intp)
     cols = np.array([im[m] for _, m in pairs], dtype=np.intp)
-    for (e, m), i, j in zip(pairs, rows, cols, strict=True):
-        name = scores.row(int(i)).first_refusal(int(j))
+    for (e, m), i, j, name in zip(pairs, rows, cols, refusals(rows, cols), strict=True):
         if name is not None:
             raise MentormatchError(
                 f"the pair ({e!r}, {m!r}) in {param} is refused by the rule {name!r}: "
@@ -195,7 +206,14 @@ def rematch(
     :func:`mentormatch._solve.solve_dense` in id order. Kept pairs are
     fixed, so the result is optimal among the assignments that contain them
     (and no better than :meth:`Matcher.match` without them; :func:`diff`
-    gives the cost). This path scores the full matrix in memory.
+    gives the cost).
+
+    The matcher's ``solver``, ``candidates`` and ``backend`` apply as in
+    :meth:`Matcher.match` (``"auto"`` chooses by the whole programme's size):
+    the dense path scores the full matrix; the large path leaves the kept
+    rows out of the problem, takes their places off the capacities, and
+    refuses the excluded pairs in the block scorer. ``metadata["solver"]``
+    says which ran.
 
     Examples
     --------
@@ -226,7 +244,7 @@ def _derived(matcher: Matcher, exclude: Sequence[Pair]) -> Matcher:
     rules: list[ConstraintLike] = list(matcher.constraints)
     if exclude:
         rules.append(_Excluded(exclude, rule_name))
-    return Matcher(matcher.criteria, rules, min_score=matcher.min_score, progress=matcher.progress)
+    return matcher._derive(constraints=rules)
 
 
 def _rematch(
@@ -239,26 +257,48 @@ def _rematch(
     im = {m.id: j for j, m in enumerate(tors)}
     check_known(lists.params[1], lists.exclude, tee_index=ie, tor_index=im)
     derived = _derived(matcher, lists.exclude)
-    scores = derived.score(tees, tors)
     capacity = capacities(tors, len(tees))
+    path = _pick_path(derived.solver, len(tees), capacity)
+    recipe = Recipe.of(derived, people, capacity)
+    if path == "sparse":
+        ps = ProgrammeScorer(
+            derived.criteria, derived.constraints, people, min_score=derived.min_score
+        )
+        refusals: _Refusals = ps.first_refusals
+    else:
+        scores = derived.score(tees, tors)
+        refusals = _dense_refusals(scores)
     k_rows, k_cols = _check_keep(
-        lists, scores, rules=derived.constraints, people=people, capacity=capacity
+        lists, refusals, rules=derived.constraints, people=people, capacity=capacity
     )
     t1 = time.perf_counter()
-    assignment = np.full(len(tees), -1, dtype=np.intp)
-    assignment[k_rows] = k_cols
     free = np.setdiff1d(np.arange(len(tees), dtype=np.intp), k_rows)
     residual = capacity - np.bincount(k_cols, minlength=len(tors)).astype(np.int64)
-    assignment[free] = solve_in_id_order(
-        scores.total,
-        scores.eligible,
-        residual,
-        tee_ids=scores.mentee_ids,
-        tor_ids=scores.mentor_ids,
-        rows=free,
-    )
-    t2 = time.perf_counter()
-    built = build_result(Recipe.of(derived, people, capacity), scores, assignment)
+    extra: dict[str, Any] = {"solver": path}
+    if path == "sparse":
+        run = solve_blocks(derived, ps, residual, rows=free, progress=derived.progress)
+        assignment = run.assignment
+        assignment[k_rows] = k_cols
+        t2 = time.perf_counter()
+        built = build_sparse_result(recipe, ps, assignment, progress=derived.progress)
+        extra = dict(run.metadata)
+        timings = dict(extra.pop("timings"))
+        timings["encoding"] += t1 - t0
+    else:
+        assignment = np.full(len(tees), -1, dtype=np.intp)
+        assignment[k_rows] = k_cols
+        assignment[free] = solve_in_id_order(
+            scores.total,
+            scores.eligible,
+            residual,
+            tee_ids=scores.mentee_ids,
+            tor_ids=scores.mentor_ids,
+            rows=free,
+        )
+        t2 = time.perf_counter()
+        built = build_result(recipe, scores, assignment)
+        timings = {"scoring": t1 - t0, "solving": t2 - t1, "pricing": 0.0}
+    timings["explaining"] = time.perf_counter() - t2
     kept_by: dict[str, list[str]] = {}
     for i, j in zip(k_rows, k_cols, strict=True):
         kept_by.setdefault(tors[j].id, []).append(tees[i].id)
@@ -266,16 +306,11 @@ def _rematch(
     explainer = None if base is None else _KeptExplainer(base, kept_by, lists.params[0])
     return with_metadata(
         with_explainer(built, explainer),
-        solver="dense",
+        **extra,
         objective="rematch",
         kept=tuple((tees[i].id, tors[j].id) for i, j in zip(k_rows, k_cols, strict=True)),
         excluded=tuple(sorted(set(lists.exclude))),
-        timings={
-            "scoring": t1 - t0,
-            "solving": t2 - t1,
-            "pricing": 0.0,
-            "explaining": time.perf_counter() - t2,
-        },
+        timings=timings,
     )
 
 

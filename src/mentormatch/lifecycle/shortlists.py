@@ -34,7 +34,7 @@ from mentormatch._explain.text import pair_reasons
 from mentormatch._frames import Column, Tabular
 from mentormatch._validation import RealLike, WholeLike, check_int
 from mentormatch._values import Value
-from mentormatch.matching import Matcher, ScoreMatrix
+from mentormatch.matching import Matcher, ScoreMatrix, _dense_only
 from mentormatch.participants import Mentee, Mentor, capacities, validate_programme
 
 __all__ = ["Shortlist", "ShortlistEntry", "shortlist", "slot_bonus"]
@@ -266,6 +266,11 @@ def shortlist(
     list a mentor twice for the same mentee. Sizes: one variable per
     eligible pair, comfortable up to some hundred thousand pairs.
 
+    Dense only: the program reads every eligible pair, so the full score
+    matrix is scored whatever the matcher's ``solver``; a matcher with
+    ``solver="sparse"`` is refused with a :class:`MentormatchError` naming
+    ``solver``.
+
     Examples
     --------
     >>> import mentormatch as mm
@@ -278,6 +283,7 @@ def shortlist(
     >>> sl.notes["e1"]
     'only 2 mentors can be suggested to you (the rest have no place or are refused by the rules or min_score)'
     """
+    _dense_only(matcher, "shortlist")
     k = check_int("shortlist", "k", k, minimum=1)
     ration_value = _ration(ration)
     tees, tors = validate_programme(mentees, mentors)
