@@ -74,8 +74,8 @@ class LargeOptions:
     Attributes
     ----------
     k : int or None
-        Candidates per row given to the solver at first; None: 8 in dense
-        mode, else see :func:`default_k`.
+        Candidates per row given to the solver at first; None: see
+        :func:`default_k`.
     reserve : int or None
         Pairs per row kept in reserve (priced exactly every round, never
         rescored); None: ``2 * k``.
@@ -85,7 +85,9 @@ class LargeOptions:
         In a row with a violator, pairs within this much score of violating
         join the graph too.
     backend : {"auto", "ortools", "scipy"}
-        ``"auto"``: OR-Tools when installed, else scipy.
+        ``"auto"``: scipy in dense mode while its grid is as fine as
+        OR-Tools' (up to about 2,000 rows), else OR-Tools when installed,
+        else scipy.
     groups : int
         Mentor groups of the pricing bounds.
     block_cells : int
@@ -101,9 +103,12 @@ class LargeOptions:
         After a round, move the last optimum to the new graph by successive
         shortest paths from its duals (:mod:`.warm`) instead of solving again
         from scratch, when few rows gained a violating pair.
-    warm_paths : int
+    warm_paths : int or None
         At most this many such rows (one shortest path each); more, or paths
         slower than the last full solve, and the graph is solved again.
+        None: as many as the last full solve's time allows, at the seconds
+        per path and arc measured so far (first guess: 4e-8, measured at
+        20,000 and 100,000 rows).
     max_rounds : int
         Safety net: each round adds at least one pair, so the loop ends anyway.
     """
@@ -119,7 +124,7 @@ class LargeOptions:
     executor: Executor | None = None
     dense_cells: int = 1 << 24
     repair: bool = True
-    warm_paths: int = 64
+    warm_paths: int | None = None
     max_rounds: int = 1000
 
 
@@ -713,6 +718,12 @@ def solve_large(
     backend = opts.backend
     if backend == "auto":
         backend = "ortools" if have_ortools() else "scipy"
+        # a dense-mode graph is small: scipy solves it faster (0.01 s against 0.03 s at
+        # 2,000 x 1,000, benchmarks/families.md) while exact on the same 30-bit grid
+        if int(n_rows) * np.size(capacity) <= opts.dense_cells and grid_bits(
+            int(n_rows), "scipy"
+        ) == grid_bits(int(n_rows), "ortools"):
+            backend = "scipy"
     elif backend == "ortools" and not have_ortools():
         raise MentormatchError(
             "backend='ortools' needs OR-Tools: pip install 'mentormatch-engine[fast]' "
@@ -768,8 +779,7 @@ def solve_large(
         open_cols=cap > 0,
     )
     dense = n * m <= opts.dense_cells
-    # dense mode prices every pair exactly and cheaply: a small graph solves fastest
-    k = opts.k if opts.k is not None else (8 if dense else default_k(n, cap))
+    k = opts.k if opts.k is not None else default_k(n, cap)
     margin = int(opts.margin * (1 << bits))
     stats: dict[str, float] = {"scoring": 0.0, "solving": 0.0, "pricing": 0.0}
     with _pool(opts) as pool:
@@ -783,20 +793,25 @@ def solve_large(
         stats["scoring"] = time.perf_counter() - t_start
         warm_ok = False  # after a round: its duals fit the graph, new pairs are few
         t_full = float("inf")
+        per_arc = 4e-8  # seconds per shortest path and graph arc
         try_cover = True
         assign = np.full(n, -1, dtype=np.intp)
         duals = Duals(np.zeros(n, dtype=np.int64), np.zeros(m, dtype=np.int64), big)
         for rnd in range(1, opts.max_rounds + 1):
             t0 = time.perf_counter()
             certified = None
-            if warm_ok:
-                arcs = (graph[0], graph[1], graph[2] >> 32)
-                moved = warm_start(
-                    n, cap, arcs, assign, duals.theta, duals.v, big, opts.warm_paths, t_full
-                )
+            paths = opts.warm_paths
+            if paths is None:  # as many as beat a full solve, by the cost measured so far
+                paths = int(min(0.8 * t_full / (per_arc * max(graph[0].size, 1)), n + 1))
+            arcs = (graph[0], graph[1], graph[2] >> 32)
+            freed = int(np.unique(arcs[0][duals.reduced(*arcs) > 0]).size) if warm_ok else 0
+            if warm_ok and freed <= paths:
+                moved = warm_start(n, cap, arcs, assign, duals.theta, duals.v, big, paths, t_full)
                 if moved is not None:
                     certified = least_duals(n, cap, *arcs, moved, big)
                     if certified is not None:
+                        if freed:
+                            per_arc = (time.perf_counter() - t0) / (freed * max(arcs[0].size, 1))
                         assign = moved
                         stats["warm_starts"] = stats.get("warm_starts", 0.0) + 1
             if certified is None:
