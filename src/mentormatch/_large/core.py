@@ -49,6 +49,7 @@ from mentormatch._large.blocks import (
 from mentormatch._large.duals import Duals, big_m, least_duals
 from mentormatch._large.flow import have_ortools, solve_ortools, solve_scipy
 from mentormatch._large.grid import grid_bits, pack_block, tie_ranks
+from mentormatch._large.warm import warm_start
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +74,8 @@ class LargeOptions:
     Attributes
     ----------
     k : int or None
-        Candidates per row given to the solver at first; None: 8 in dense
-        mode, else see :func:`default_k`.
+        Candidates per row given to the solver at first; None: see
+        :func:`default_k`.
     reserve : int or None
         Pairs per row kept in reserve (priced exactly every round, never
         rescored); None: ``2 * k``.
@@ -84,7 +85,9 @@ class LargeOptions:
         In a row with a violator, pairs within this much score of violating
         join the graph too.
     backend : {"auto", "ortools", "scipy"}
-        ``"auto"``: OR-Tools when installed, else scipy.
+        ``"auto"``: scipy in dense mode while its grid is as fine as
+        OR-Tools' (up to about 2,000 rows), else OR-Tools when installed,
+        else scipy.
     groups : int
         Mentor groups of the pricing bounds.
     block_cells : int
@@ -97,8 +100,15 @@ class LargeOptions:
         Up to this many pairs (rows x mentors), every pair's key is kept
         (8 bytes each) and priced exactly each round, never rescored.
     repair : bool
-        After a round that added few pairs, first re-solve only the rows near
-        them (kept only when certified optimal on the graph).
+        After a round, move the last optimum to the new graph by successive
+        shortest paths from its duals (:mod:`.warm`) instead of solving again
+        from scratch, when few rows gained a violating pair.
+    warm_paths : int or None
+        At most this many such rows (one shortest path each); more, or paths
+        slower than the last full solve, and the graph is solved again.
+        None: as many as the last full solve's time allows, at the seconds
+        per path and arc measured so far (first guess: 4e-8, measured at
+        20,000 and 100,000 rows).
     max_rounds : int
         Safety net: each round adds at least one pair, so the loop ends anyway.
     """
@@ -114,6 +124,7 @@ class LargeOptions:
     executor: Executor | None = None
     dense_cells: int = 1 << 24
     repair: bool = True
+    warm_paths: int | None = None
     max_rounds: int = 1000
 
 
@@ -635,62 +646,6 @@ def _solve_graph(
     return solve_scipy(n, capacity, rows, cols, score, bits)
 
 
-def _near(
-    n: int, graph: _Arcs, ptr: _I64, assign: NDArray[np.intp], seeds: _I64, m: int
-) -> NDArray[np.bool_]:
-    """Rows near ``seeds``: the seeds, and the rows sitting with any mentor a seed has an arc to."""
-    rows = np.zeros(n, dtype=bool)
-    rows[seeds] = True
-    lo, hi = ptr[seeds], ptr[seeds + 1]
-    count = hi - lo
-    idx = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
-    touched = np.zeros(m, dtype=bool)
-    touched[graph[1][idx]] = True
-    sat = assign >= 0
-    rows[sat] |= touched[assign[sat]]
-    return rows
-
-
-def _repair(
-    backend: str,
-    n: int,
-    cap: _I64,
-    graph: _Arcs,
-    assign: NDArray[np.intp],
-    seeds: _I64,
-    bits: int,
-    big: int,
-) -> tuple[NDArray[np.intp], Duals] | None:
-    """Re-solve only the rows near the new pairs, the others kept in place; None if not optimal.
-
-    Near: the rows of the new pairs and those sitting with a mentor they have
-    a pair with, and the same again from those while at most a quarter of
-    the rows.
-
-    A warm start without a solver that takes one: when a round adds few
-    pairs, the better assignment usually moves only rows close to them.
-    Everyone else keeps their mentor (and the places they hold), the rest
-    is solved exactly, and :func:`least_duals` over the whole graph decides:
-    the answer is used only when it is certified optimal on the graph.
-    """
-    m = cap.size
-    ptr = np.searchsorted(graph[0], np.arange(n + 1)).astype(np.int64)
-    free = _near(n, graph, ptr, assign, np.unique(seeds), m)
-    wider = _near(n, graph, ptr, assign, np.flatnonzero(free).astype(np.int64), m)
-    if int(wider.sum()) <= max(16, n // 4):
-        free = wider  # two steps out when that stays small
-    elif int(free.sum()) > max(16, n // 4):
-        return None
-    kept = ~free & (assign >= 0)
-    room = cap - np.bincount(assign[kept], minlength=m)
-    on = free[graph[0]]
-    sub = _solve_graph(backend, n, room, graph[0][on], graph[1][on], graph[2][on], bits)
-    out = np.where(free, sub, assign).astype(np.intp)
-    # a wrong guess shows as a positive cycle: give up well before the m + 2 passes that prove one
-    duals = least_duals(n, cap, graph[0], graph[1], graph[2] >> 32, out, big, max_passes=512)
-    return None if duals is None else (out, duals)
-
-
 def _merge(
     graph: tuple[_I64, _I64, _I64], add: tuple[_I64, _I64, _I64], m: int
 ) -> tuple[_I64, _I64, _I64]:
@@ -763,6 +718,12 @@ def solve_large(
     backend = opts.backend
     if backend == "auto":
         backend = "ortools" if have_ortools() else "scipy"
+        # a dense-mode graph is small: scipy solves it faster (0.01 s against 0.03 s at
+        # 2,000 x 1,000, benchmarks/families.md) while exact on the same 30-bit grid
+        if int(n_rows) * np.size(capacity) <= opts.dense_cells and grid_bits(
+            int(n_rows), "scipy"
+        ) == grid_bits(int(n_rows), "ortools"):
+            backend = "scipy"
     elif backend == "ortools" and not have_ortools():
         raise MentormatchError(
             "backend='ortools' needs OR-Tools: pip install 'mentormatch-engine[fast]' "
@@ -818,8 +779,7 @@ def solve_large(
         open_cols=cap > 0,
     )
     dense = n * m <= opts.dense_cells
-    # dense mode prices every pair exactly and cheaply: a small graph solves fastest
-    k = opts.k if opts.k is not None else (8 if dense else default_k(n, cap))
+    k = opts.k if opts.k is not None else default_k(n, cap)
     margin = int(opts.margin * (1 << bits))
     stats: dict[str, float] = {"scoring": 0.0, "solving": 0.0, "pricing": 0.0}
     with _pool(opts) as pool:
@@ -831,23 +791,37 @@ def solve_large(
         n_start = graph[0].size
         stats["candidates"] = float(n_start)
         stats["scoring"] = time.perf_counter() - t_start
-        fresh: _I64 | None = None  # the pairs the last round added, while they are few
+        warm_ok = False  # after a round: its duals fit the graph, new pairs are few
+        t_full = float("inf")
+        per_arc = 4e-8  # seconds per shortest path and graph arc
         try_cover = True
         assign = np.full(n, -1, dtype=np.intp)
+        duals = Duals(np.zeros(n, dtype=np.int64), np.zeros(m, dtype=np.int64), big)
         for rnd in range(1, opts.max_rounds + 1):
             t0 = time.perf_counter()
-            warm = None
-            if fresh is not None:
-                warm = _repair(backend, n, cap, graph, assign, fresh, bits, big)
-                stats["repaired"] = stats.get("repaired", 0.0) + (warm is not None)
-            if warm is None:
+            certified = None
+            paths = opts.warm_paths
+            if paths is None:  # as many as beat a full solve, by the cost measured so far
+                paths = int(min(0.8 * t_full / (per_arc * max(graph[0].size, 1)), n + 1))
+            arcs = (graph[0], graph[1], graph[2] >> 32)
+            freed = int(np.unique(arcs[0][duals.reduced(*arcs) > 0]).size) if warm_ok else 0
+            if warm_ok and freed <= paths:
+                moved = warm_start(n, cap, arcs, assign, duals.theta, duals.v, big, paths, t_full)
+                if moved is not None:
+                    certified = least_duals(n, cap, *arcs, moved, big)
+                    if certified is not None:
+                        if freed:
+                            per_arc = (time.perf_counter() - t0) / (freed * max(arcs[0].size, 1))
+                        assign = moved
+                        stats["warm_starts"] = stats.get("warm_starts", 0.0) + 1
+            if certified is None:
+                t_solve = time.perf_counter()
                 assign = _solve_graph(backend, n, cap, *graph, bits)
                 certified = least_duals(n, cap, graph[0], graph[1], graph[2] >> 32, assign, big)
                 if certified is None:  # pragma: no cover - the solvers are exact on the grid
                     raise RuntimeError("no dual certificate for the graph's solution")
-                duals = certified
-            else:
-                assign, duals = warm
+                t_full = time.perf_counter() - t_solve  # what a warm start must beat
+            duals = certified
             t1 = time.perf_counter()
             stats["solving"] += t1 - t0
             cover = None
@@ -895,7 +869,7 @@ def solve_large(
                 if cover is None:
                     raise RuntimeError("pricing returned only pairs already in the graph")
                 try_cover = False
-            fresh = new[0] if opts.repair and new[0].size <= max(16, n // 64) else None
+            warm_ok = opts.repair
     raise RuntimeError(f"pricing did not converge in {opts.max_rounds} rounds")  # pragma: no cover
 
 

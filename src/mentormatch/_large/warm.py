@@ -1,0 +1,188 @@
+"""A warm start between pricing rounds: successive shortest paths from the last duals.
+
+After a round the core holds an assignment that is optimal on its graph,
+with exact duals. Pricing then adds pairs, some of which violate those
+duals. Re-solving the whole graph from scratch (OR-Tools and scipy take no
+starting point) costs as much as the first solve; but when few rows gained
+a violating pair, the new optimum is a few augmenting paths away.
+
+The graph is a min-cost flow: every row sends one unit, to a mentor (cost
+``-(M + s_ij)``) or straight to the sink (cost 0: unmatched); mentor ``j``
+passes at most ``capacity_j`` units to the sink. With potentials
+``phi(row i) = M + theta_i``, ``phi(mentor j) = -v_j`` and ``phi(sink) = 0``,
+the duals' feasibility and complementary slackness say exactly that every
+residual arc has a reduced length ``c(x, y) + phi(x) - phi(y) >= 0``.
+
+Each row with a violating pair raises its ``theta`` to its best pair (its
+arcs are feasible again) and gives up its mentor, or leaves the sink: a
+unit of excess at the row, a unit of deficit at the mentor (or sink) it
+left. Every residual arc is then feasible, so Dijkstra's shortest paths
+(:func:`scipy.sparse.csgraph.dijkstra`, in C) from the excess rows find the
+cheapest augmenting path to a deficit; augmenting it and adding the
+distances (capped at the path's) to the potentials keeps every arc
+feasible. One path per freed row restores a flow that is optimal on the
+graph (the potentials prove it). Distances are sums of integers below
+2**53, so float64 keeps them exact.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.sparse.csgraph import dijkstra
+
+_I64 = NDArray[np.int64]
+
+
+class _Residual:
+    """Every arc that can be residual, in one CSR structure built once; lengths set per path.
+
+    Nodes: rows ``0..n-1``, mentors ``n + j``, the sink ``n + m``. Each pair of
+    the graph has a forward (row to mentor) and a reverse slot, each row a
+    slot to and from the sink, each mentor too; a slot that is not residual
+    has length ``inf`` (Dijkstra never crosses it).
+    """
+
+    def __init__(self, n: int, m: int, arcs: tuple[_I64, _I64, _I64], cap: _I64, big: int) -> None:
+        gr, gc, gs = arcs
+        self.n, self.m, self.cap, self.big = n, m, cap, big
+        self.gr, self.gc, self.cost = gr, gc, big + gs
+        t = n + m
+        rows = np.arange(n, dtype=np.int64)
+        cols = n + np.arange(m, dtype=np.int64)
+        sink_r, sink_c = np.full(n, t, dtype=np.int64), np.full(m, t, dtype=np.int64)
+        src = np.concatenate([gr, n + gc, rows, sink_r, cols, sink_c])
+        dst = np.concatenate([n + gc, gr, sink_r, rows, sink_c, cols])
+        order = np.argsort(src, kind="stable")
+        self.pos = np.empty(src.size, dtype=np.int64)
+        self.pos[order] = np.arange(src.size)
+        ptr = np.zeros(t + 2, dtype=np.int64)
+        np.cumsum(np.bincount(src, minlength=t + 1), out=ptr[1:])
+        self.graph = sp.csr_matrix((np.zeros(src.size), dst[order], ptr), shape=(t + 1, t + 1))
+        self.src, self.dst = src, dst
+
+    def lengths(
+        self, state: tuple[NDArray[np.intp], NDArray[np.bool_], _I64], phi: _I64
+    ) -> NDArray[np.float64] | None:
+        """Reduced length of every slot (``inf`` where not residual); None if one is negative."""
+        assign, bypass, out = state
+        n, m = self.n, self.m
+        t = n + m
+        used = assign[self.gr] == self.gc
+        fwd = phi[self.gr] - phi[n + self.gc] - self.cost
+        to_sink = phi[:n] - phi[t]
+        col = phi[n:t] - phi[t]
+        every = np.concatenate([fwd, -fwd, to_sink, -to_sink, col, -col])
+        live = np.concatenate([~used, used, ~bypass, bypass, out < self.cap, out > 0])
+        if live.any() and int(every[live].min()) < 0:
+            return None  # the duals were not optimal on the graph: no warm start
+        value = np.where(live, every.astype(np.float64), np.inf)
+        self.graph.data[self.pos] = value
+        return value
+
+
+def warm_start(
+    n: int,
+    capacity: _I64,
+    arcs: tuple[_I64, _I64, _I64],
+    assign: NDArray[np.intp],
+    theta: _I64,
+    v: _I64,
+    big: int,
+    max_paths: int,
+    budget: float = float("inf"),
+) -> NDArray[np.intp] | None:
+    """An assignment optimal on ``arcs`` (rows, cols, grid scores), from one optimal on a subset.
+
+    ``assign``, ``theta`` and ``v`` are the previous round's optimum and its
+    exact duals (feasible on the old arcs, complementary slack). Returns
+    None when more than ``max_paths`` rows gained a violating pair, or the
+    paths take longer than ``budget`` seconds (a full solve is then
+    cheaper), or when the duals turn out not to fit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> arcs = (np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([5, 4, 3]))
+    >>> # row 0 at mentor 0 (theta 5, v 0); the pair (1, 0) is new and violates
+    >>> warm_start(2, np.array([1, 1]), arcs, np.array([0, -1]), np.array([5, -100]),
+    ...            np.array([0, 0]), 100, 4)
+    array([1, 0])
+    """
+    gr, gc, gs = arcs
+    m = capacity.size
+    t = n + m
+    red = gs - v[gc] - theta[gr]
+    hot = red > 0
+    if not hot.any():
+        return np.array(assign, dtype=np.intp)
+    freed = np.unique(gr[hot])
+    if freed.size > max_paths:
+        return None
+    theta = theta.copy()
+    best = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(best, gr[hot], (gs - v[gc])[hot])
+    theta[freed] = np.maximum(theta[freed], best[freed])
+    assign = assign.astype(np.intp, copy=True)
+    out = np.bincount(assign[assign >= 0], minlength=m).astype(np.int64)
+    bypass = assign < 0
+    excess = np.zeros(t + 1, dtype=np.int64)
+    excess[freed] = 1
+    had = assign[freed]
+    np.add.at(excess, np.where(had >= 0, n + had, t), -1)
+    assign[freed] = -1
+    bypass[freed] = False
+    phi = np.concatenate([big + theta, -v, np.zeros(1, dtype=np.int64)]).astype(np.int64)
+    start = time.perf_counter()
+    residual = _Residual(n, m, arcs, capacity, big)
+    for _ in range(freed.size):
+        if time.perf_counter() - start > budget:
+            return None
+        value = residual.lengths((assign, bypass, out), phi)
+        if value is None:
+            return None
+        # no path is longer than the shortest direct arc from an excess to a deficit (a
+        # freed row's arc back to what it left is one): Dijkstra stops there
+        direct = (excess[residual.src] > 0) & (excess[residual.dst] < 0)
+        limit = float(value[direct].min()) if direct.any() else np.inf
+        graph = residual.graph
+        sources = np.flatnonzero(excess > 0)
+        dist, pred, _ = dijkstra(
+            graph, indices=sources, min_only=True, return_predecessors=True, limit=limit
+        )
+        targets = np.flatnonzero(excess < 0)
+        reach = dist[targets]
+        if not np.isfinite(reach).any():  # pragma: no cover - a freed row reaches what it left
+            return None
+        end = int(targets[int(np.argmin(reach))])
+        far = float(dist[end])
+        path = []
+        node = end
+        while pred[node] >= 0:
+            path.append((int(pred[node]), node))
+            node = int(pred[node])
+        for prev, here in reversed(path):  # in path order: a row is unassigned before reassigned
+            if prev < n and n <= here < t:
+                assign[prev] = here - n
+            elif n <= prev < t and here < n:
+                assign[here] = -1
+            elif prev < n:
+                bypass[prev] = True
+            elif prev == t and here < n:
+                bypass[here] = False
+            elif here == t:
+                out[prev - n] += 1
+            else:
+                out[here - n] -= 1
+        excess[node] -= 1
+        excess[end] += 1
+        step = np.minimum(dist, far)
+        phi += step.astype(np.int64)
+    if (excess != 0).any() or not np.array_equal(
+        out, np.bincount(assign[assign >= 0], minlength=m)
+    ):
+        return None  # pragma: no cover - every path ends a deficit
+    return assign
