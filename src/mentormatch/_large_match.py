@@ -201,7 +201,7 @@ def solve_blocks(
             "solving": float(st["solving"]),
             "pricing": float(st["pricing"]),
         },
-        "candidates_per_mentee": options.candidates,
+        "candidates_per_mentee": int(st["k"]),
         "candidate_pairs": int(st["candidates"]),
         "pricing_rounds": cert.rounds,
         "pairs_added": int(st["pairs_added"]),

@@ -198,6 +198,10 @@ def test_progress_is_reported_per_phase() -> None:
     assert seen[0][0] == "scoring" and seen[-1][0] in {"scoring", "pricing"}
     scoring = [s for s in seen if s[0] == "scoring"]
     assert scoring[-1][1] == scoring[-1][2] == 50
+    # every round's solve is announced and closed, then priced
+    solving = [s for s in seen if s[0] == "solving"]
+    assert solving and solving[0] == ("solving", 0, 1)
+    assert solving.count(("solving", 0, 1)) == solving.count(("solving", 1, 1))
 
 
 def test_bad_input_is_refused_with_the_field() -> None:

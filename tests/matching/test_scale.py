@@ -202,6 +202,19 @@ def test_progress_callback_and_metadata() -> None:
         assert ("scoring", len(tees), len(tees)) in calls
         assert result.metadata["solver"] == solver
         assert set(result.metadata["timings"]) >= {"scoring", "solving", "pricing"}
+    # the sparse path says when each round's solve starts and ends
+    rounds = result.metadata["pricing_rounds"]
+    assert calls.count(("solving", 0, 1)) == rounds
+    assert calls.count(("solving", 1, 1)) >= rounds
+
+
+def test_candidates_in_the_metadata_are_the_ones_used() -> None:
+    tees, tors, jitter = random_programme(5, 40, 12, False)
+    adaptive = mm.Matcher([mm.GoalOverlap(), jitter], solver="sparse").match(tees, tors)
+    chosen = mm.Matcher([mm.GoalOverlap(), jitter], solver="sparse", candidates=3).match(tees, tors)
+    assert adaptive.metadata["candidates_per_mentee"] in (8, 16, 32)
+    assert chosen.metadata["candidates_per_mentee"] == 3
+    assert adaptive == chosen  # the same optimum, whatever the start
 
 
 def test_auto_picks_the_path_by_size(monkeypatch: pytest.MonkeyPatch) -> None:

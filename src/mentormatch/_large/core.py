@@ -691,7 +691,9 @@ def solve_large(
         Default: the input positions.
     options : LargeOptions, optional
     progress : callable, optional
-        ``progress(phase, done, total)`` as blocks finish.
+        ``progress(phase, done, total)`` as blocks finish (``"scoring"``,
+        ``"pricing"``), and ``("solving", 0, 1)`` / ``("solving", 1, 1)``
+        around each round's solve.
 
     Returns
     -------
@@ -790,6 +792,7 @@ def solve_large(
             graph, state = _first_pass_sparse(p, pool, k, opts, progress)
         n_start = graph[0].size
         stats["candidates"] = float(n_start)
+        stats["k"] = float(k)
         stats["scoring"] = time.perf_counter() - t_start
         warm_ok = False  # after a round: its duals fit the graph, new pairs are few
         t_full = float("inf")
@@ -799,6 +802,8 @@ def solve_large(
         duals = Duals(np.zeros(n, dtype=np.int64), np.zeros(m, dtype=np.int64), big)
         for rnd in range(1, opts.max_rounds + 1):
             t0 = time.perf_counter()
+            if progress is not None:  # a solve can take seconds: say one is under way
+                progress("solving", 0, 1)
             certified = None
             paths = opts.warm_paths
             if paths is None:  # as many as beat a full solve, by the cost measured so far
@@ -824,6 +829,8 @@ def solve_large(
             duals = certified
             t1 = time.perf_counter()
             stats["solving"] += t1 - t0
+            if progress is not None:
+                progress("solving", 1, 1)
             cover = None
             if isinstance(state, _DenseState):
                 new, max_red, n_need = _price_dense(state, duals, opts, margin)
