@@ -187,6 +187,21 @@ def test_pairs_equal_without_ties(
     assert set(meta["timings"]) >= {"scoring", "solving", "pricing"}
 
 
+@pytest.mark.parametrize(("mentors", "rows"), [(1, 1), (2, 3), (7, 1000)])
+def test_matched_pairs_scored_in_small_blocks_keep_their_values(
+    mentors: int, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mentormatch._explain.build as build
+
+    monkeypatch.setattr(build, "_PAIR_MENTORS", mentors)
+    monkeypatch.setattr(build, "_PAIR_ROWS", rows)
+    tees, tors, jitter = random_programme(5, 90, 30, False)
+    crit = [mm.GoalOverlap(), mm.SkillGap(), mm.DepartmentDistance(), jitter]
+    dense = mm.Matcher(crit, solver="dense").match(tees, tors)
+    sparse = mm.Matcher(crit, solver="sparse").match(tees, tors)
+    assert sparse.matches == dense.matches  # each pair's score and contributions
+
+
 def test_progress_callback_and_metadata() -> None:
     tees, tors, jitter = random_programme(4, 40, 12, False)
     calls: list[tuple[str, int, int]] = []

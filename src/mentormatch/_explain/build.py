@@ -113,17 +113,31 @@ def build_result(recipe: Recipe, scores: ScoreMatrix, assignment: NDArray[np.int
     return _assemble(recipe, ex, matches=matches, unmatched=unmatched)
 
 
+#: Mentors (and matched rows) per block when the matched pairs are scored for their values.
+_PAIR_MENTORS = 64
+_PAIR_ROWS = 4096
+
+
 def _pair_values(
     ps: ProgrammeScorer, assignment: NDArray[np.intp]
 ) -> tuple[dict[int, dict[str, float]], dict[int, float]]:
-    """The criterion scores and total of every matched pair, scored in blocks by mentor."""
+    """The criterion scores and total of every matched pair, scored in blocks by mentor.
+
+    The matched rows, sorted by mentor, are cut into blocks of at most
+    :data:`_PAIR_MENTORS` mentors (and :data:`_PAIR_ROWS` rows), each scored
+    against its own mentors only: about ``n_matched x 64`` pairs in all,
+    not every matched row against every mentor.
+    """
     made = np.flatnonzero(assignment >= 0)
     by_mentor = made[np.argsort(assignment[made], kind="stable")]
     values: dict[int, dict[str, float]] = {}
     totals: dict[int, float] = {}
-    step = max(block_rows(1, 1 << 12), 1)
-    for lo in range(0, by_mentor.size, step):
-        rows = by_mentor[lo : lo + step]
+    mentor = assignment[by_mentor]
+    rank = np.cumsum(np.concatenate([[0], mentor[1:] != mentor[:-1]]))
+    block = rank // _PAIR_MENTORS * (by_mentor.size + 1) + np.arange(by_mentor.size) // _PAIR_ROWS
+    for rows in np.split(by_mentor, np.flatnonzero(np.diff(block)) + 1):
+        if rows.size == 0:
+            continue
         cols, where = np.unique(assignment[rows], return_inverse=True)
         by = ps.by_criterion(rows, cols, keep=False)
         pick = {name: s[np.arange(rows.size), where] for name, s in by.items()}
