@@ -32,7 +32,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,7 +48,7 @@ from mentormatch._large.blocks import (
 )
 from mentormatch._large.duals import Duals, big_m, least_duals
 from mentormatch._large.flow import have_ortools, solve_ortools, solve_scipy
-from mentormatch._large.grid import grid_bits, pack_block, tie_ranks
+from mentormatch._large.grid import NO_PAIR, grid_bits, pack_block, tie_ranks
 from mentormatch._large.warm import warm_start
 
 logger = logging.getLogger(__name__)
@@ -265,18 +265,66 @@ def _map(
     blocks: list[_Int],
     phase: str,
     progress: Progress | None,
+    keep: _CoverBest | None = None,
 ) -> list[_T]:
-    """``[func(b) for b in blocks]``, on the pool when there is one; progress in this thread."""
-    out: list[_T] = []
+    """``[func(b) for b in blocks]``, on the pool when there is one; progress in this thread.
+
+    With ``keep``, each result is folded into it as it arrives (memory stays
+    that of one block) and the list holds the block results with their
+    folded part dropped, then ``keep`` last.
+    """
+    out: list[Any] = []
     results = map(func, blocks) if pool is None else pool.map(func, blocks)
     total = sum(b.size for b in blocks)
     done = 0
     for b, res in zip(blocks, results, strict=True):
-        out.append(res)
+        out.append(res if keep is None else keep.fold(res))  # type: ignore[arg-type]
         done += b.size
         if progress is not None:
             progress(phase, done, total)
+    if keep is not None:
+        out.append(keep)
     return out
+
+
+class _CoverBest:
+    """Each free mentor's ``add`` best rows over all blocks so far (a coverage round).
+
+    Folding a block keeps ``(free, add)`` arrays: memory does not grow with
+    the number of blocks (a block of a wide programme holds a dozen rows, and
+    each of thousands of free mentors picks from every block).
+    """
+
+    def __init__(self, n_free: int, add: int) -> None:
+        self.add = add
+        self.key = np.full((n_free, add), NO_PAIR, dtype=np.int64)
+        self.row = np.full((n_free, add), -1, dtype=np.int64)
+
+    def fold(
+        self, part: tuple[_I64, _I64, _I64, _I64, _I64, _I64]
+    ) -> tuple[_I64, _I64, _I64, _I64, _I64, _I64]:
+        r2, c2, k2 = part[3], part[4], part[5]
+        if k2.size and self.add:
+            order = np.lexsort((-k2, c2))
+            r2, c2, k2 = r2[order], c2[order], k2[order]
+            slot = np.arange(c2.size) - np.searchsorted(c2, c2, side="left")
+            first = slot < self.add  # a block's own best, at most ``add`` a mentor
+            r2, c2, k2, slot = r2[first], c2[first], k2[first], slot[first]
+            key = np.full_like(self.key, NO_PAIR)
+            row = np.full_like(self.row, -1)
+            key[c2, slot], row[c2, slot] = k2, r2
+            both_k = np.concatenate([self.key, key], axis=1)
+            both_r = np.concatenate([self.row, row], axis=1)
+            top = np.argsort(-both_k, axis=1, kind="stable")[:, : self.add]
+            self.key = np.take_along_axis(both_k, top, axis=1)
+            self.row = np.take_along_axis(both_r, top, axis=1)
+        return part[0], part[1], part[2], _EMPTY, _EMPTY, _EMPTY
+
+    def pairs(self, free: _Int) -> tuple[_I64, _I64, _I64]:
+        """``(rows, mentors, keys)`` of every kept pair, mentors as indices into ``free``'s values."""
+        ok = self.key >= 0
+        c = np.broadcast_to(free.astype(np.int64)[:, None], self.key.shape)[ok]
+        return self.row[ok], c, self.key[ok]
 
 
 def _popularity_groups(p: _Problem, k: int, n_groups: int, step: int) -> tuple[_Int, _Int]:
@@ -438,7 +486,8 @@ def _coverage_block(
 ) -> tuple[_I64, _I64, _I64, _I64, _I64, _I64]:
     """Coverage pairs of a block: unmatched rows' best free mentors, and each free mentor's best rows.
 
-    Block-local choices; the per-mentor ones are reduced over blocks by the caller.
+    Block-local choices; the per-mentor ones (their mentors as positions in
+    ``free``) are reduced over blocks by :class:`_CoverBest`.
     """
     key = _keys_of_block(p, rows)[:, free]
     mine = np.flatnonzero(lonely[rows])
@@ -450,7 +499,7 @@ def _coverage_block(
         free[c].astype(np.int64),
         key[r, c],
         rows[r2].astype(np.int64),
-        free[c2].astype(np.int64),
+        c2.astype(np.int64),
         key[r2, c2],
     )
 
@@ -492,17 +541,11 @@ def _price_coverage(
         _blocks(caught, step),
         "pricing",
         progress,
+        keep=_CoverBest(free.size, opts.add),
     )
     cat = np.concatenate
-    r2 = cat([_EMPTY, *(q[3] for q in parts)])
-    c2 = cat([_EMPTY, *(q[4] for q in parts)])
-    k2 = cat([_EMPTY, *(q[5] for q in parts)])
-    if r2.size:  # each free mentor's best rows over all blocks
-        order = np.lexsort((-k2, c2))
-        c2, r2, k2 = c2[order], r2[order], k2[order]
-        rank = np.arange(c2.size) - np.searchsorted(c2, c2, side="left")
-        best = rank < opts.add
-        r2, c2, k2 = r2[best], c2[best], k2[best]
+    best: _CoverBest = parts.pop()  # type: ignore[assignment]
+    r2, c2, k2 = best.pairs(free)
     rows = cat([_EMPTY, *(q[0] for q in parts), r2])
     if rows.size == 0:
         return None
