@@ -53,8 +53,9 @@ def test_warm_start_reaches_the_optimum_of_the_whole_graph(g: dict[str, Any]) ->
     first = solve_scipy(n, cap, *part, BITS)
     duals = least_duals(n, cap, *part, first, big)
     assert duals is not None
-    moved = warm_start(n, cap, arcs, first, duals.theta, duals.v, big, max_paths=n)
-    assert moved is not None
+    warm = warm_start(n, cap, arcs, first, duals.theta, duals.v, big, max_paths=n)
+    assert warm is not None
+    moved, _ = warm
     fresh = solve_scipy(n, cap, *arcs, BITS)
     assert total(moved, arcs) == total(fresh, arcs)
     assert least_duals(n, cap, *arcs, moved, big) is not None  # certified on the whole graph
@@ -70,5 +71,5 @@ def test_too_many_rows_to_move_is_left_to_a_full_solve() -> None:
     none = np.full(2, -1)
     duals = (np.full(2, -100), np.zeros(1, dtype=np.int64))
     assert warm_start(2, np.array([2]), arcs, none, *duals, 100, max_paths=1) is None
-    moved = warm_start(2, np.array([2]), arcs, none, *duals, 100, max_paths=2)
-    assert moved is not None and moved.tolist() == [0, 0]
+    warm = warm_start(2, np.array([2]), arcs, none, *duals, 100, max_paths=2)
+    assert warm is not None and warm[0].tolist() == [0, 0] and warm[1] == 2

@@ -32,7 +32,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -265,25 +265,23 @@ def _map(
     blocks: list[_Int],
     phase: str,
     progress: Progress | None,
-    keep: _CoverBest | None = None,
+    fold: Callable[[_T], _T] | None = None,
 ) -> list[_T]:
     """``[func(b) for b in blocks]``, on the pool when there is one; progress in this thread.
 
-    With ``keep``, each result is folded into it as it arrives (memory stays
-    that of one block) and the list holds the block results with their
-    folded part dropped, then ``keep`` last.
+    ``fold`` sees each result as it arrives, in this thread, and what it
+    returns is kept instead (so a reduction over blocks holds one block's
+    worth of memory, not every block's).
     """
-    out: list[Any] = []
+    out: list[_T] = []
     results = map(func, blocks) if pool is None else pool.map(func, blocks)
     total = sum(b.size for b in blocks)
     done = 0
     for b, res in zip(blocks, results, strict=True):
-        out.append(res if keep is None else keep.fold(res))  # type: ignore[arg-type]
+        out.append(res if fold is None else fold(res))
         done += b.size
         if progress is not None:
             progress(phase, done, total)
-    if keep is not None:
-        out.append(keep)
     return out
 
 
@@ -535,16 +533,16 @@ def _price_coverage(
     caught = np.argsort(duals.theta, kind="stable")[:want]
     caught = np.sort(caught[duals.theta[caught] < -(duals.big // 2)]).astype(np.intp)
     step = max(1, opts.block_cells // max(p.m, 1))
+    best = _CoverBest(free.size, opts.add)
     parts = _map(
         pool,
         partial(_coverage_block, p, free, lonely, opts.add),
         _blocks(caught, step),
         "pricing",
         progress,
-        keep=_CoverBest(free.size, opts.add),
+        fold=best.fold,
     )
     cat = np.concatenate
-    best: _CoverBest = parts.pop()  # type: ignore[assignment]
     r2, c2, k2 = best.pairs(free)
     rows = cat([_EMPTY, *(q[0] for q in parts), r2])
     if rows.size == 0:
@@ -761,15 +759,7 @@ def solve_large(
             value=opts.backend,
         )
     backend = opts.backend
-    if backend == "auto":
-        backend = "ortools" if have_ortools() else "scipy"
-        # a dense-mode graph is small: scipy solves it faster (0.01 s against 0.03 s at
-        # 2,000 x 1,000, benchmarks/families.md) while exact on the same 30-bit grid
-        if int(n_rows) * np.size(capacity) <= opts.dense_cells and grid_bits(
-            int(n_rows), "scipy"
-        ) == grid_bits(int(n_rows), "ortools"):
-            backend = "scipy"
-    elif backend == "ortools" and not have_ortools():
+    if backend == "ortools" and not have_ortools():
         raise MentormatchError(
             "backend='ortools' needs OR-Tools: pip install 'mentormatch-engine[fast]' "
             "(or use backend='scipy')",
@@ -789,6 +779,12 @@ def solve_large(
             f"required must hold one mentor index (or -1) per row: {n} values",
             field="required",
         )
+    dense = n * m <= opts.dense_cells
+    if backend == "auto":
+        # a dense-mode graph is small: scipy solves it faster (0.01 s against 0.03 s at
+        # 2,000 x 1,000, benchmarks/families.md) while exact on the same 30-bit grid
+        exact = grid_bits(n, "scipy") == grid_bits(n, "ortools")
+        backend = "scipy" if (dense and exact) or not have_ortools() else "ortools"
     t_start = time.perf_counter()
     rk, ck = _canonical_keys(
         None if row_key is None else np.asarray(row_key),
@@ -823,7 +819,6 @@ def solve_large(
         col_tie=col_tie,
         open_cols=cap > 0,
     )
-    dense = n * m <= opts.dense_cells
     k = opts.k if opts.k is not None else default_k(n, cap)
     margin = int(opts.margin * (1 << bits))
     stats: dict[str, float] = {"scoring": 0.0, "solving": 0.0, "pricing": 0.0}
@@ -848,14 +843,14 @@ def solve_large(
             if progress is not None:  # a solve can take seconds: say one is under way
                 progress("solving", 0, 1)
             certified = None
-            paths = opts.warm_paths
-            if paths is None:  # as many as beat a full solve, by the cost measured so far
-                paths = int(min(0.8 * t_full / (per_arc * max(graph[0].size, 1)), n + 1))
-            arcs = (graph[0], graph[1], graph[2] >> 32)
-            freed = int(np.unique(arcs[0][duals.reduced(*arcs) > 0]).size) if warm_ok else 0
-            if warm_ok and freed <= paths:
-                moved = warm_start(n, cap, arcs, assign, duals.theta, duals.v, big, paths, t_full)
-                if moved is not None:
+            if warm_ok:
+                paths = opts.warm_paths
+                if paths is None:  # as many as beat a full solve, by the cost measured so far
+                    paths = int(min(0.8 * t_full / (per_arc * max(graph[0].size, 1)), n + 1))
+                arcs = (graph[0], graph[1], graph[2] >> 32)
+                warm = warm_start(n, cap, arcs, assign, duals.theta, duals.v, big, paths, t_full)
+                if warm is not None:
+                    moved, freed = warm
                     certified = least_duals(n, cap, *arcs, moved, big)
                     if certified is not None:
                         if freed:

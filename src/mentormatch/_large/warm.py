@@ -94,12 +94,13 @@ def warm_start(
     big: int,
     max_paths: int,
     budget: float = float("inf"),
-) -> NDArray[np.intp] | None:
+) -> tuple[NDArray[np.intp], int] | None:
     """An assignment optimal on ``arcs`` (rows, cols, grid scores), from one optimal on a subset.
 
     ``assign``, ``theta`` and ``v`` are the previous round's optimum and its
-    exact duals (feasible on the old arcs, complementary slack). Returns
-    None when more than ``max_paths`` rows gained a violating pair, or the
+    exact duals (feasible on the old arcs, complementary slack). Returns the
+    new assignment and the number of rows that gained a violating pair (one
+    shortest path each); None when more than ``max_paths`` rows did, or the
     paths take longer than ``budget`` seconds (a full solve is then
     cheaper), or when the duals turn out not to fit.
 
@@ -110,7 +111,7 @@ def warm_start(
     >>> # row 0 at mentor 0 (theta 5, v 0); the pair (1, 0) is new and violates
     >>> warm_start(2, np.array([1, 1]), arcs, np.array([0, -1]), np.array([5, -100]),
     ...            np.array([0, 0]), 100, 4)
-    array([1, 0])
+    (array([1, 0]), 1)
     """
     gr, gc, gs = arcs
     m = capacity.size
@@ -118,7 +119,7 @@ def warm_start(
     red = gs - v[gc] - theta[gr]
     hot = red > 0
     if not hot.any():
-        return np.array(assign, dtype=np.intp)
+        return np.array(assign, dtype=np.intp), 0
     freed = np.unique(gr[hot])
     if freed.size > max_paths:
         return None
@@ -185,4 +186,4 @@ def warm_start(
         out, np.bincount(assign[assign >= 0], minlength=m)
     ):
         return None  # pragma: no cover - every path ends a deficit
-    return assign
+    return assign, int(freed.size)
