@@ -208,6 +208,7 @@ def run_core(family: str, market: str, n: int, m: int, repeat: int) -> dict[str,
             row_key=row_key,
             col_key=col_key,
             options=LargeOptions(workers=2),
+            score_cells=lambda rows, cols, ps=ps: ps.eligible_total(rows, open_all, cols),
         )
         walls.append(time.perf_counter() - t0)
         encodes.append(t1 - t0)

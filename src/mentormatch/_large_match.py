@@ -169,6 +169,9 @@ def solve_blocks(
     def score_block(block: _Int) -> NDArray[np.float64]:
         return ps.eligible_total(block if every else sub[block], open_cols)
 
+    def score_cells(block: _Int, cols: _Int) -> NDArray[np.float64]:
+        return ps.eligible_total(block if every else sub[block], open_cols, cols)
+
     n_tees = len(ps.tees)
     tee_keys = id_keys([e.id for e in ps.tees])
     tor_keys = id_keys([t.id for t in ps.tors])
@@ -186,6 +189,7 @@ def solve_blocks(
         col_key=tor_keys,
         options=opts,
         progress=progress,
+        score_cells=score_cells,
     )
     if progress is not None:
         progress("solving", 1, 1)
@@ -206,6 +210,7 @@ def solve_blocks(
         "pricing_rounds": cert.rounds,
         "pairs_added": int(st["pairs_added"]),
         "rows_rescored": int(st["rows_rescored"]),
+        "pairs_rescored": int(st["pairs_rescored"]),
         "rows_proved_by_bound": cert.proved_by_bound,
         "certified": cert.max_reduced <= 0,
         "max_reduced": cert.max_reduced,

@@ -81,11 +81,15 @@ def problems(draw: Any) -> dict[str, Any]:
             dense_cells=draw(st.sampled_from([0, 10_000])),
             repair=draw(st.booleans()),
         ),
+        # pricing by mentor group (the rows rescored against failing groups only)
+        "cells": draw(st.booleans()),
     }
 
 
 def solve(pb: dict[str, Any], **kw: Any) -> Any:
     score = pb["score"]
+    if pb.get("cells"):
+        kw.setdefault("score_cells", lambda rows, cols: score[np.ix_(rows, cols)])
     return solve_large(
         lambda rows: score[rows].copy(),
         pb["cap"],
@@ -108,6 +112,37 @@ def test_same_coverage_and_total_as_the_dense_path(pb: dict[str, Any]) -> None:
     assert ok[rows, a[rows]].all(), "an ineligible pair was made"
     assert (np.bincount(a[rows], minlength=cap.size) <= cap).all(), "a mentor over capacity"
     assert value(a, score) == dense_optimum(score, ok, cap)
+
+
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(2, 40),
+    st.integers(2, 12),
+    st.integers(1, 12),
+    st.sampled_from([0.0, 0.1]),
+)
+@settings(max_examples=150)
+def test_pricing_by_mentor_group_is_exact(
+    seed: int, n: int, m: int, groups: int, margin: float
+) -> None:
+    """Rows rescored against their failing groups only, with few candidates and many violators.
+
+    One candidate, no reserve and one violator added per row and round: a
+    row rescored in several groups finds more violators than it adds, and
+    the ones it does not add must still be priced (the reserve keeps them).
+    """
+    rng = np.random.default_rng(seed)
+    score = rng.integers(0, 9, size=(n, m)) / 8.0
+    score[rng.random((n, m)) < 0.2] = -np.inf
+    cap = rng.integers(0, 3, size=m)
+    opts = LargeOptions(
+        k=1, reserve=0, add=1, margin=margin, groups=groups, dense_cells=0, backend="scipy"
+    )
+    pb = {"score": score, "cap": cap, "min_score": 0.0, "required": None, "cells": True}
+    sol = solve({**pb, "options": opts})
+    assert value(sol.assignment, score) == dense_optimum(
+        score, eligible(score, cap, 0.0, None), cap
+    )
 
 
 @given(problems())

@@ -85,6 +85,41 @@ def test_programme_scorer_equals_score_matrix(
     np.testing.assert_array_equal(np.isfinite(et), sm.eligible & open_cols[None, :])
 
 
+@given(programmes(max_mentees=7, max_mentors=6), st.sampled_from([0.0, 0.3]), st.data())
+def test_scoring_some_mentors_equals_the_full_blocks_columns(
+    programme: Any, min_score: float, data: st.DataObject
+) -> None:
+    """``eligible_total(rows, open, cols)`` is the full block's columns ``cols``, bit for bit.
+
+    Every built-in criterion and rule kind (index pairs, blocks, a required
+    mentor), columns in any order: the large path's pricing by mentor group
+    relies on it.
+    """
+    tees, tors = programme
+    constraints = rules([(e.id, t.id) for e in tees[:2] for t in tors[:1]])
+    constraints += [mm.SameAttribute("location"), mm.NotInReportingLine()]
+    if tees and tors:
+        constraints.append(mm.RequirePairs([(tees[0].id, tors[-1].id)]))
+    ps = ProgrammeScorer(BUILTINS, constraints, (tees, tors), min_score=min_score)
+    rows = (
+        np.array(
+            data.draw(st.lists(st.integers(0, max(len(tees) - 1, 0)), max_size=len(tees))),
+            dtype=np.intp,
+        )
+        if tees
+        else np.zeros(0, dtype=np.intp)
+    )
+    cols = np.array(
+        data.draw(st.permutations(range(len(tors))))[: data.draw(st.integers(0, len(tors)))],
+        dtype=np.intp,
+    )
+    open_cols = np.array([t.capacity > 0 for t in tors], dtype=bool)
+    full = ps.eligible_total(rows, open_cols)
+    part = ps.eligible_total(rows, open_cols, cols)
+    assert part.shape == (rows.size, cols.size)
+    np.testing.assert_array_equal(part, full[:, cols])
+
+
 # -- the sparse path gives the dense path's answer --------------------------------------------
 
 

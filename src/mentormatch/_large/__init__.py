@@ -11,6 +11,7 @@ from mentormatch._large.core import (
     LargeSolution,
     Progress,
     ScoreBlock,
+    ScoreCells,
     default_k,
     solve_large,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "LargeSolution",
     "Progress",
     "ScoreBlock",
+    "ScoreCells",
     "default_k",
     "have_ortools",
     "solve_large",

@@ -99,13 +99,15 @@ def pack_block(
     required: NDArray[np.intp] | None,
     row_tie: NDArray[np.int64],
     col_tie: NDArray[np.int64],
+    cols: NDArray[np.intp] | None = None,
 ) -> NDArray[np.int64]:
     """A block of float scores as packed int64 keys (negative where the pair cannot be made).
 
     A pair cannot be made when its score is not finite (the caller's way to
     forbid it), below ``min_score`` (with :data:`MIN_SCORE_TOL` slack), its
     mentor has no place, or the row requires another mentor. ``score`` is
-    overwritten.
+    overwritten. ``cols``: the block's columns are these mentors only
+    (``open_cols``, ``required`` and ``col_tie`` still speak of all mentors).
 
     Raises
     ------
@@ -133,15 +135,24 @@ def pack_block(
         )
     if min_score > 0.0:
         ok &= score >= min_score - MIN_SCORE_TOL
+    m = open_cols.size
+    if cols is not None:
+        open_cols, col_tie = open_cols[cols], col_tie[cols]
     if not open_cols.all():
         ok &= open_cols[None, :]
     if required is not None:
         req = required[rows]
         fixed = np.flatnonzero(req >= 0)
         if fixed.size:
-            keep = ok[fixed, req[fixed]]
+            pos = req[fixed]
+            if cols is not None:  # the required mentor's place among ``cols``, or -1
+                pos_of = np.full(m, -1, dtype=np.intp)
+                pos_of[cols] = np.arange(cols.size)
+                pos = pos_of[pos]
+            here = pos >= 0
+            keep = ok[fixed[here], pos[here]]
             ok[fixed] = False
-            ok[fixed, req[fixed]] = keep
+            ok[fixed[here], pos[here]] = keep
     unit = float(1 << bits)
     np.copyto(score, -1.0 / unit, where=~ok)
     score *= unit

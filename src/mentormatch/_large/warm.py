@@ -38,12 +38,18 @@ _I64 = NDArray[np.int64]
 
 
 class _Residual:
-    """Every arc that can be residual, in one CSR structure built once; lengths set per path.
+    """Every arc that can be residual, in one CSR structure built once; lengths kept current.
 
     Nodes: rows ``0..n-1``, mentors ``n + j``, the sink ``n + m``. Each pair of
     the graph has a forward (row to mentor) and a reverse slot, each row a
     slot to and from the sink, each mentor too; a slot that is not residual
     has length ``inf`` (Dijkstra never crosses it).
+
+    Slots are numbered by kind (forward pairs, reverse pairs, row to sink,
+    sink to row, mentor to sink, sink to mentor); ``at[slot]`` is its place
+    in the CSR structure. After a path only the slots touching a node whose
+    potential moved against the others, or on the path, change:
+    :meth:`lengths` recomputes those, not the whole graph.
     """
 
     def __init__(self, n: int, m: int, arcs: tuple[_I64, _I64, _I64], cap: _I64, big: int) -> None:
@@ -56,32 +62,99 @@ class _Residual:
         sink_r, sink_c = np.full(n, t, dtype=np.int64), np.full(m, t, dtype=np.int64)
         src = np.concatenate([gr, n + gc, rows, sink_r, cols, sink_c])
         dst = np.concatenate([n + gc, gr, sink_r, rows, sink_c, cols])
+        p = gr.size
+        #: where each kind of slot starts: reverse pairs, row to sink, ..., the end
+        self.edges = np.cumsum([p, p, n, n, m, m])
         order = np.argsort(src, kind="stable")
-        self.pos = np.empty(src.size, dtype=np.int64)
-        self.pos[order] = np.arange(src.size)
+        self.at = np.empty(src.size, dtype=np.int64)
+        self.at[order] = np.arange(src.size)
         ptr = np.zeros(t + 2, dtype=np.int64)
         np.cumsum(np.bincount(src, minlength=t + 1), out=ptr[1:])
-        self.graph = sp.csr_matrix((np.zeros(src.size), dst[order], ptr), shape=(t + 1, t + 1))
-        self.src, self.dst = src, dst
+        self.graph = sp.csr_matrix(
+            (np.zeros(src.size), dst[order].astype(np.int32), ptr.astype(np.int32)),
+            shape=(t + 1, t + 1),
+        )
+        self.out_ptr, self.out_slot = ptr, order  # slots leaving each node
+        by_dst = np.argsort(dst, kind="stable")
+        in_ptr = np.zeros(t + 2, dtype=np.int64)
+        np.cumsum(np.bincount(dst, minlength=t + 1), out=in_ptr[1:])
+        self.in_ptr, self.in_slot = in_ptr, by_dst  # slots entering each node
+        self.dst = dst
+
+    def _values(
+        self,
+        slots: _I64,
+        state: tuple[NDArray[np.intp], NDArray[np.bool_], _I64],
+        phi: _I64,
+    ) -> tuple[_I64, NDArray[np.bool_]]:
+        """Reduced lengths and residual flags of the given slots."""
+        assign, bypass, out = state
+        n, t = self.n, self.n + self.m
+        kind = np.searchsorted(self.edges, slots, side="right")
+        start = np.concatenate([[0], self.edges[:-1]])
+        idx = slots - start[kind]
+        length = np.empty(slots.size, dtype=np.int64)
+        live = np.empty(slots.size, dtype=bool)
+        for k in range(6):
+            sel = kind == k
+            if not sel.any():
+                continue
+            i = idx[sel]
+            if k < 2:  # a pair: forward, or its reverse
+                fwd = phi[self.gr[i]] - phi[n + self.gc[i]] - self.cost[i]
+                used = assign[self.gr[i]] == self.gc[i]
+                length[sel], live[sel] = (fwd, ~used) if k == 0 else (-fwd, used)
+            elif k < 4:  # a row and the sink (the row unmatched)
+                d = phi[i] - phi[t]
+                length[sel], live[sel] = (d, ~bypass[i]) if k == 2 else (-d, bypass[i])
+            else:  # a mentor and the sink
+                d = phi[n + i] - phi[t]
+                length[sel], live[sel] = (d, out[i] < self.cap[i]) if k == 4 else (-d, out[i] > 0)
+        return length, live
 
     def lengths(
-        self, state: tuple[NDArray[np.intp], NDArray[np.bool_], _I64], phi: _I64
-    ) -> NDArray[np.float64] | None:
-        """Reduced length of every slot (``inf`` where not residual); None if one is negative."""
-        assign, bypass, out = state
-        n, m = self.n, self.m
-        t = n + m
-        used = assign[self.gr] == self.gc
-        fwd = phi[self.gr] - phi[n + self.gc] - self.cost
-        to_sink = phi[:n] - phi[t]
-        col = phi[n:t] - phi[t]
-        every = np.concatenate([fwd, -fwd, to_sink, -to_sink, col, -col])
-        live = np.concatenate([~used, used, ~bypass, bypass, out < self.cap, out > 0])
-        if live.any() and int(every[live].min()) < 0:
-            return None  # the duals were not optimal on the graph: no warm start
-        value = np.where(live, every.astype(np.float64), np.inf)
-        self.graph.data[self.pos] = value
-        return value
+        self,
+        state: tuple[NDArray[np.intp], NDArray[np.bool_], _I64],
+        phi: _I64,
+        nodes: NDArray[np.int64] | None = None,
+    ) -> bool:
+        """Set the reduced length of every slot touching ``nodes`` (None: every slot).
+
+        False when a residual slot is negative: the duals were not optimal on
+        the graph, and no warm start is possible.
+        """
+        if nodes is None:
+            slots = np.arange(int(self.edges[-1]), dtype=np.int64)
+        else:
+            slots = np.unique(
+                np.concatenate(
+                    [
+                        _ranges(self.out_ptr, self.out_slot, nodes),
+                        _ranges(self.in_ptr, self.in_slot, nodes),
+                    ]
+                )
+            )
+        length, live = self._values(slots, state, phi)
+        if live.any() and int(length[live].min()) < 0:
+            return False
+        self.graph.data[self.at[slots]] = np.where(live, length.astype(np.float64), np.inf)
+        return True
+
+    def nearest(self, excess: _I64) -> float:
+        """The shortest residual slot from an excess node straight to a deficit one (or inf)."""
+        sources = np.flatnonzero(excess > 0)
+        slots = _ranges(self.out_ptr, self.out_slot, sources.astype(np.int64))
+        hit = slots[excess[self.dst[slots]] < 0]
+        return float(self.graph.data[self.at[hit]].min()) if hit.size else np.inf
+
+
+def _ranges(ptr: _I64, items: _I64, nodes: _I64) -> _I64:
+    """``items[ptr[x]:ptr[x + 1]]`` for every ``x`` in ``nodes``, concatenated."""
+    lo, hi = ptr[nodes], ptr[nodes + 1]
+    count = hi - lo
+    total = int(count.sum())
+    idx = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
+    return np.asarray(items[idx], dtype=np.int64)
 
 
 def warm_start(
@@ -139,16 +212,14 @@ def warm_start(
     phi = np.concatenate([big + theta, -v, np.zeros(1, dtype=np.int64)]).astype(np.int64)
     start = time.perf_counter()
     residual = _Residual(n, m, arcs, capacity, big)
+    if not residual.lengths((assign, bypass, out), phi):
+        return None
     for _ in range(freed.size):
         if time.perf_counter() - start > budget:
             return None
-        value = residual.lengths((assign, bypass, out), phi)
-        if value is None:
-            return None
         # no path is longer than the shortest direct arc from an excess to a deficit (a
         # freed row's arc back to what it left is one): Dijkstra stops there
-        direct = (excess[residual.src] > 0) & (excess[residual.dst] < 0)
-        limit = float(value[direct].min()) if direct.any() else np.inf
+        limit = residual.nearest(excess)
         graph = residual.graph
         sources = np.flatnonzero(excess > 0)
         dist, pred, _ = dijkstra(
@@ -180,8 +251,13 @@ def warm_start(
                 out[here - n] -= 1
         excess[node] -= 1
         excess[end] += 1
-        step = np.minimum(dist, far)
-        phi += step.astype(np.int64)
+        # every potential rises by min(dist, far): only nodes nearer than ``far`` rise by
+        # less, so only slots touching them (or the path) change length
+        near = np.flatnonzero(dist < far)
+        phi += np.minimum(dist, far).astype(np.int64)
+        on_path = np.array([node, *(here for _, here in path)], dtype=np.int64)
+        if not residual.lengths((assign, bypass, out), phi, np.union1d(near, on_path)):
+            return None  # pragma: no cover - shortest-path potentials keep every slot >= 0
     if (excess != 0).any() or not np.array_equal(
         out, np.bincount(assign[assign >= 0], minlength=m)
     ):

@@ -178,31 +178,63 @@ class ProgrammeScorer:
                         out[lo + k] = name
         return out
 
-    def eligible_total(self, rows: _Int, open_cols: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """Totals of a block against all mentors, ``-inf`` where the pair cannot be made.
+    def eligible_total(
+        self, rows: _Int, open_cols: NDArray[np.bool_], cols: _Int | None = None
+    ) -> NDArray[np.float64]:
+        """Totals of a block, ``-inf`` where the pair cannot be made.
 
         A pair cannot be made when a rule refuses it, it scores below
         ``min_score``, or the mentor has no place (``open_cols`` False).
+        ``cols`` (mentor indices, any order) scores the rows against those
+        mentors only: the result equals the full block's columns ``cols``,
+        bit for bit.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import mentormatch as mm
+        >>> e = [mm.Mentee(id="e1", goals=["sql"])]
+        >>> m = [mm.Mentor(id="m1", goals=["sql"]), mm.Mentor(id="m2"), mm.Mentor(id="e1")]
+        >>> ps = ProgrammeScorer([mm.GoalOverlap()], [], (e, m), min_score=0.0)
+        >>> ps.eligible_total(np.array([0]), np.ones(3, dtype=bool), np.array([2, 0]))
+        array([[-inf,   1.]])
         """
-        total = self.total(rows)
+        total = self.total(rows, cols)
         if self._refused_all is not None:
-            block = self._refused_all[rows].tocoo()
+            sub = self._refused_all[rows]
+            block = (sub if cols is None else sub[:, cols]).tocoo()
             total[block.row, block.col] = -np.inf
         for r in self.rules:
             if r.is_block:
-                total[~r.allowed(rows)] = -np.inf
+                total[~r.allowed(rows, cols)] = -np.inf
             elif r.required is not None:
-                req = r.required[rows]
-                fixed = np.flatnonzero(req >= 0)
-                if fixed.size:
-                    keep = total[fixed, req[fixed]]
-                    total[fixed] = -np.inf
-                    total[fixed, req[fixed]] = keep
+                _only_required(total, r.required[rows], cols, self.m)
         if self.min_score > 0:
             total[total < self.min_score - TOL] = -np.inf
-        if not open_cols.all():
-            total[:, ~open_cols] = -np.inf
+        shut = ~(open_cols if cols is None else open_cols[cols])
+        if shut.any():
+            total[:, shut] = -np.inf
         return total
+
+
+def _only_required(total: NDArray[np.float64], req: _Int, cols: _Int | None, m: int) -> None:
+    """Rows with a required mentor (``req >= 0``, one of ``m`` mentor indices) keep that pair only.
+
+    With ``cols``, ``total``'s columns are those mentors: a row whose
+    required mentor is not among them keeps nothing.
+    """
+    fixed = np.flatnonzero(req >= 0)
+    if fixed.size == 0:
+        return
+    pos = req[fixed]
+    if cols is not None:
+        pos_of = np.full(m, -1, dtype=np.intp)
+        pos_of[cols] = np.arange(len(cols))
+        pos = pos_of[pos]
+    here = pos >= 0
+    keep = total[fixed[here], pos[here]]
+    total[fixed] = -np.inf
+    total[fixed[here], pos[here]] = keep
 
 
 class RowScores:
