@@ -47,23 +47,27 @@ class _Residual:
 
     Slots are numbered by kind (forward pairs, reverse pairs, row to sink,
     sink to row, mentor to sink, sink to mentor); ``at[slot]`` is its place
-    in the CSR structure. After a path only the slots touching a node whose
-    potential moved against the others, or on the path, change:
-    :meth:`lengths` recomputes those, not the whole graph.
+    in the CSR structure. A slot from ``x`` to ``y`` has the reduced length
+    ``c + phi(x) - phi(y)``. After a path only the slots on it change
+    whether they are residual (:meth:`flip`), and only the slots touching a
+    node whose potential moved against the others, or on the path, change
+    length: :meth:`lengths` recomputes those, not the whole graph.
     """
 
     def __init__(self, n: int, m: int, arcs: tuple[_I64, _I64, _I64], cap: _I64, big: int) -> None:
         gr, gc, gs = arcs
-        self.n, self.m, self.cap, self.big = n, m, cap, big
-        self.gr, self.gc, self.cost = gr, gc, big + gs
+        self.n, self.m, self.cap = n, m, cap
+        self.gr, self.gc = gr, gc
         t = n + m
         rows = np.arange(n, dtype=np.int64)
         cols = n + np.arange(m, dtype=np.int64)
         sink_r, sink_c = np.full(n, t, dtype=np.int64), np.full(m, t, dtype=np.int64)
         src = np.concatenate([gr, n + gc, rows, sink_r, cols, sink_c])
         dst = np.concatenate([n + gc, gr, sink_r, rows, sink_c, cols])
+        cost = big + gs
+        self.c = np.concatenate([-cost, cost, np.zeros(2 * (n + m), dtype=np.int64)])
         p = gr.size
-        #: where each kind of slot starts: reverse pairs, row to sink, ..., the end
+        #: where each kind of slot ends: forward pairs, reverse pairs, row to sink, ...
         self.edges = np.cumsum([p, p, n, n, m, m])
         order = np.argsort(src, kind="stable")
         self.at = np.empty(src.size, dtype=np.int64)
@@ -75,66 +79,71 @@ class _Residual:
             shape=(t + 1, t + 1),
         )
         self.out_ptr, self.out_slot = ptr, order  # slots leaving each node
-        by_dst = np.argsort(dst, kind="stable")
         in_ptr = np.zeros(t + 2, dtype=np.int64)
         np.cumsum(np.bincount(dst, minlength=t + 1), out=in_ptr[1:])
-        self.in_ptr, self.in_slot = in_ptr, by_dst  # slots entering each node
-        self.dst = dst
+        self.in_ptr, self.in_slot = in_ptr, np.argsort(dst, kind="stable")  # slots entering
+        self.src, self.dst = src, dst
+        self.live = np.zeros(src.size, dtype=bool)
+        pair_key = gr * max(m, 1) + gc
+        self.pair_order = np.argsort(pair_key, kind="stable")
+        self.pair_key = pair_key[self.pair_order]
 
-    def _values(
-        self,
-        slots: _I64,
-        state: tuple[NDArray[np.intp], NDArray[np.bool_], _I64],
-        phi: _I64,
-    ) -> tuple[_I64, NDArray[np.bool_]]:
-        """Reduced lengths and residual flags of the given slots."""
+    def flip(self, state: tuple[NDArray[np.intp], NDArray[np.bool_], _I64], slots: _I64) -> None:
+        """Set whether each of ``slots`` is residual, from the assignment state."""
         assign, bypass, out = state
-        n, t = self.n, self.n + self.m
         kind = np.searchsorted(self.edges, slots, side="right")
-        start = np.concatenate([[0], self.edges[:-1]])
-        idx = slots - start[kind]
-        length = np.empty(slots.size, dtype=np.int64)
+        idx = slots - np.concatenate([[0], self.edges[:-1]])[kind]
         live = np.empty(slots.size, dtype=bool)
         for k in range(6):
             sel = kind == k
             if not sel.any():
                 continue
             i = idx[sel]
-            if k < 2:  # a pair: forward, or its reverse
-                fwd = phi[self.gr[i]] - phi[n + self.gc[i]] - self.cost[i]
+            if k < 2:  # a pair: forward while not used, reverse while used
                 used = assign[self.gr[i]] == self.gc[i]
-                length[sel], live[sel] = (fwd, ~used) if k == 0 else (-fwd, used)
-            elif k < 4:  # a row and the sink (the row unmatched)
-                d = phi[i] - phi[t]
-                length[sel], live[sel] = (d, ~bypass[i]) if k == 2 else (-d, bypass[i])
+                live[sel] = ~used if k == 0 else used
+            elif k < 4:  # a row and the sink: back from the sink while unmatched
+                live[sel] = ~bypass[i] if k == 2 else bypass[i]
             else:  # a mentor and the sink
-                d = phi[n + i] - phi[t]
-                length[sel], live[sel] = (d, out[i] < self.cap[i]) if k == 4 else (-d, out[i] > 0)
-        return length, live
+                live[sel] = out[i] < self.cap[i] if k == 4 else out[i] > 0
+        self.live[slots] = live
 
-    def lengths(
-        self,
-        state: tuple[NDArray[np.intp], NDArray[np.bool_], _I64],
-        phi: _I64,
-        nodes: NDArray[np.int64] | None = None,
-    ) -> bool:
+    def on_path(self, path: list[tuple[int, int]]) -> _I64:
+        """Both slots (forward and back) of every arc of ``path``."""
+        n, m, t = self.n, self.m, self.n + self.m
+        p2, n2 = int(self.edges[1]), int(self.edges[3])
+        pairs, rows, cols = [], [], []
+        for x, y in path:
+            if x < n and n <= y < t:
+                pairs.append(x * max(m, 1) + y - n)
+            elif n <= x < t and y < n:
+                pairs.append(y * max(m, 1) + x - n)
+            elif t in (x, y):
+                other = y if x == t else x
+                (rows if other < n else cols).append(other if other < n else other - n)
+        pair = self.pair_order[np.searchsorted(self.pair_key, np.array(pairs, dtype=np.int64))]
+        row, col = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+        p = int(self.edges[0])
+        return np.concatenate([pair, p + pair, p2 + row, p2 + n + row, n2 + col, n2 + m + col])
+
+    def lengths(self, phi: _I64, nodes: NDArray[np.int64] | None = None) -> bool:
         """Set the reduced length of every slot touching ``nodes`` (None: every slot).
 
         False when a residual slot is negative: the duals were not optimal on
         the graph, and no warm start is possible.
         """
         if nodes is None:
-            slots = np.arange(int(self.edges[-1]), dtype=np.int64)
+            slots = np.arange(self.src.size, dtype=np.int64)
         else:
-            slots = np.unique(
-                np.concatenate(
-                    [
-                        _ranges(self.out_ptr, self.out_slot, nodes),
-                        _ranges(self.in_ptr, self.in_slot, nodes),
-                    ]
-                )
+            # a slot between two such nodes comes twice: written twice, the same value
+            slots = np.concatenate(
+                [
+                    _ranges(self.out_ptr, self.out_slot, nodes),
+                    _ranges(self.in_ptr, self.in_slot, nodes),
+                ]
             )
-        length, live = self._values(slots, state, phi)
+        length = self.c[slots] + phi[self.src[slots]] - phi[self.dst[slots]]
+        live = self.live[slots]
         if live.any() and int(length[live].min()) < 0:
             return False
         self.graph.data[self.at[slots]] = np.where(live, length.astype(np.float64), np.inf)
@@ -212,7 +221,8 @@ def warm_start(
     phi = np.concatenate([big + theta, -v, np.zeros(1, dtype=np.int64)]).astype(np.int64)
     start = time.perf_counter()
     residual = _Residual(n, m, arcs, capacity, big)
-    if not residual.lengths((assign, bypass, out), phi):
+    residual.flip((assign, bypass, out), np.arange(residual.src.size, dtype=np.int64))
+    if not residual.lengths(phi):
         return None
     for _ in range(freed.size):
         if time.perf_counter() - start > budget:
@@ -255,8 +265,9 @@ def warm_start(
         # less, so only slots touching them (or the path) change length
         near = np.flatnonzero(dist < far)
         phi += np.minimum(dist, far).astype(np.int64)
+        residual.flip((assign, bypass, out), residual.on_path(path))
         on_path = np.array([node, *(here for _, here in path)], dtype=np.int64)
-        if not residual.lengths((assign, bypass, out), phi, np.union1d(near, on_path)):
+        if not residual.lengths(phi, np.concatenate([near, on_path])):
             return None  # pragma: no cover - shortest-path potentials keep every slot >= 0
     if (excess != 0).any() or not np.array_equal(
         out, np.bincount(assign[assign >= 0], minlength=m)
