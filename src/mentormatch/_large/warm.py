@@ -112,7 +112,9 @@ class _Residual:
         """Both slots (forward and back) of every arc of ``path``."""
         n, m, t = self.n, self.m, self.n + self.m
         p2, n2 = int(self.edges[1]), int(self.edges[3])
-        pairs, rows, cols = [], [], []
+        pairs: list[int] = []
+        rows: list[int] = []
+        cols: list[int] = []
         for x, y in path:
             if x < n and n <= y < t:
                 pairs.append(x * max(m, 1) + y - n)
