@@ -348,6 +348,7 @@ class MatchResult(Tabular, Value):
         ``places``, ``criteria``, ``min_score``; the sparse path adds
         ``backend``, ``candidates_per_mentee``, ``candidate_pairs``,
         ``pricing_rounds``, ``pairs_added``, ``rows_rescored``,
+        ``pairs_rescored`` (the pairs those rows were scored against again),
         ``rows_proved_by_bound``, ``certified`` (the optimality proof held
         for every eligible pair), ``max_reduced`` (its largest reduced cost,
         in grid units, <= 0), ``grid_bits`` (scores exact to

@@ -90,9 +90,7 @@ class LargeOptions:
         In a row with a violator, pairs within this much score of violating
         join the graph too.
     backend : {"auto", "ortools", "scipy"}
-        ``"auto"``: scipy in dense mode while its grid is as fine as
-        OR-Tools' (up to about 2,000 rows), else OR-Tools when installed,
-        else scipy.
+        ``"auto"``: OR-Tools when installed, else scipy.
     groups : int
         Mentor groups of the pricing bounds.
     block_cells : int
@@ -112,8 +110,8 @@ class LargeOptions:
         At most this many such rows (one shortest path each); more, or paths
         slower than the last full solve, and the graph is solved again.
         None: as many as the last full solve's time allows, at the seconds
-        per path and arc measured so far (first guess: 4e-8, measured at
-        20,000 and 100,000 rows).
+        per path and arc measured so far (first guess: 2e-8, measured at
+        2,000 and 20,000 rows).
     max_rounds : int
         Safety net: each round adds at least one pair, so the loop ends anyway.
     """
@@ -360,13 +358,17 @@ def _popularity_groups(
     """Mentors by popularity (how often in a sample of rows' top ``k``), cut into groups.
 
     Popular mentors get high duals; grouping mentors of like popularity makes
-    ``bound - min(v in group)`` tight. The sample picks about 16 pairs per
-    mentor (at least 1,024 rows): at 100,000 x 20,000 a sample of 1,024 rows
-    (2.5 picks a mentor) left each row's bounds failing in 22 of 32 groups
-    at the first pricing, 6,666 rows (16 a mentor) in 13.
+    ``bound - min(v in group)`` tight. Where places are scarce (fewer than two
+    a row) the sample picks about 16 pairs per mentor: at 100,000 x 20,000 a
+    sample of 1,024 rows (2.5 picks a mentor) left each row's bounds failing
+    in 22 of 32 groups at the first pricing, 6,666 rows (16 a mentor) in 13.
+    Where they are plenty the first duals prove nearly every row whatever
+    the groups: 1,024 rows (a larger sample cost 4 s of the 40 s of 100,000
+    x 20,000 loose, for nothing).
     """
     n_groups = max(1, min(n_groups, p.m))
-    size = min(p.n, max(1024, -(-16 * p.m // max(k, 1))))
+    scarce = int(np.minimum(p.capacity, p.n).sum()) < 2 * p.n
+    size = min(p.n, max(1024, -(-16 * p.m // max(k, 1))) if scarce else 1024)
     sample = np.unique(np.linspace(0, max(p.n - 1, 0), num=size).astype(np.intp))
     counts = _map(pool, partial(_picked, p, k), _blocks(sample, step), "scoring", None)
     pop = np.sum(counts, axis=0) if counts else np.zeros(p.m, dtype=np.int64)
@@ -404,6 +406,14 @@ class _Priced:
     max_reduced: int
 
 
+def _graph_pairs(graph_ptr: _I64, graph_cols: _I64, rows: _Int) -> tuple[_Int, _I64]:
+    """Every graph pair of ``rows`` (a CSR graph): its block-local row and its column."""
+    lo, hi = graph_ptr[rows], graph_ptr[rows + 1]
+    count = hi - lo
+    idx = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+    return np.repeat(np.arange(rows.size), count), graph_cols[idx]
+
+
 def _price_block(
     p: _Problem,
     graph_ptr: _I64,
@@ -418,10 +428,8 @@ def _price_block(
 ) -> _Priced:
     """Rescore ``rows``: their violators (for the graph), a new reserve and new bounds."""
     key = _keys_of_block(p, rows)
-    lo, hi = graph_ptr[rows], graph_ptr[rows + 1]
-    count = hi - lo
-    idx = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
-    key[np.repeat(np.arange(rows.size), count), graph_cols[idx]] = -1  # in the graph: priced
+    gr, gc = _graph_pairs(graph_ptr, graph_cols, rows)
+    key[gr, gc] = -1  # in the graph: priced
     r, c, red_max = violators(key, duals.theta[rows], duals.v, add, margin)
     add_key = key[r, c]
     key[r, c] = -1
@@ -470,12 +478,8 @@ def _price_cells(
     rows, g = task.rows, task.group
     cols = groups.order[groups.starts[g] : groups.ends[g]]
     key = _keys_of_block(p, rows, cols)
-    lo, hi = graph_ptr[rows], graph_ptr[rows + 1]
-    count = hi - lo
-    idx = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
-    gc = graph_cols[idx]
+    gr, gc = _graph_pairs(graph_ptr, graph_cols, rows)
     inside = groups.group_of[gc] == g
-    gr = np.repeat(np.arange(rows.size), count)
     key[gr[inside], groups.pos[gc[inside]]] = -1  # in the graph: priced
     v = duals.v[cols]
     r, c, red_max = violators(key, duals.theta[rows], v, add, margin)
@@ -992,10 +996,10 @@ def solve_large(
         )
     dense = n * m <= opts.dense_cells
     if backend == "auto":
-        # a dense-mode graph is small: scipy solves it faster (0.01 s against 0.03 s at
-        # 2,000 x 1,000, benchmarks/families.md) while exact on the same 30-bit grid
-        exact = grid_bits(n, "scipy") == grid_bits(n, "ortools")
-        backend = "scipy" if (dense and exact) or not have_ortools() else "ortools"
+        # OR-Tools even on a small dense-mode graph: at 2,000 x 1,000 tight it solved the
+        # first graph in 17-18 ms against scipy's 41-46 ms (typical and skewed families;
+        # 38 against 32 ms tie-heavy), and `Matcher.match` took 0.84 of bare LSA, not 1.09
+        backend = "ortools" if have_ortools() else "scipy"
     t_start = time.perf_counter()
     rk, ck = _canonical_keys(
         None if row_key is None else np.asarray(row_key),
@@ -1046,7 +1050,7 @@ def solve_large(
         stats["scoring"] = time.perf_counter() - t_start
         warm_ok = False  # after a round: its duals fit the graph, new pairs are few
         t_full = float("inf")
-        per_arc = 4e-8  # seconds per shortest path and graph arc
+        per_arc = 2e-8  # seconds per shortest path and graph arc (2,000 and 20,000 rows)
         try_cover = True
         assign = np.full(n, -1, dtype=np.intp)
         duals = Duals(np.zeros(n, dtype=np.int64), np.zeros(m, dtype=np.int64), big)

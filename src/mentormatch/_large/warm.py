@@ -28,6 +28,7 @@ graph (the potentials prove it). Distances are sums of integers below
 from __future__ import annotations
 
 import time
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -79,14 +80,24 @@ class _Residual:
             shape=(t + 1, t + 1),
         )
         self.out_ptr, self.out_slot = ptr, order  # slots leaving each node
-        in_ptr = np.zeros(t + 2, dtype=np.int64)
-        np.cumsum(np.bincount(dst, minlength=t + 1), out=in_ptr[1:])
-        self.in_ptr, self.in_slot = in_ptr, np.argsort(dst, kind="stable")  # slots entering
         self.src, self.dst = src, dst
         self.live = np.zeros(src.size, dtype=bool)
-        pair_key = gr * max(m, 1) + gc
-        self.pair_order = np.argsort(pair_key, kind="stable")
-        self.pair_key = pair_key[self.pair_order]
+
+    @cached_property
+    def entering(self) -> tuple[_I64, _I64]:
+        """``(ptr, slots)``: the slots entering each node (built at the first update)."""
+        ptr = np.zeros(self.n + self.m + 2, dtype=np.int64)
+        np.cumsum(np.bincount(self.dst, minlength=self.n + self.m + 1), out=ptr[1:])
+        return ptr, np.argsort(self.dst, kind="stable")
+
+    @cached_property
+    def pairs(self) -> tuple[_I64, _I64]:
+        """``(order, sorted keys)`` of the pairs by ``row * m + col``, to find a pair's slots."""
+        key = self.gr * max(self.m, 1) + self.gc
+        if key.size < 2 or bool((key[1:] > key[:-1]).all()):  # the core's arcs come sorted
+            return np.arange(key.size, dtype=np.int64), key
+        order = np.argsort(key, kind="stable")
+        return order, key[order]
 
     def flip(self, state: tuple[NDArray[np.intp], NDArray[np.bool_], _I64], slots: _I64) -> None:
         """Set whether each of ``slots`` is residual, from the assignment state."""
@@ -123,7 +134,8 @@ class _Residual:
             elif t in (x, y):
                 other = y if x == t else x
                 (rows if other < n else cols).append(other if other < n else other - n)
-        pair = self.pair_order[np.searchsorted(self.pair_key, np.array(pairs, dtype=np.int64))]
+        order, keys = self.pairs
+        pair = order[np.searchsorted(keys, np.array(pairs, dtype=np.int64))]
         row, col = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
         p = int(self.edges[0])
         return np.concatenate([pair, p + pair, p2 + row, p2 + n + row, n2 + col, n2 + m + col])
@@ -141,7 +153,7 @@ class _Residual:
             slots = np.concatenate(
                 [
                     _ranges(self.out_ptr, self.out_slot, nodes),
-                    _ranges(self.in_ptr, self.in_slot, nodes),
+                    _ranges(*self.entering, nodes),
                 ]
             )
         length = self.c[slots] + phi[self.src[slots]] - phi[self.dst[slots]]
@@ -226,7 +238,7 @@ def warm_start(
     residual.flip((assign, bypass, out), np.arange(residual.src.size, dtype=np.int64))
     if not residual.lengths(phi):
         return None
-    for _ in range(freed.size):
+    for k in range(freed.size):
         if time.perf_counter() - start > budget:
             return None
         # no path is longer than the shortest direct arc from an excess to a deficit (a
@@ -263,6 +275,8 @@ def warm_start(
                 out[here - n] -= 1
         excess[node] -= 1
         excess[end] += 1
+        if k == freed.size - 1:
+            break  # the last path: no lengths needed after it
         # every potential rises by min(dist, far): only nodes nearer than ``far`` rise by
         # less, so only slots touching them (or the path) change length
         near = np.flatnonzero(dist < far)
