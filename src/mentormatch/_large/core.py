@@ -90,7 +90,9 @@ class LargeOptions:
         In a row with a violator, pairs within this much score of violating
         join the graph too.
     backend : {"auto", "ortools", "scipy"}
-        ``"auto"``: OR-Tools when installed, else scipy.
+        ``"auto"``: OR-Tools when installed, except scipy in dense mode
+        where places are plenty (at least two a row) and its grid is as
+        fine (up to about 2,000 rows); scipy without OR-Tools.
     groups : int
         Mentor groups of the pricing bounds.
     block_cells : int
@@ -996,10 +998,14 @@ def solve_large(
         )
     dense = n * m <= opts.dense_cells
     if backend == "auto":
-        # OR-Tools even on a small dense-mode graph: at 2,000 x 1,000 tight it solved the
-        # first graph in 17-18 ms against scipy's 41-46 ms (typical and skewed families;
-        # 38 against 32 ms tie-heavy), and `Matcher.match` took 0.84 of bare LSA, not 1.09
-        backend = "ortools" if have_ortools() else "scipy"
+        # measured at 2,000 x 1,000 (benchmarks/families.md): where places are scarce
+        # OR-Tools solves the first graph in 17-18 ms against scipy's 41-46 ms (38 against
+        # 32 tie-heavy); where they are plenty scipy takes 0.02 s against 0.04-0.05. scipy
+        # only while its grid is as fine as OR-Tools' (up to about 2,000 rows)
+        plenty = int(np.minimum(cap_in, n).sum()) >= 2 * n
+        exact = grid_bits(n, "scipy") == grid_bits(n, "ortools")
+        small = dense and plenty and exact
+        backend = "scipy" if small or not have_ortools() else "ortools"
     t_start = time.perf_counter()
     rk, ck = _canonical_keys(
         None if row_key is None else np.asarray(row_key),
