@@ -91,7 +91,7 @@ class LargeOptions:
         join the graph too.
     backend : {"auto", "ortools", "scipy"}
         ``"auto"``: OR-Tools when installed, except scipy in dense mode
-        where places are plenty (at least two a row) and its grid is as
+        where places are plenty (at least 1.5 a row) and its grid is as
         fine (up to about 2,000 rows); scipy without OR-Tools.
     groups : int
         Mentor groups of the pricing bounds.
@@ -998,11 +998,12 @@ def solve_large(
         )
     dense = n * m <= opts.dense_cells
     if backend == "auto":
-        # measured at 2,000 x 1,000 (benchmarks/families.md): where places are scarce
+        # measured at 2,000 x 1,000 (benchmarks/families.md): with as many places as rows
         # OR-Tools solves the first graph in 17-18 ms against scipy's 41-46 ms (38 against
-        # 32 tie-heavy); where they are plenty scipy takes 0.02 s against 0.04-0.05. scipy
-        # only while its grid is as fine as OR-Tools' (up to about 2,000 rows)
-        plenty = int(np.minimum(cap_in, n).sum()) >= 2 * n
+        # 32 tie-heavy); with about twice as many scipy takes 0.02 s against 0.04-0.05 (the
+        # line between: half way). scipy only while its grid is as fine as OR-Tools' (up
+        # to about 2,000 rows)
+        plenty = 2 * int(np.minimum(cap_in, n).sum()) >= 3 * n
         exact = grid_bits(n, "scipy") == grid_bits(n, "ortools")
         small = dense and plenty and exact
         backend = "scipy" if small or not have_ortools() else "ortools"
