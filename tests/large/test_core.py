@@ -266,7 +266,7 @@ def test_bad_input_is_refused_with_the_field() -> None:
 @given(st.integers(0, 2**32 - 1), st.integers(1, 4), st.integers(1, 5))
 @settings(max_examples=100, deadline=None)
 def test_coverage_keeps_each_mentors_best_rows_over_blocks(seed: int, add: int, cuts: int) -> None:
-    from mentormatch._large.core import _CoverBest
+    from mentormatch._large.pricing import CoverBest as _CoverBest
 
     rng = np.random.default_rng(seed)
     n_free, n_pairs = int(rng.integers(1, 6)), int(rng.integers(0, 40))

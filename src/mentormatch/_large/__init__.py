@@ -9,13 +9,11 @@ from mentormatch._large.core import (
     Certificate,
     LargeOptions,
     LargeSolution,
-    Progress,
-    ScoreBlock,
-    ScoreCells,
     default_k,
     solve_large,
 )
 from mentormatch._large.flow import have_ortools
+from mentormatch._large.problem import Progress, ScoreBlock, ScoreCells
 
 __all__ = [
     "Certificate",
