@@ -120,8 +120,6 @@ def first_pass_sparse(
         ref=np.zeros(p.n, dtype=np.intp),
         history=[np.zeros(p.m, dtype=np.int64)],
         depth=np.full(p.n, depth0, dtype=np.int64),
-        order=order,
-        starts=starts,
         depth0=depth0,
         groups=Groups.of(order, starts),
     )

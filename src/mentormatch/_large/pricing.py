@@ -180,6 +180,36 @@ def _graph_pairs(graph_ptr: _I64, graph_cols: _I64, rows: _Int) -> tuple[_Int, _
     return np.repeat(np.arange(rows.size), count), graph_cols[idx]
 
 
+def _priced(
+    key: _I64,
+    rows: _Int,
+    theta: _I64,
+    v: _I64,
+    add: int,
+    margin: int,
+    depth: _I64,
+    order: _Int,
+    starts: _Int,
+    cols: _Int | None = None,
+) -> _Priced:
+    """A rescored block's violators (for the graph), its new reserve and its two bounds.
+
+    ``key`` holds the block's pairs outside the graph (consumed); ``v`` the
+    duals of its columns, which are the mentors ``cols`` (None: every mentor).
+    """
+    r, c, red_max = violators(key, theta, v, add, margin)
+    add_key = key[r, c]
+    key[r, c] = -1
+    picks = split_picks(key, rows, 0, depth, order, starts, v)
+    static = group_bounds(key, order, starts)
+    if cols is not None:
+        c = cols[c]
+        picks = replace(picks, res_cols=cols[picks.res_cols].astype(np.int64))
+    return _Priced(
+        rows[r].astype(np.int64), c.astype(np.int64), add_key, picks, static, int(red_max)
+    )
+
+
 def _price_block(
     p: Problem,
     graph_ptr: _I64,
@@ -188,22 +218,15 @@ def _price_block(
     add: int,
     margin: int,
     depth: _I64,
-    order: _Int,
-    starts: _Int,
+    groups: Groups,
     rows: _Int,
 ) -> _Priced:
-    """Rescore ``rows``: their violators (for the graph), a new reserve and new bounds."""
+    """Rescore ``rows`` against every mentor."""
     key = keys_of_block(p, rows)
     gr, gc = _graph_pairs(graph_ptr, graph_cols, rows)
     key[gr, gc] = -1  # in the graph: priced
-    r, c, red_max = violators(key, duals.theta[rows], duals.v, add, margin)
-    add_key = key[r, c]
-    key[r, c] = -1
-    picks = split_picks(key, rows, 0, depth[rows], order, starts, duals.v)
-    static = group_bounds(key, order, starts)
-    return _Priced(
-        rows[r].astype(np.int64), c.astype(np.int64), add_key, picks, static, int(red_max)
-    )
+    theta = duals.theta[rows]
+    return _priced(key, rows, theta, duals.v, add, margin, depth[rows], groups.order, groups.starts)
 
 
 #: A rescored (row, group) keeps ``depth // _GROUP_DEPTH`` pairs (at least 2) in reserve: at
@@ -237,9 +260,9 @@ def _price_cells(
 ) -> _Priced:
     """Rescore ``task.rows`` against the mentors of ``task.group`` only.
 
-    As :func:`_price_block` within one group: its violators, its share of
-    the reserve (``depth // _GROUP_DEPTH`` pairs a row, at least 2) and its
-    two bounds.
+    As :func:`_price_block` within one group, the group's columns one group of
+    the bounds; the row's share of the reserve is ``depth // _GROUP_DEPTH``
+    pairs, at least 2.
     """
     rows, g = task.rows, task.group
     cols = groups.order[groups.starts[g] : groups.ends[g]]
@@ -247,18 +270,11 @@ def _price_cells(
     gr, gc = _graph_pairs(graph_ptr, graph_cols, rows)
     inside = groups.group_of[gc] == g
     key[gr[inside], groups.pos[gc[inside]]] = -1  # in the graph: priced
-    v = duals.v[cols]
-    r, c, red_max = violators(key, duals.theta[rows], v, add, margin)
-    add_key = key[r, c]
-    key[r, c] = -1
-    one = np.zeros(1, dtype=np.intp)
+    share = np.maximum(depth[rows] // _GROUP_DEPTH, 2)
     local = np.arange(cols.size, dtype=np.intp)
-    picks = split_picks(key, rows, 0, np.maximum(depth[rows] // _GROUP_DEPTH, 2), local, one, v)
-    picks = replace(picks, res_cols=cols[picks.res_cols].astype(np.int64))
-    static = group_bounds(key, local, one)
-    return _Priced(
-        rows[r].astype(np.int64), cols[c].astype(np.int64), add_key, picks, static, int(red_max)
-    )
+    one = np.zeros(1, dtype=np.intp)
+    theta = duals.theta[rows]
+    return _priced(key, rows, theta, duals.v[cols], add, margin, share, local, one, cols)
 
 
 @dataclass(frozen=True)
@@ -292,8 +308,6 @@ class SparseState:
     ref: _Int
     history: list[_I64]
     depth: _I64
-    order: _Int
-    starts: _Int
     depth0: int
     groups: Groups
     rescored: int = 0
@@ -345,14 +359,14 @@ def price_sparse(
         state.history,
         duals,
         p.open_cols,
-        state.order,
-        state.starts,
+        state.groups.order,
+        state.groups.starts,
     )
     # rescored against the failing groups' mentors only, where the problem can score columns
-    by_group = p.score_cells is not None and state.starts.size > 1
+    by_group = p.score_cells is not None and state.groups.starts.size > 1
     res = state.reserve
     if by_group:  # a rescored (row, group) gets a new reserve there
-        hit = np.zeros((n, state.starts.size), dtype=bool)
+        hit = np.zeros((n, state.groups.starts.size), dtype=bool)
         hit[need] = fail
         keep = ~hit[res[0], state.groups.group_of[res[1]]]
     else:  # a rescored row gets a new reserve
@@ -383,16 +397,20 @@ def price_sparse(
             priced = _rescore_rows(
                 state, p, need, (ptr, graph[1]), duals, pool, opts, margin, progress
             )
-        for q in priced:
-            add_r.append(q.add_rows)
-            add_c.append(q.add_cols)
-            add_k.append(q.add_key)
-            max_red = max(max_red, q.max_reduced)
+        added, red_max, reserve = _gathered(priced)
+        if by_group:  # each row's ``add`` worst over all its groups, as a whole row adds
+            added, extra = _worst(added, duals, opts.add)
+            reserve = (
+                cat([reserve[0], extra[0]]),
+                cat([reserve[1], extra[1]]),
+                cat([reserve[2], extra[2]]),
+            )
+        for lst, arr in zip((add_r, add_c, add_k), added, strict=True):
+            lst.append(arr)
+        max_red = max(max_red, red_max)
         state.ref[need] = len(state.history)
         state.history.append(duals.v)
-        rr = cat([rr, *(q.picks.res_rows for q in priced)])
-        rc = cat([rc, *(q.picks.res_cols for q in priced)])
-        rk = cat([rk, *(q.picks.res_key for q in priced)])
+        rr, rc, rk = cat([rr, reserve[0]]), cat([rc, reserve[1]]), cat([rk, reserve[2]])
         state.rescored += int(need.size)
     state.reserve = (rr, rc, rk)
     return (cat(add_r), cat(add_c), cat(add_k)), max_red, int(need.size)
@@ -411,9 +429,7 @@ def _rescore_rows(
 ) -> list[_Priced]:
     """Rescore the rows ``need`` against every mentor; their new bounds into ``state``."""
     step = max(1, opts.block_cells // max(p.m, 1))
-    work = partial(
-        _price_block, p, *graph, duals, opts.add, margin, state.depth, state.order, state.starts
-    )
+    work = partial(_price_block, p, *graph, duals, opts.add, margin, state.depth, state.groups)
     priced = map_blocks(pool, work, cut_blocks(need, step), "pricing", progress)
     state.bound[need] = np.concatenate([q.picks.bound for q in priced])
     state.static[need] = np.concatenate([q.static for q in priced])
@@ -439,16 +455,15 @@ def _rescore_groups(
     A row's other groups keep their bounds, moved to this round's duals (a
     bound against older duals, plus how far the group's duals fell since, is
     one against these): the row can then take this round's duals as its
-    reference for every group. Of the violators found, each row adds its
-    ``add`` worst over all its groups to the graph (as a whole-row rescoring
-    does) and the others to the reserve; both in the first element.
+    reference for every group. The caller keeps each row's ``add`` worst
+    violators over all its groups (:func:`_worst`).
     """
     groups = state.groups
     old = state.bound[need]
     moved = old + rise[state.ref[need]]
     state.bound[need] = np.where(old > NO_BOUND // 2, moved, NO_BOUND)
     tasks: list[_Cells] = []
-    for g in range(state.starts.size):
+    for g in range(groups.starts.size):
         width = int(groups.ends[g] - groups.starts[g])
         step = max(1, opts.block_cells // max(width, 1))
         rows_g = need[fail[:, g]]
@@ -459,23 +474,37 @@ def _rescore_groups(
     for t, q in zip(tasks, priced, strict=True):
         state.bound[t.rows, t.group] = q.picks.bound[:, 0]
         state.static[t.rows, t.group] = q.static[:, 0]
-    if not priced:
-        return priced
-    # each row's ``add`` worst violators over all its groups, as a whole-row rescoring adds
+    return priced
+
+
+def _gathered(priced: list[_Priced]) -> tuple[Arcs, int, Arcs]:
+    """The blocks' violators, the largest reduced cost among them, and their new reserve."""
     cat = np.concatenate
-    r, c, k = (cat([getattr(q, f) for q in priced]) for f in ("add_rows", "add_cols", "add_key"))
+    added = (
+        cat([EMPTY, *(q.add_rows for q in priced)]),
+        cat([EMPTY, *(q.add_cols for q in priced)]),
+        cat([EMPTY, *(q.add_key for q in priced)]),
+    )
+    reserve = (
+        cat([EMPTY, *(q.picks.res_rows for q in priced)]),
+        cat([EMPTY, *(q.picks.res_cols for q in priced)]),
+        cat([EMPTY, *(q.picks.res_key for q in priced)]),
+    )
+    return added, max((q.max_reduced for q in priced), default=int(NO_BOUND)), reserve
+
+
+def _worst(pairs: Arcs, duals: Duals, add: int) -> tuple[Arcs, Arcs]:
+    """Each row's ``add`` most violating pairs (ties by rank), and the others.
+
+    The others were left out of the bounds when they were found: they go to
+    the reserve (priced exactly every round), or the proof would miss them.
+    """
+    r, c, k = pairs
     red = duals.reduced(r, c, k >> 32)
     order = np.lexsort((-(k & np.int64(0xFFFFFFFF)), -red, r))
     r, c, k = r[order], c[order], k[order]
-    first = np.arange(r.size) - np.searchsorted(r, r, side="left") < opts.add
-    # the others are left out of the bounds just computed: they join the reserve (priced
-    # exactly every round), or the proof would miss them
-    rest = BlockPicks(
-        *(EMPTY,) * 3, r[~first], c[~first], k[~first], bound=np.zeros((0, 1), dtype=np.int64)
-    )
-    red_max = max(q.max_reduced for q in priced)
-    chosen = _Priced(r[first], c[first], k[first], rest, EMPTY, red_max)
-    return [chosen, *(replace(q, add_rows=EMPTY, add_cols=EMPTY, add_key=EMPTY) for q in priced)]
+    first = np.arange(r.size) - np.searchsorted(r, r, side="left") < add
+    return (r[first], c[first], k[first]), (r[~first], c[~first], k[~first])
 
 
 def _unproved(
