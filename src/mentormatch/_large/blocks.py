@@ -22,6 +22,25 @@ _Int = NDArray[np.intp]
 _I64 = NDArray[np.int64]
 
 
+def spans(ptr: NDArray[np.int64], nodes: NDArray[np.integer]) -> NDArray[np.int64]:
+    """Every position ``ptr[x] <= i < ptr[x + 1]`` for each ``x`` in ``nodes``, in order.
+
+    The entries of rows ``nodes`` of a CSR structure whose row pointer is ``ptr``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> spans(np.array([0, 2, 2, 5]), np.array([2, 0]))
+    array([2, 3, 4, 0, 1])
+    """
+    lo = ptr[nodes]
+    count = ptr[nodes + 1] - lo
+    return np.asarray(
+        np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum())),
+        dtype=np.int64,
+    )
+
+
 def _top_k_sort(key: _I64, k: int) -> tuple[_Int, _Int]:
     """:func:`top_k` by a partial sort of every row."""
     b, m = key.shape

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch._large.blocks import spans
+
 logger = logging.getLogger(__name__)
 
 _I64 = NDArray[np.int64]
@@ -113,12 +115,9 @@ def least_duals(
     frontier = np.unique(src)  # every label starts valid (0 or an unmatched row's bound)
     passes = m + 2 if max_passes is None else min(m + 2, max_passes)
     for it in range(passes):
-        lo, hi = start[frontier], start[frontier + 1]
-        count = hi - lo
-        total = int(count.sum())
-        if total == 0:
+        idx = spans(start, frontier)
+        if idx.size == 0:
             break
-        idx = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
         cand = v[src[idx]] + wgt[idx]
         better = cand > v[dst[idx]]
         if not better.any():

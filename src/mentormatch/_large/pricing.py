@@ -23,6 +23,7 @@ from mentormatch._large.blocks import (
     NO_BOUND,
     BlockPicks,
     group_bounds,
+    spans,
     split_picks,
     top_k,
     violators,
@@ -174,10 +175,8 @@ class _Priced:
 
 def _graph_pairs(graph_ptr: _I64, graph_cols: _I64, rows: _Int) -> tuple[_Int, _I64]:
     """Every graph pair of ``rows`` (a CSR graph): its block-local row and its column."""
-    lo, hi = graph_ptr[rows], graph_ptr[rows + 1]
-    count = hi - lo
-    idx = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
-    return np.repeat(np.arange(rows.size), count), graph_cols[idx]
+    count = graph_ptr[rows + 1] - graph_ptr[rows]
+    return np.repeat(np.arange(rows.size), count), graph_cols[spans(graph_ptr, rows)]
 
 
 def _priced(

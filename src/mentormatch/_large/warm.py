@@ -35,6 +35,8 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
+from mentormatch._large.blocks import spans
+
 _I64 = NDArray[np.int64]
 
 
@@ -152,8 +154,8 @@ class _Residual:
             # a slot between two such nodes comes twice: written twice, the same value
             slots = np.concatenate(
                 [
-                    _ranges(self.out_ptr, self.out_slot, nodes),
-                    _ranges(*self.entering, nodes),
+                    self.out_slot[spans(self.out_ptr, nodes)],
+                    self.entering[1][spans(self.entering[0], nodes)],
                 ]
             )
         length = self.c[slots] + phi[self.src[slots]] - phi[self.dst[slots]]
@@ -166,18 +168,9 @@ class _Residual:
     def nearest(self, excess: _I64) -> float:
         """The shortest residual slot from an excess node straight to a deficit one (or inf)."""
         sources = np.flatnonzero(excess > 0)
-        slots = _ranges(self.out_ptr, self.out_slot, sources.astype(np.int64))
+        slots = self.out_slot[spans(self.out_ptr, sources)]
         hit = slots[excess[self.dst[slots]] < 0]
         return float(self.graph.data[self.at[hit]].min()) if hit.size else np.inf
-
-
-def _ranges(ptr: _I64, items: _I64, nodes: _I64) -> _I64:
-    """``items[ptr[x]:ptr[x + 1]]`` for every ``x`` in ``nodes``, concatenated."""
-    lo, hi = ptr[nodes], ptr[nodes + 1]
-    count = hi - lo
-    total = int(count.sum())
-    idx = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
-    return np.asarray(items[idx], dtype=np.int64)
 
 
 def warm_start(
