@@ -89,6 +89,26 @@ def tie_ranks(
     return rows.astype(np.int64), cols.astype(np.int64)
 
 
+def places_among(
+    want: NDArray[np.integer], cols: NDArray[np.integer] | None, m: int
+) -> NDArray[np.intp]:
+    """Where each of the mentor indices ``want`` (of ``m``) stands among ``cols``; -1 if absent.
+
+    ``cols`` None stands for every mentor in order: ``want`` itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> places_among(np.array([4, 1, 2]), np.array([2, 4]), 5)
+    array([ 1, -1,  0])
+    """
+    if cols is None:
+        return np.asarray(want, dtype=np.intp)
+    pos_of = np.full(m, -1, dtype=np.intp)
+    pos_of[cols] = np.arange(len(cols))
+    return np.asarray(pos_of[want], dtype=np.intp)
+
+
 def pack_block(
     score: NDArray[np.float64],
     rows: NDArray[np.intp],
@@ -144,11 +164,7 @@ def pack_block(
         req = required[rows]
         fixed = np.flatnonzero(req >= 0)
         if fixed.size:
-            pos = req[fixed]
-            if cols is not None:  # the required mentor's place among ``cols``, or -1
-                pos_of = np.full(m, -1, dtype=np.intp)
-                pos_of[cols] = np.arange(cols.size)
-                pos = pos_of[pos]
+            pos = places_among(req[fixed], cols, m)
             here = pos >= 0
             keep = ok[fixed[here], pos[here]]
             ok[fixed] = False

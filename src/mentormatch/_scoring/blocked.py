@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from mentormatch._large.grid import places_among
 from mentormatch._scoring.checks import TOL, check_scores, thread_safe, weight_of
 from mentormatch._scoring.dense import Row, weighted_total
 from mentormatch._scoring.rules import RuleBlocks, all_thread_safe, encode_rules
@@ -226,11 +227,7 @@ def _only_required(total: NDArray[np.float64], req: _Int, cols: _Int | None, m: 
     fixed = np.flatnonzero(req >= 0)
     if fixed.size == 0:
         return
-    pos = req[fixed]
-    if cols is not None:
-        pos_of = np.full(m, -1, dtype=np.intp)
-        pos_of[cols] = np.arange(len(cols))
-        pos = pos_of[pos]
+    pos = places_among(req[fixed], cols, m)
     here = pos >= 0
     keep = total[fixed[here], pos[here]]
     total[fixed] = -np.inf
