@@ -7,13 +7,12 @@ See :func:`solve_large`.
 
 from mentormatch._large.core import (
     Certificate,
-    LargeOptions,
     LargeSolution,
     default_k,
     solve_large,
 )
 from mentormatch._large.flow import have_ortools
-from mentormatch._large.problem import Progress, ScoreBlock, ScoreCells
+from mentormatch._large.problem import LargeOptions, Progress, ScoreBlock, ScoreCells
 
 __all__ = [
     "Certificate",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from functools import partial
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +24,7 @@ from mentormatch._large.pricing import DenseState, Groups, SparseState
 from mentormatch._large.problem import (
     EMPTY,
     Arcs,
+    LargeOptions,
     Problem,
     Progress,
     cut_blocks,
@@ -32,9 +32,6 @@ from mentormatch._large.problem import (
     map_blocks,
     merge_arcs,
 )
-
-if TYPE_CHECKING:
-    from mentormatch._large.core import LargeOptions
 
 _Int = NDArray[np.intp]
 _I64 = NDArray[np.int64]

@@ -14,7 +14,6 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,15 +32,13 @@ from mentormatch._large.grid import NO_PAIR
 from mentormatch._large.problem import (
     EMPTY,
     Arcs,
+    LargeOptions,
     Problem,
     Progress,
     cut_blocks,
     keys_of_block,
     map_blocks,
 )
-
-if TYPE_CHECKING:
-    from mentormatch._large.core import LargeOptions
 
 _Int = NDArray[np.intp]
 _I64 = NDArray[np.int64]

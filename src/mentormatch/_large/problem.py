@@ -1,5 +1,7 @@
-"""The large core's problem in canonical order, and how its blocks are scored and mapped.
+"""The large core's problem and options, and how its blocks are scored and mapped.
 
+:class:`LargeOptions` are the options of :func:`.core.solve_large` (here, so
+the first pass and pricing can read them without importing the core);
 :class:`Problem` holds the callbacks, capacities and rules in canonical order
 (rows and mentors sorted by key); :func:`keys_of_block` scores a block of rows
 (against every mentor, or some) into packed keys (:mod:`.grid`);
@@ -13,16 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch._errors import MentormatchError
 from mentormatch._large.grid import pack_block
-
-if TYPE_CHECKING:
-    pass
 
 _Int = NDArray[np.intp]
 _I64 = NDArray[np.int64]
@@ -40,6 +39,67 @@ ScoreCells = Callable[[_Int, _Int], NDArray[np.float64]]
 
 #: ``progress(phase, done, total)``, called from the calling thread as blocks finish.
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class LargeOptions:
+    """Options of :func:`solve_large`.
+
+    Attributes
+    ----------
+    k : int or None
+        Candidates per row given to the solver at first; None: see
+        :func:`default_k`.
+    reserve : int or None
+        Pairs per row kept in reserve (priced exactly every round, never
+        rescored); None: ``2 * k``.
+    add : int
+        Violators added per rescored row and round.
+    margin : float
+        In a row with a violator, pairs within this much score of violating
+        join the graph too.
+    backend : {"auto", "ortools", "scipy"}
+        ``"auto"``: OR-Tools when installed, except scipy in dense mode
+        where places are plenty (at least 1.5 a row) and its grid is as
+        fine (up to about 2,000 rows); scipy without OR-Tools.
+    groups : int
+        Mentor groups of the pricing bounds.
+    block_cells : int
+        Pairs scored per block (memory per thread: 8 bytes per pair, a few times).
+    workers : int
+        Threads scoring blocks (the callback must be thread-safe when > 1).
+    executor : concurrent.futures.Executor or None
+        Map blocks over this instead of a private thread pool.
+    dense_cells : int
+        Up to this many pairs (rows x mentors), every pair's key is kept
+        (8 bytes each) and priced exactly each round, never rescored.
+    repair : bool
+        After a round, move the last optimum to the new graph by successive
+        shortest paths from its duals (:mod:`.warm`) instead of solving again
+        from scratch, when few rows gained a violating pair.
+    warm_paths : int or None
+        At most this many such rows (one shortest path each); more, or paths
+        slower than the last full solve, and the graph is solved again.
+        None: as many as the last full solve's time allows, at the seconds
+        per path and arc measured so far (first guess: 2e-8, measured at
+        2,000 and 20,000 rows).
+    max_rounds : int
+        Safety net: each round adds at least one pair, so the loop ends anyway.
+    """
+
+    k: int | None = None
+    reserve: int | None = None
+    add: int = 8
+    margin: float = 0.02
+    backend: str = "auto"
+    groups: int = 32
+    block_cells: int = 1 << 18
+    workers: int = 1
+    executor: Executor | None = None
+    dense_cells: int = 1 << 24
+    repair: bool = True
+    warm_paths: int | None = None
+    max_rounds: int = 1000
 
 
 @dataclass
