@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from mentormatch._errors import MentormatchError
 from mentormatch._explain import Recipe, build_result, build_sparse_result
 from mentormatch._large import Progress as ProgressFn
-from mentormatch._large import have_ortools
+from mentormatch._large import have_ortools, total_places
 from mentormatch._large_match import solve_blocks
 from mentormatch._results import (
     Alternative,
@@ -390,8 +390,7 @@ def _pick_path(solver: str, n: int, capacity: NDArray[np.int64]) -> str:
     """``"dense"`` or ``"sparse"``: what ``solver`` means for a programme of this size."""
     if solver != "auto":
         return solver
-    places = int(np.minimum(capacity, n).sum())
-    return "dense" if n * places <= DENSE_LIMIT else "sparse"
+    return "dense" if n * total_places(capacity, n) <= DENSE_LIMIT else "sparse"
 
 
 def _match_sparse(

@@ -12,7 +12,13 @@ from mentormatch._large.core import (
     solve_large,
 )
 from mentormatch._large.flow import have_ortools
-from mentormatch._large.problem import LargeOptions, Progress, ScoreBlock, ScoreCells
+from mentormatch._large.problem import (
+    LargeOptions,
+    Progress,
+    ScoreBlock,
+    ScoreCells,
+    total_places,
+)
 
 __all__ = [
     "Certificate",
@@ -24,4 +30,5 @@ __all__ = [
     "default_k",
     "have_ortools",
     "solve_large",
+    "total_places",
 ]

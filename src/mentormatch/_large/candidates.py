@@ -31,6 +31,7 @@ from mentormatch._large.problem import (
     keys_of_block,
     map_blocks,
     merge_arcs,
+    total_places,
 )
 
 _Int = NDArray[np.intp]
@@ -52,7 +53,7 @@ def _popularity_groups(
     x 20,000 loose, for nothing).
     """
     n_groups = max(1, min(n_groups, p.m))
-    scarce = int(np.minimum(p.capacity, p.n).sum()) < 2 * p.n
+    scarce = total_places(p.capacity, p.n) < 2 * p.n
     size = min(p.n, max(1024, -(-16 * p.m // max(k, 1))) if scarce else 1024)
     sample = np.unique(np.linspace(0, max(p.n - 1, 0), num=size).astype(np.intp))
     counts = map_blocks(pool, partial(_picked, p, k), cut_blocks(sample, step), "scoring", None)

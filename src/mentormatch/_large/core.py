@@ -54,6 +54,7 @@ from mentormatch._large.problem import (
     ScoreBlock,
     ScoreCells,
     merge_arcs,
+    total_places,
 )
 from mentormatch._large.warm import warm_start
 
@@ -124,7 +125,7 @@ def default_k(n_rows: int, capacity: _I64) -> int:
     >>> default_k(100, np.full(40, 5)), default_k(100, np.full(20, 5)), default_k(100, np.full(5, 5))
     (8, 16, 32)
     """
-    places = max(int(np.minimum(capacity, n_rows).sum()), 1)
+    places = max(total_places(capacity, n_rows), 1)
     if places >= 2 * n_rows:
         return 8
     return int(min(32, 16 * -(-n_rows // places)))
@@ -259,7 +260,7 @@ def solve_large(
         # 32 tie-heavy); with about twice as many scipy takes 0.02 s against 0.04-0.05 (the
         # line between: half way). scipy only while its grid is as fine as OR-Tools' (up
         # to about 2,000 rows)
-        plenty = 2 * int(np.minimum(cap_in, n).sum()) >= 3 * n
+        plenty = 2 * total_places(cap_in, n) >= 3 * n
         exact = grid_bits(n, "scipy") == grid_bits(n, "ortools")
         small = dense and plenty and exact
         backend = "scipy" if small or not have_ortools() else "ortools"

@@ -102,6 +102,21 @@ class LargeOptions:
     max_rounds: int = 1000
 
 
+def total_places(capacity: NDArray[np.integer], n_rows: int) -> int:
+    """Places that rows can take: each mentor's capacity, at most ``n_rows`` each.
+
+    How scarce places are (against ``n_rows``) decides the starting
+    candidates, the popularity sample and, in dense mode, the backend.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> total_places(np.array([5, 1, 0]), 3)
+    4
+    """
+    return int(np.minimum(capacity, n_rows).sum())
+
+
 @dataclass
 class Problem:
     """The problem in canonical order (rows and mentors sorted by key), and its state."""
