@@ -266,14 +266,14 @@ def test_bad_input_is_refused_with_the_field() -> None:
 @given(st.integers(0, 2**32 - 1), st.integers(1, 4), st.integers(1, 5))
 @settings(max_examples=100, deadline=None)
 def test_coverage_keeps_each_mentors_best_rows_over_blocks(seed: int, add: int, cuts: int) -> None:
-    from mentormatch._large.pricing import CoverBest as _CoverBest
+    from mentormatch._large.pricing import CoverBest
 
     rng = np.random.default_rng(seed)
     n_free, n_pairs = int(rng.integers(1, 6)), int(rng.integers(0, 40))
     cols = rng.integers(0, n_free, size=n_pairs)
     rows = rng.permutation(1000)[:n_pairs].astype(np.int64)
     keys = rng.permutation(10**6)[:n_pairs].astype(np.int64)  # distinct, as the core's are
-    best = _CoverBest(n_free, add)
+    best = CoverBest(n_free, add)
     empty = np.zeros(0, dtype=np.int64)
     for part in np.array_split(np.arange(n_pairs), cuts):
         best.fold((empty, empty, empty, rows[part], cols[part], keys[part]))
